@@ -1,0 +1,1 @@
+"""Sound output: the only package that imports pyttsx3 or simpleaudio."""

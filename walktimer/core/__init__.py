@@ -1,0 +1,1 @@
+"""Pure session logic: no Qt, no audio, no wall-clock calls."""

@@ -1,0 +1,458 @@
+"""Session -> Plan: the flat phase list with offsets and the timeline of every cue.
+
+The plan is everything the engine, the screens, `walktimer plan` and the speech pre-renderer
+need. It is deterministic: the same session always gives the same plan.
+
+Timeline order is (phase index, position inside the phase, priority, sequence). Each event is
+anchored to its phase's start or end, so when the engine lengthens a phase, events counted
+from its end move with it and everything after shifts. `t` is the planned session time with
+manual phases counted as zero seconds long.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from walktimer.core.durations import say_duration
+from walktimer.core.script import (
+    Block,
+    Incline,
+    Kind,
+    Phase,
+    ReminderOrder,
+    Session,
+    Sound,
+    Speed,
+)
+
+__all__ = [
+    "Anchor",
+    "Event",
+    "EventKind",
+    "Plan",
+    "PlannedPhase",
+    "TextContext",
+    "build_plan",
+    "fill_text",
+]
+
+REMINDER_MARGIN = 15.0  # no reminder in the first or last 15 s of a phase
+NEXT_LEAD = 10.0  # "Next: ..." this long before a phase ends
+REMAINING_MARGIN = 30.0  # "One minute left" only in phases at least that long plus this
+HALFWAY_MIN = 120.0  # "Halfway" only in phases of at least two minutes
+FINISH_TEXT = "Session complete."
+
+
+class EventKind(StrEnum):
+    PHASE_START = "phase"  # the phase-change sound; marks the boundary
+    SAY = "say"  # the phase's own `say` text (or its name)
+    TARGETS = "targets"  # treadmill speed / incline spoken
+    CUE = "cue"  # a script cue (`at` or `every`)
+    REMINDER = "reminder"  # a posture reminder
+    HALFWAY = "halfway"
+    REMAINING = "remaining"  # "One minute left"
+    NEXT = "next"  # "Next: Backward walking"
+    COUNTDOWN = "countdown"  # a tick in the last seconds
+    FINISH = "finish"  # the finish sound and "Session complete."
+
+    @property
+    def priority(self) -> int:
+        """Order among events due at the same moment (lower first)."""
+        return _PRIORITY[self]
+
+    @property
+    def spoken(self) -> bool:
+        return self not in (EventKind.PHASE_START, EventKind.COUNTDOWN)
+
+
+_PRIORITY = {
+    EventKind.PHASE_START: 0,
+    EventKind.SAY: 1,
+    EventKind.TARGETS: 2,
+    EventKind.COUNTDOWN: 3,
+    EventKind.NEXT: 4,
+    EventKind.REMAINING: 5,
+    EventKind.HALFWAY: 6,
+    EventKind.CUE: 7,
+    EventKind.REMINDER: 8,
+    EventKind.FINISH: 9,
+}
+
+
+class Anchor(StrEnum):
+    START = "start"
+    END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPhase:
+    """One phase as it is played. Inside a repeated block, one round of one step."""
+
+    index: int
+    name: str  # as shown: "Backward walking (2/3)" inside a repeated block
+    base_name: str  # as written in the script
+    kind: Kind
+    start: float  # planned session time of its start (manual phases before it count as 0 s)
+    duration: float | None  # None: manual, ends when the user presses Next
+    say: str  # filled text spoken at its start
+    instructions: str | None
+    speed: Speed | None
+    incline: Incline | None
+    countdown: int  # resolved: the phase's own, or announce.countdown; 0 for manual phases
+    reminders: bool  # resolved, and False when the session has no [reminders]
+    rep: int | None = None  # 1-based round inside a repeated block
+    reps: int | None = None
+    block: str | None = None  # the block's name
+    source: tuple[int, int | None] = (0, None)  # (script phase index, step index), 0-based
+
+    @property
+    def manual(self) -> bool:
+        return self.duration is None
+
+    @property
+    def end(self) -> float:
+        return self.start + (self.duration or 0.0)
+
+    @property
+    def spoken_name(self) -> str:
+        """The name as it is said: "Backward walking, round 2 of 3"."""
+        if self.rep is None:
+            return self.base_name
+        return f"{self.base_name}, round {self.rep} of {self.reps}"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something to sound or say at one moment of the session."""
+
+    seq: int  # position in timeline order: 0, 1, 2, ...
+    t: float  # planned session time, seconds
+    phase: int  # index into Plan.phases
+    kind: EventKind
+    anchor: Anchor
+    offset: float  # seconds after the phase start (START) or before its end (END)
+    text: str | None = None  # filled, ready to speak
+    sound: Sound | None = None
+    template: str | None = None  # the raw text when it uses {remaining} or {elapsed}
+    every: float | None = None  # manual phases only: repeats every so many seconds
+
+    def position(self, duration: float | None) -> float:
+        """Seconds after the phase start, for a phase of the given length."""
+        if self.anchor is Anchor.START:
+            return self.offset
+        return (duration or 0.0) - self.offset
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    session: Session
+    phases: tuple[PlannedPhase, ...]
+    events: tuple[Event, ...]
+
+    @property
+    def total(self) -> float:
+        """Planned length in seconds; manual phases count as zero ("at least")."""
+        return sum(p.duration or 0.0 for p in self.phases)
+
+    @property
+    def has_manual(self) -> bool:
+        return any(p.manual for p in self.phases)
+
+    def spoken_texts(self) -> list[str]:
+        """Every distinct text the plan will speak, in first-use order."""
+        seen: dict[str, None] = {}
+        for event in self.events:
+            if event.text:
+                seen.setdefault(event.text, None)
+        return list(seen)
+
+
+@dataclass(frozen=True, slots=True)
+class TextContext:
+    """What placeholders are filled from."""
+
+    phase: PlannedPhase
+    next_name: str | None
+    elapsed: float  # seconds into the phase
+    remaining: float | None  # seconds left in the phase; None in a manual phase
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+TIME_PLACEHOLDERS = frozenset({"remaining", "elapsed"})
+
+
+def fill_text(template: str, ctx: TextContext) -> str:
+    """Replace {placeholders}; the loader has already refused unknown ones."""
+
+    def value(match: re.Match[str]) -> str:
+        key = match.group(1).strip()
+        phase = ctx.phase
+        if key == "phase":
+            return phase.base_name
+        if key == "next":
+            return ctx.next_name or "the end"
+        if key == "remaining":
+            return say_duration(ctx.remaining or 0.0)
+        if key == "elapsed":
+            return say_duration(ctx.elapsed)
+        if key == "speed":
+            return phase.speed.spoken if phase.speed else "your own pace"
+        if key == "incline":
+            return phase.incline.spoken if phase.incline else "no incline"
+        if key == "rep":
+            return str(phase.rep or 1)
+        if key == "reps":
+            return str(phase.reps or 1)
+        return match.group(0)
+
+    return _PLACEHOLDER.sub(value, template)
+
+
+def uses_time(template: str) -> bool:
+    return any(m.group(1).strip() in TIME_PLACEHOLDERS for m in _PLACEHOLDER.finditer(template))
+
+
+def build_plan(session: Session) -> Plan:
+    """Expand repeats, resolve defaults, fill placeholders and lay out every event."""
+    return _Builder(session).build()
+
+
+def _targets_text(speed: Speed | None, incline: Incline | None) -> str | None:
+    parts = []
+    if speed is not None:
+        parts.append(f"Speed {speed.spoken}")
+    if incline is not None:
+        parts.append(f"incline {incline.spoken}" if parts else f"Incline {incline.spoken}")
+    return (", ".join(parts) + ".") if parts else None
+
+
+def _remaining_text(seconds: int) -> str:
+    words = say_duration(seconds)
+    return f"{words[0].upper()}{words[1:]} left."
+
+
+class _Builder:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.events: list[tuple[tuple[int, float, int, int], Event]] = []
+        self.counter = 0
+        texts = list(session.reminders.texts) if session.reminders else []
+        if session.reminders and session.reminders.order is ReminderOrder.SHUFFLE:
+            # The same file shuffles the same way every run: seed from its own texts.
+            random.Random("\n".join(texts)).shuffle(texts)
+        self.reminder_texts = texts
+        self.reminder_index = 0
+
+    def build(self) -> Plan:
+        phases = self._phases()
+        for phase in phases:
+            following = phase.index + 1
+            next_name = phases[following].spoken_name if following < len(phases) else None
+            self._phase_events(phase, next_name)
+        last = phases[-1]
+        self._add(last, EventKind.FINISH, Anchor.END, 0.0, FINISH_TEXT, self.session.sounds.finish)
+        ordered = sorted(self.events, key=lambda item: item[0])
+        events = tuple(
+            Event(
+                seq=i,
+                t=e.t,
+                phase=e.phase,
+                kind=e.kind,
+                anchor=e.anchor,
+                offset=e.offset,
+                text=e.text,
+                sound=e.sound,
+                template=e.template,
+                every=e.every,
+            )
+            for i, (_, e) in enumerate(ordered)
+        )
+        return Plan(session=self.session, phases=tuple(phases), events=events)
+
+    def _phases(self) -> list[PlannedPhase]:
+        out: list[PlannedPhase] = []
+        start = 0.0
+        flat: list[tuple[Phase, int | None, int | None, str | None, tuple[int, int | None]]] = []
+        for i, item in enumerate(self.session.phases):
+            if isinstance(item, Block):
+                for rep in range(1, item.repeat + 1):
+                    for j, step in enumerate(item.steps):
+                        flat.append((step, rep, item.repeat, item.name, (i, j)))
+            else:
+                flat.append((item, None, None, None, (i, None)))
+        has_reminders = bool(self.reminder_texts)
+        for index, (phase, rep, reps, block, source) in enumerate(flat):
+            name = f"{phase.name} ({rep}/{reps})" if rep is not None else phase.name
+            duration = float(phase.duration) if phase.duration is not None else None
+            countdown = (
+                phase.countdown if phase.countdown is not None else self.session.announce.countdown
+            )
+            if duration is None:
+                countdown = 0
+            else:
+                countdown = min(countdown, int(duration) - 1) if duration > 1 else 0
+            planned = PlannedPhase(
+                index=index,
+                name=name,
+                base_name=phase.name,
+                kind=phase.kind,
+                start=start,
+                duration=duration,
+                say="",
+                instructions=phase.instructions,
+                speed=phase.speed,
+                incline=phase.incline,
+                countdown=max(0, countdown),
+                reminders=has_reminders and phase.has_reminders,
+                rep=rep,
+                reps=reps,
+                block=block,
+                source=source,
+            )
+            out.append(planned)
+            start += duration or 0.0
+        # Fill each phase's spoken intro now that the following phase is known.
+        filled: list[PlannedPhase] = []
+        for planned, (phase, *_rest) in zip(out, flat, strict=True):
+            following = planned.index + 1
+            next_name = out[following].spoken_name if following < len(out) else None
+            ctx = TextContext(planned, next_name, 0.0, planned.duration)
+            filled.append(_replace_say(planned, fill_text(phase.spoken_intro, ctx)))
+        self._sources = [item[0] for item in flat]
+        return filled
+
+    def _add(
+        self,
+        phase: PlannedPhase,
+        kind: EventKind,
+        anchor: Anchor,
+        offset: float,
+        text: str | None,
+        sound: Sound | None,
+        *,
+        template: str | None = None,
+        every: float | None = None,
+    ) -> None:
+        if text is None and sound is None:
+            return
+        position = offset if anchor is Anchor.START else (phase.duration or 0.0) - offset
+        self.counter += 1
+        # The finish closes the session even after a manual phase's open-ended cues.
+        order = float("inf") if kind is EventKind.FINISH else position
+        key = (phase.index, order, kind.priority, self.counter)
+        event = Event(
+            seq=0,
+            t=phase.start + position,
+            phase=phase.index,
+            kind=kind,
+            anchor=anchor,
+            offset=offset,
+            text=text,
+            sound=sound,
+            template=template,
+            every=every,
+        )
+        self.events.append((key, event))
+
+    def _text(
+        self, template: str, phase: PlannedPhase, next_name: str | None, at: float
+    ) -> tuple[str, str | None]:
+        remaining = None if phase.duration is None else max(0.0, phase.duration - at)
+        ctx = TextContext(phase, next_name, at, remaining)
+        return fill_text(template, ctx), (template if uses_time(template) else None)
+
+    def _phase_events(self, phase: PlannedPhase, next_name: str | None) -> None:
+        session = self.session
+        announce = session.announce
+        sounds = session.sounds
+        source = self._sources[phase.index]
+        duration = phase.duration
+
+        self._add(phase, EventKind.PHASE_START, Anchor.START, 0.0, None, sounds.phase)
+        self._add(phase, EventKind.SAY, Anchor.START, 0.0, phase.say, None)
+        if announce.targets:
+            targets = _targets_text(phase.speed, phase.incline)
+            self._add(phase, EventKind.TARGETS, Anchor.START, 0.0, targets, None)
+
+        for cue in source.cues:
+            if cue.every is not None:
+                if duration is None:
+                    text, template = (None, None)
+                    if cue.say is not None:
+                        text, template = self._text(cue.say, phase, next_name, float(cue.every))
+                    self._add(
+                        phase,
+                        EventKind.CUE,
+                        Anchor.START,
+                        float(cue.every),
+                        text,
+                        cue.sound,
+                        template=template,
+                        every=float(cue.every),
+                    )
+                    continue
+                at = float(cue.every)
+                while at < duration:
+                    text, template = (None, None)
+                    if cue.say is not None:
+                        text, template = self._text(cue.say, phase, next_name, at)
+                    self._add(
+                        phase, EventKind.CUE, Anchor.START, at, text, cue.sound, template=template
+                    )
+                    at += cue.every
+            elif cue.at is not None:
+                if cue.at.anchor == "end":
+                    anchor, offset = Anchor.END, cue.at.value
+                    position = (duration or 0.0) - offset
+                elif cue.at.anchor == "percent":
+                    anchor, offset = Anchor.START, (duration or 0.0) * cue.at.value / 100.0
+                    position = offset
+                else:
+                    anchor, offset = Anchor.START, cue.at.value
+                    position = offset
+                text, template = (None, None)
+                if cue.say is not None:
+                    text, template = self._text(cue.say, phase, next_name, position)
+                self._add(phase, EventKind.CUE, anchor, offset, text, cue.sound, template=template)
+
+        if duration is None:
+            return
+
+        if phase.reminders and session.reminders is not None:
+            every = float(session.reminders.every)
+            at = every
+            while at <= duration - REMINDER_MARGIN:
+                if at >= REMINDER_MARGIN:
+                    template = self.reminder_texts[self.reminder_index % len(self.reminder_texts)]
+                    self.reminder_index += 1
+                    text, tmpl = self._text(template, phase, next_name, at)
+                    # The ping comes just before the words: one event carries both.
+                    self._add(
+                        phase, EventKind.REMINDER, Anchor.START, at, text, sounds.reminder,
+                        template=tmpl,
+                    )  # fmt: skip
+                at += every
+
+        if announce.halfway and duration >= HALFWAY_MIN:
+            self._add(phase, EventKind.HALFWAY, Anchor.START, duration / 2, "Halfway.", None)
+
+        for left in announce.remaining:
+            if duration >= left + REMAINING_MARGIN:
+                self._add(
+                    phase, EventKind.REMAINING, Anchor.END, float(left), _remaining_text(left), None
+                )
+
+        if announce.next and next_name is not None and duration > NEXT_LEAD:
+            self._add(phase, EventKind.NEXT, Anchor.END, NEXT_LEAD, f"Next: {next_name}.", None)
+
+        for tick in range(phase.countdown, 0, -1):
+            self._add(phase, EventKind.COUNTDOWN, Anchor.END, float(tick), None, sounds.countdown)
+
+
+def _replace_say(phase: PlannedPhase, say: str) -> PlannedPhase:
+    from dataclasses import replace
+
+    return replace(phase, say=say)

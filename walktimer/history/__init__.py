@@ -1,0 +1,1 @@
+"""The session log: past walks and their outcomes, in SQLite."""
