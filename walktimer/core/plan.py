@@ -278,9 +278,9 @@ class _Builder:
         flat: list[tuple[Phase, int | None, int | None, str | None, tuple[int, int | None]]] = []
         for i, item in enumerate(self.session.phases):
             if isinstance(item, Block):
-                for rep in range(1, item.repeat + 1):
+                for round_ in range(1, item.repeat + 1):
                     for j, step in enumerate(item.steps):
-                        flat.append((step, rep, item.repeat, item.name, (i, j)))
+                        flat.append((step, round_, item.repeat, item.name, (i, j)))
             else:
                 flat.append((item, None, None, None, (i, None)))
         has_reminders = bool(self.reminder_texts)
