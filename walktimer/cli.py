@@ -1,0 +1,68 @@
+"""The command-line verbs: one parser, each verb in its own module under walktimer.verbs.
+
+A verb module provides HELP (one line), add_arguments(parser) and run(args) -> exit code.
+Exit codes: 0 success, 1 invalid input (a bad script, a failed check), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+from typing import NoReturn
+
+from walktimer import __version__
+
+# The verbs in the order `walktimer --help` lists them.
+VERBS: tuple[str, ...] = ()
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _verb_module(name: str) -> ModuleType:
+    return importlib.import_module(f"walktimer.verbs.{name.replace('-', '_')}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="walktimer",
+        description="A guided walking timer that speaks your session script.",
+    )
+    parser.add_argument("--version", action="version", version=f"walktimer {__version__}")
+    sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
+    for name in VERBS:
+        module = _verb_module(name)
+        verb_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        module.add_arguments(verb_parser)
+        verb_parser.set_defaults(_run=module.run)
+    return parser
+
+
+def is_verb(word: str) -> bool:
+    return word in VERBS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.verb is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        code: int = args._run(args)
+    except KeyboardInterrupt:
+        print("walktimer: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    return code

@@ -1,0 +1,46 @@
+"""Finds the bundled sessions and assets, from a source checkout or an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["DEFAULT_SESSION", "asset", "bundled_session", "bundled_sessions", "resource_root"]
+
+DEFAULT_SESSION = "back-care-30.toml"
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def resource_root() -> Path:
+    """The folder holding `sessions/` and `assets/`.
+
+    A wheel carries them inside the package as `_data/`; a source checkout (and an editable
+    install) has them beside the package.
+    """
+    packaged = _PACKAGE / "_data"
+    if (packaged / "sessions").is_dir():
+        return packaged
+    return _PACKAGE.parent
+
+
+def bundled_sessions() -> list[Path]:
+    """Every bundled session script, sorted by file name."""
+    return sorted((resource_root() / "sessions").glob("*.toml"))
+
+
+def bundled_session(name: str = DEFAULT_SESSION) -> Path:
+    return resource_root() / "sessions" / name
+
+
+def asset(*parts: str) -> Path:
+    """A file under `assets/`, e.g. asset("audio", "bell.wav")."""
+    return resource_root().joinpath("assets", *parts)
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether a script is one of the read-only bundled sessions."""
+    try:
+        path.resolve().relative_to((resource_root() / "sessions").resolve())
+    except ValueError:
+        return False
+    return True
