@@ -1,0 +1,48 @@
+"""The small ports a running session talks to: where fired cues go, and what it reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from walktimer.core.engine import Fired
+    from walktimer.core.plan import Plan
+
+__all__ = ["CueSink", "Progress"]
+
+# (done, total) while speech is rendered ahead of a session.
+Progress = Callable[[int, int], None]
+
+
+class CueSink(Protocol):
+    """Turns fired events into something the walker notices: sound, speech, printed lines.
+
+    The terminal runner and the GUI hand every batch the engine fires to one sink. A sink
+    never blocks its caller: playing and rendering happen elsewhere.
+    """
+
+    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+        """Get ready for a session (render its speech ahead). May take a while; cancellable
+        by `close`. Returns when the session can start."""
+        ...
+
+    def play(self, fired: Sequence[Fired]) -> None:
+        """Sound the events that just became due, in order."""
+        ...
+
+    def pause(self) -> None:
+        """Silence at once what is playing; the session is paused."""
+        ...
+
+    def stop(self) -> None:
+        """Silence at once and drop anything queued; the session ended."""
+        ...
+
+    def notices(self) -> list[str]:
+        """Sentences about what does not work (said once each), e.g. no speech engine."""
+        ...
+
+    def close(self) -> None:
+        """Release the device and any worker process."""
+        ...
