@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # Python virtual environments and building simpleaudio against ALSA
-  python3-venv python3-dev gcc libasound2-dev
+  python3 python3-venv python3-dev gcc libasound2-dev
   # speech: pyttsx3's espeak driver needs libespeak-ng; aplay comes with alsa-utils
   espeak-ng libespeak-ng1 alsa-utils
   # checking rendered audio in tests
