@@ -484,9 +484,9 @@ def test_repeated_names_are_spoken_with_their_round() -> None:
     plan = block_plan()
     says = [e.text for e in of_kind(plan, EventKind.SAY)]
     assert says[1:4] == [
-        "Brisk forward",
+        "Brisk forward, round 1 of 3",  # no `say`: the spoken name, with its round
         "Backward walking, round 1 of 3.",
-        "Brisk forward",
+        "Brisk forward, round 2 of 3",
     ]
     nexts = [e.text for e in of_kind(plan, EventKind.NEXT)]
     assert nexts[:4] == [
@@ -498,6 +498,11 @@ def test_repeated_names_are_spoken_with_their_round() -> None:
     assert nexts[-1] == "Next: Cool-down."
     assert plan.phases[4].spoken_name == "Backward walking, round 2 of 3"
     assert plan.phases[0].spoken_name == "Warm-up"
+
+
+def test_a_name_is_spoken_as_written_not_filled_as_a_template() -> None:
+    plan = plan_of(Phase("Walk {next}", duration=60), Phase("B", duration=60))
+    assert plan.phases[0].say == "Walk {next}"
 
 
 def test_rep_placeholders_outside_a_block_read_one() -> None:
@@ -643,7 +648,7 @@ def test_the_example_of_the_format_page_lays_out_as_described() -> None:
         (120, "cue", "Now half squats."),
         (240, "remaining", "One minute left."),
         (290, "next", "Next: Brisk forward, round 1 of 3."),
-        (300, "say", "Brisk forward"),
+        (300, "say", "Brisk forward, round 1 of 3"),
         (300, "targets", "Speed 4.5 kilometres per hour."),
     ]
     # Brisk forward is 2 minutes: one reminder at 90 s; then "One minute left" at 60 s before.

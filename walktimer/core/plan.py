@@ -319,8 +319,13 @@ class _Builder:
         for planned, (phase, *_rest) in zip(out, flat, strict=True):
             following = planned.index + 1
             next_name = out[following].spoken_name if following < len(out) else None
+            if phase.say is None:
+                # No `say`: the name as it is spoken ("Backward walking, round 2 of 3"), taken
+                # literally; a name is not a template.
+                filled.append(_replace_say(planned, planned.spoken_name))
+                continue
             ctx = TextContext(planned, next_name, 0.0, planned.duration)
-            filled.append(_replace_say(planned, fill_text(phase.spoken_intro, ctx)))
+            filled.append(_replace_say(planned, fill_text(phase.say, ctx)))
         self._sources = [item[0] for item in flat]
         return filled
 
