@@ -11,6 +11,7 @@ import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -32,6 +33,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 POLL = 0.002  # how often the playback thread checks whether a clip has ended
+REPORTS_KEPT = 1000  # reports nobody collected are forgotten, oldest first
 
 
 class OutputError(Exception):
@@ -183,7 +185,7 @@ class Player:
         self._idle.set()
         self._pending = 0
         self._scaled: dict[Clip, Clip] = {}
-        self._reports: list[PlaybackReport] = []
+        self._reports: deque[PlaybackReport] = deque(maxlen=REPORTS_KEPT)
         self._device_error: str | None = None
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="walktimer-player", daemon=True)
@@ -238,7 +240,8 @@ class Player:
     def reports(self) -> list[PlaybackReport]:
         """Every finished report since the last call, oldest first."""
         with self._lock:
-            out, self._reports = self._reports, []
+            out = list(self._reports)
+            self._reports.clear()
         return out
 
     def close(self) -> None:
@@ -297,8 +300,7 @@ class Player:
         started = self._now()
         self._device_error = None
         report = replace(base, started=started, outcome=Outcome.PLAYING)
-        if self._on_start is not None:
-            self._on_start(report)
+        self._notify(self._on_start, report)
         outcome = Outcome.PLAYED
         while playing.is_playing():
             if self._wake.wait(POLL):
@@ -316,8 +318,13 @@ class Player:
     def _finish(self, report: PlaybackReport) -> None:
         with self._lock:
             self._reports.append(report)
-        if self._on_end is not None:
-            try:
-                self._on_end(report)
-            except Exception:  # a listener's bug must not end playback for the session
-                log.exception("a playback listener failed")
+        self._notify(self._on_end, report)
+
+    @staticmethod
+    def _notify(listener: Listener | None, report: PlaybackReport) -> None:
+        if listener is None:
+            return
+        try:
+            listener(report)
+        except Exception:  # a listener's bug must not end playback for the session
+            log.exception("a playback listener failed")
