@@ -1,0 +1,51 @@
+"""What is wrong with a session script: one Problem per mistake, all of them in one SessionError."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Problem", "SessionError"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One mistake in one file, at a place a user can find.
+
+    `str(problem)` is the line the CLI prints and editors can jump to:
+    ``FILE:LINE:COL: error: WHERE: WHAT``, with ``:LINE:COL`` left out when the position is
+    not known. WHERE names the place in the script (``phase 3 "Backward walking", cue 2``);
+    WHAT says what is wrong and what would be right.
+    """
+
+    path: str
+    line: int | None
+    col: int | None
+    where: str
+    what: str
+
+    @property
+    def location(self) -> str:
+        """``FILE``, ``FILE:LINE`` or ``FILE:LINE:COL``."""
+        place = self.path
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.col is not None:
+                place += f":{self.col}"
+        return place
+
+    def __str__(self) -> str:
+        return f"{self.location}: error: {self.where}: {self.what}"
+
+
+class SessionError(ValueError):
+    """A script that cannot be used, with every problem found in it (never just the first)."""
+
+    def __init__(self, path: Path | str | None, problems: Iterable[Problem]) -> None:
+        self.path = path
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
