@@ -16,7 +16,7 @@ from typing import NoReturn
 from walktimer import __version__
 
 # The verbs in the order `walktimer --help` lists them.
-VERBS: tuple[str, ...] = ()
+VERBS: tuple[str, ...] = ("check",)
 
 EXIT_OK = 0
 EXIT_INVALID = 1
