@@ -1,0 +1,592 @@
+"""The walk log: every session that started, stored in SQLite in the user data directory.
+
+One file, `history.sqlite3`, in WAL mode so the history view can read while a session writes.
+The schema version lives in `PRAGMA user_version`; `MIGRATIONS` upgrades a database from any
+earlier version, one step at a time, inside one transaction. A released step never changes:
+a new schema is a new step at the end.
+
+Writers take the lock up front (`BEGIN IMMEDIATE`) and wait for it (`busy_timeout`), so two
+processes recording at once both land. A file that is not a readable database is moved aside
+as `history.sqlite3.corrupt-TIMESTAMP` (with its -wal and -shm), one notice says so, and a
+fresh log starts: nothing is deleted, and the walk being recorded still lands.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+
+from walktimer import paths
+
+__all__ = [
+    "DB_NAME",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Ending",
+    "HistoryError",
+    "HistoryLog",
+    "Migration",
+    "Outcome",
+    "PhaseOutcome",
+    "Walk",
+    "default_path",
+]
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "history.sqlite3"
+BUSY_TIMEOUT_MS = 15_000
+
+
+class Ending(StrEnum):
+    """How a walk ended."""
+
+    FINISHED = "finished"  # ran to the end
+    STOPPED = "stopped"  # the walker stopped it early
+    INTERRUPTED = "interrupted"  # the program died (crash, power loss) and it was not resumed
+    RESUMED_FINISHED = "resumed-finished"  # died, was resumed, then ran to the end
+    RESUMED_STOPPED = "resumed-stopped"  # died, was resumed, then stopped early
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", ", ")
+
+    @property
+    def resumed(self) -> bool:
+        return self in (Ending.RESUMED_FINISHED, Ending.RESUMED_STOPPED)
+
+
+class Outcome(StrEnum):
+    """What became of one phase."""
+
+    DONE = "done"
+    SKIPPED = "skipped"
+    EXTENDED = "extended"  # done, and lengthened by `extended_by` seconds
+    NOT_REACHED = "not reached"
+    INTERRUPTED = "interrupted"  # the program died during this phase
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseOutcome:
+    index: int
+    name: str
+    outcome: Outcome
+    extended_by: float = 0.0
+    active_seconds: float | None = None  # time spent running in it; None if not recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """One walk as the log keeps it. `started` is timezone-aware, in the walker's local
+    offset at the time; `id` is None until stored."""
+
+    started: datetime
+    script_name: str
+    script_path: str | None
+    script_sha256: str | None
+    planned_seconds: float
+    active_seconds: float
+    ended: Ending
+    phases: tuple[PhaseOutcome, ...] = ()
+    run_id: str | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.started.utcoffset() is None:
+            raise ValueError("a walk's start time must carry its UTC offset")
+
+    @property
+    def started_utc(self) -> datetime:
+        return self.started.astimezone(UTC)
+
+    @property
+    def local_day(self) -> date:
+        """The calendar day on the walker's clock when the walk started."""
+        return self.started.date()
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for p in self.phases if p.outcome is outcome)
+
+
+class HistoryError(Exception):
+    """The history cannot be used; the message is a sentence for the user."""
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One step: upgrades a database at version `version - 1` to `version`."""
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "the walks table",
+        (
+            """
+            CREATE TABLE walks (
+                id INTEGER PRIMARY KEY,
+                started TEXT NOT NULL,          -- UTC, ISO 8601: 2024-03-31T08:15:00.000000Z
+                utc_offset INTEGER NOT NULL,    -- seconds east of UTC on the walker's clock
+                script_name TEXT NOT NULL,
+                script_path TEXT,
+                script_sha256 TEXT,
+                planned_seconds REAL NOT NULL,
+                active_seconds REAL NOT NULL,
+                ended TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX walks_started ON walks (started)",
+        ),
+    ),
+    Migration(
+        2,
+        "each phase's outcome",
+        (
+            """
+            CREATE TABLE phases (
+                walk_id INTEGER NOT NULL REFERENCES walks (id) ON DELETE CASCADE,
+                idx INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                outcome TEXT NOT NULL,          -- an Outcome value: done, skipped, extended, ...
+                extended_by REAL NOT NULL DEFAULT 0,
+                PRIMARY KEY (walk_id, idx)
+            ) WITHOUT ROWID
+            """,
+        ),
+    ),
+    Migration(
+        3,
+        "a run id, so a walk is recorded once even if recording is retried; time per phase",
+        (
+            "ALTER TABLE walks ADD COLUMN run_id TEXT",
+            "CREATE UNIQUE INDEX walks_run_id ON walks (run_id) WHERE run_id IS NOT NULL",
+            "ALTER TABLE phases ADD COLUMN active_seconds REAL",  # NULL: not recorded
+        ),
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def default_path() -> Path:
+    return paths.data_dir() / DB_NAME
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _from_utc_text(text: str, offset: int) -> datetime:
+    moment = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return moment.astimezone(timezone(timedelta(seconds=offset)))
+
+
+def _timestamp(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S")
+
+
+# --- the log --------------------------------------------------------------------------------
+
+
+class HistoryLog:
+    """The open log. Use as a context manager, or call close().
+
+    `notices` collects the sentences the user must see (a database moved aside); `on_notice`
+    is called with each one as well. `wall` gives the time for the moved-aside file's name.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        on_notice: Callable[[str], None] | None = None,
+        wall: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.path = path if path is not None else default_path()
+        self.notices: list[str] = []
+        self._on_notice = on_notice
+        self._wall = wall if wall is not None else _local_now
+        self._conn: sqlite3.Connection | None = None
+        self._open()
+
+    # -- opening, checking, upgrading
+
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise HistoryError(
+                f"The history folder {self.path.parent} cannot be created ({error.strerror})."
+            ) from error
+        try:
+            self._conn = self._connect_and_upgrade()
+        except sqlite3.DatabaseError as error:
+            self.close()
+            if not _unusable(error):
+                raise HistoryError(_sentence(self.path, error)) from error
+            self._move_aside(error)
+            try:
+                self._conn = self._connect_and_upgrade()
+            except sqlite3.DatabaseError as again:
+                self.close()
+                raise HistoryError(
+                    f"A new history cannot be started at {self.path} ({again})."
+                ) from again
+
+    def _connect_and_upgrade(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        self._conn = conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        # Reading the header is what fails first on a file that is not a database.
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            self.close()
+            raise HistoryError(
+                f"The history at {self.path} was written by a newer walktimer (schema "
+                f"{version}, this one knows {SCHEMA_VERSION}); update walktimer to use it."
+            )
+        if version > 0:
+            row = conn.execute("PRAGMA quick_check").fetchone()
+            if row is None or row[0] != "ok":
+                raise _IntegrityError(f"integrity check failed: {row[0] if row else '?'}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            log.warning("history: journal mode is %s, not WAL", mode)
+        conn.execute("PRAGMA synchronous = NORMAL")
+        if version < SCHEMA_VERSION:
+            self._upgrade(conn)
+        return conn
+
+    def _upgrade(self, conn: sqlite3.Connection) -> None:
+        with _immediate(conn):
+            # Another process may have upgraded while this one waited for the lock.
+            current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            for step in MIGRATIONS:
+                if step.version <= current:
+                    continue
+                log.info("history: upgrading to schema %d (%s)", step.version, step.description)
+                for statement in step.statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {step.version}")
+
+    def _move_aside(self, error: sqlite3.DatabaseError) -> None:
+        stamp = _timestamp(self._wall())
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{n}")
+        try:
+            os.replace(self.path, target)
+            for suffix in ("-wal", "-shm"):
+                side = self.path.with_name(self.path.name + suffix)
+                if side.exists():
+                    os.replace(side, target.with_name(target.name + suffix))
+        except OSError as move_error:
+            raise HistoryError(
+                f"The history at {self.path} cannot be read ({error}) and cannot be moved "
+                f"aside ({move_error.strerror}); move or delete it by hand."
+            ) from move_error
+        log.info("history: %s unreadable (%s); moved to %s", self.path, error, target)
+        self._notice(
+            f"The walk history could not be read ({error}); it was moved to {target} "
+            "and a new history was started."
+        )
+
+    def _notice(self, text: str) -> None:
+        self.notices.append(text)
+        if self._on_notice is not None:
+            self._on_notice(text)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise HistoryError("The history is closed.")
+        return self._conn
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> HistoryLog:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing
+
+    def add(self, walk: Walk) -> int:
+        """Store a walk and its phases; returns its id. A walk whose run_id is already stored
+        is not stored twice: the existing id is returned."""
+        conn = self.conn
+        with _immediate(conn):
+            return _insert(conn, walk)
+
+    def add_many(self, walks: Sequence[Walk]) -> list[int]:
+        """Store several walks in one transaction (imports, benchmarks)."""
+        conn = self.conn
+        with _immediate(conn):
+            return [_insert(conn, walk) for walk in walks]
+
+    def delete(self, walk_id: int) -> bool:
+        """Delete one walk and its phases; False when there is no such walk."""
+        conn = self.conn
+        with _immediate(conn):
+            conn.execute("DELETE FROM phases WHERE walk_id = ?", (walk_id,))
+            cursor = conn.execute("DELETE FROM walks WHERE id = ?", (walk_id,))
+            return cursor.rowcount > 0
+
+    def delete_all(self) -> int:
+        """Delete every walk; returns how many there were. The freed pages are wiped too."""
+        conn = self.conn
+        with _immediate(conn):
+            conn.execute("DELETE FROM phases")
+            count = conn.execute("DELETE FROM walks").rowcount
+        # Deleted history should not linger in free pages or the write-ahead log.
+        conn.execute("VACUUM")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return int(count)
+
+    # -- reading
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM walks").fetchone()[0])
+
+    def get(self, walk_id: int) -> Walk | None:
+        walks = self._select("WHERE id = ?", (walk_id,))
+        return walks[0] if walks else None
+
+    def walks(self, limit: int | None = None, *, newest_first: bool = True) -> list[Walk]:
+        order = "DESC" if newest_first else "ASC"
+        tail = f"ORDER BY started {order}, id {order}"
+        if limit is not None:
+            return self._select(tail + " LIMIT ?", (int(limit),))
+        return self._select(tail, ())
+
+    def _select(self, tail: str, params: tuple[object, ...]) -> list[Walk]:
+        conn = self.conn
+        rows = conn.execute(
+            "SELECT id, started, utc_offset, script_name, script_path, script_sha256, "
+            f"planned_seconds, active_seconds, ended, run_id FROM walks {tail}",
+            params,
+        ).fetchall()
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        phases: dict[int, list[PhaseOutcome]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for walk_id, idx, name, outcome, extended_by, active in conn.execute(
+                "SELECT walk_id, idx, name, outcome, extended_by, active_seconds FROM phases "
+                f"WHERE walk_id IN ({marks}) ORDER BY walk_id, idx",
+                chunk,
+            ):
+                phases[walk_id].append(
+                    PhaseOutcome(
+                        idx,
+                        name,
+                        _outcome(outcome),
+                        float(extended_by),
+                        None if active is None else float(active),
+                    )
+                )
+        return [
+            Walk(
+                started=_from_utc_text(started, offset),
+                script_name=name,
+                script_path=path,
+                script_sha256=sha,
+                planned_seconds=float(planned),
+                active_seconds=float(active),
+                ended=_ending(ended),
+                phases=tuple(phases[walk_id]),
+                run_id=run_id,
+                id=walk_id,
+            )
+            for (
+                walk_id,
+                started,
+                offset,
+                name,
+                path,
+                sha,
+                planned,
+                active,
+                ended,
+                run_id,
+            ) in rows
+        ]
+
+    def daily_active(self, since: date | None = None) -> dict[date, float]:
+        """Active seconds per local day (the walker's clock at each walk's start)."""
+        local_day = "date(started, printf('%+d seconds', utc_offset))"
+        sql = f"SELECT {local_day} AS day, SUM(active_seconds) FROM walks"
+        params: tuple[object, ...] = ()
+        if since is not None:
+            # A day's walks start at most 14 hours either side of its UTC midnight.
+            cutoff = datetime.combine(since, datetime.min.time(), UTC) - timedelta(hours=15)
+            sql += " WHERE started >= ?"
+            params = (_utc_text(cutoff),)
+        sql += " GROUP BY day"
+        out: dict[date, float] = {}
+        for day, seconds in self.conn.execute(sql, params):
+            parsed = date.fromisoformat(day)
+            if since is None or parsed >= since:
+                out[parsed] = float(seconds)
+        return out
+
+    def totals(self) -> tuple[int, float, datetime | None]:
+        """(walks, active seconds, first walk's start) over the whole history."""
+        count, active = self.conn.execute(
+            "SELECT COUNT(*), COALESCE(SUM(active_seconds), 0) FROM walks"
+        ).fetchone()
+        first = self.conn.execute(
+            "SELECT started, utc_offset FROM walks ORDER BY started LIMIT 1"
+        ).fetchone()
+        return (
+            int(count),
+            float(active),
+            _from_utc_text(first[0], first[1]) if first else None,
+        )
+
+
+def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
+    if walk.run_id is not None:
+        row = conn.execute("SELECT id FROM walks WHERE run_id = ?", (walk.run_id,)).fetchone()
+        if row is not None:
+            return int(row[0])
+    cursor = conn.execute(
+        """
+        INSERT INTO walks (started, utc_offset, script_name, script_path, script_sha256,
+            planned_seconds, active_seconds, ended, run_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            _utc_text(walk.started),
+            _offset_seconds(walk.started),
+            walk.script_name,
+            walk.script_path,
+            walk.script_sha256,
+            float(walk.planned_seconds),
+            float(walk.active_seconds),
+            walk.ended.value,
+            walk.run_id,
+        ),
+    )
+    walk_id = cursor.lastrowid
+    assert walk_id is not None
+    conn.executemany(
+        "INSERT INTO phases (walk_id, idx, name, outcome, extended_by, active_seconds) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (walk_id, p.index, p.name, p.outcome.value, float(p.extended_by), p.active_seconds)
+            for p in walk.phases
+        ],
+    )
+    return int(walk_id)
+
+
+def _offset_seconds(moment: datetime) -> int:
+    offset = moment.utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds())
+
+
+def _outcome(text: str) -> Outcome:
+    try:
+        return Outcome(text)
+    except ValueError:
+        return Outcome.DONE
+
+
+def _ending(text: str) -> Ending:
+    try:
+        return Ending(text)
+    except ValueError:
+        return Ending.INTERRUPTED
+
+
+class _IntegrityError(sqlite3.DatabaseError):
+    """quick_check found damage."""
+
+
+# Errors that mean the file itself cannot serve as the history (not a database, damaged,
+# not a file we may open or write). Anything else (a busy lock, a full disk) is reported and
+# the file is left alone.
+_UNUSABLE = frozenset(
+    {"SQLITE_NOTADB", "SQLITE_CORRUPT", "SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM"}
+)
+
+
+def _unusable(error: sqlite3.DatabaseError) -> bool:
+    if isinstance(error, _IntegrityError):
+        return True
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return any(name.startswith(code) for code in _UNUSABLE)
+
+
+def _sentence(path: Path, error: sqlite3.DatabaseError) -> str:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"The history at {path} is locked by another walktimer; try again in a moment."
+    if name.startswith("SQLITE_FULL"):
+        return f"The disk holding the history at {path} is full; free some space."
+    return f"The history at {path} cannot be used ({error})."
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the lock at once and waits for it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# Used by the tests and the benchmark to build a database at an earlier schema version.
+def create_at_version(path: Path, version: int) -> None:
+    """A new database at `version`, built by the migration steps up to it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        with _immediate(conn):
+            for step in MIGRATIONS:
+                if step.version > version:
+                    break
+                for statement in step.statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {step.version}")
+    finally:
+        conn.close()
