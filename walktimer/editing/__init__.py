@@ -1,0 +1,1 @@
+"""Editing session scripts in place: the document, its reversible commands, saving."""

@@ -1,0 +1,243 @@
+"""Reversible edits of a Document: each one applies in place and undoes exactly.
+
+A command does its work once, in place, and remembers the text before and after; undo puts
+the text back as it was, byte for byte, and redo puts back exactly what the edit produced.
+The editor window wraps these in a QUndoStack; `History` is the same without Qt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from walktimer.editing.document import SESSION_TABLES, Document, Entry, Loc, describe
+
+__all__ = [
+    "Command",
+    "History",
+    "RebuildList",
+    "SetFields",
+    "SetSource",
+    "SetTable",
+    "add_item",
+    "block_to_phases",
+    "delete_item",
+    "duplicate_item",
+    "move_item",
+    "phase_to_block",
+]
+
+# Keys a phase has that a repeated block does not (and the other way round).
+_BLOCK_KEYS = ("name", "repeat", "step")
+
+
+class Command:
+    """One undoable edit. Subclasses implement `perform` (the first, in-place application)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._before: str | None = None
+        self._after: str | None = None
+
+    def perform(self, doc: Document) -> None:
+        raise NotImplementedError
+
+    def apply(self, doc: Document) -> None:
+        if self._after is None:
+            before = doc.text()
+            try:
+                self.perform(doc)
+            except Exception:
+                doc.set_text(before)
+                raise
+            self._before = before
+            self._after = doc.text()
+        elif doc.text() != self._after:
+            doc.set_text(self._after)
+
+    def undo(self, doc: Document) -> None:
+        if self._before is None:
+            raise RuntimeError("undo before apply")
+        if doc.text() != self._before:
+            doc.set_text(self._before)
+
+    @property
+    def changed(self) -> bool:
+        """Whether applying it changed the text at all (a no-op need not be recorded)."""
+        return self._before != self._after
+
+    def merge(self, other: Command) -> bool:
+        """Absorb a following edit of the same field (typing); True when merged."""
+        return False
+
+    def _absorb(self, other: Command) -> None:
+        self._after = other._after
+
+
+class SetFields(Command):
+    """Set keys of one place (None removes a key)."""
+
+    def __init__(self, loc: Loc, values: Mapping[str, Any], label: str | None = None) -> None:
+        keys = ", ".join(values)
+        super().__init__(label or f"Change {keys} of {describe(loc)}")
+        self.loc = loc
+        self.values = dict(values)
+
+    def perform(self, doc: Document) -> None:
+        for key, value in self.values.items():
+            doc.set_value(self.loc, key, value)
+
+    def merge(self, other: Command) -> bool:
+        if (
+            isinstance(other, SetFields)
+            and other.loc == self.loc
+            and other.values.keys() == self.values.keys()
+        ):
+            self.values = dict(other.values)
+            self._absorb(other)
+            return True
+        return False
+
+
+class SetSource(Command):
+    """Replace the whole text (an edit in the source view); the text may not parse."""
+
+    def __init__(self, text: str, label: str = "Edit the source") -> None:
+        super().__init__(label)
+        self.text = text
+
+    def perform(self, doc: Document) -> None:
+        doc.set_text(self.text)
+
+    def merge(self, other: Command) -> bool:
+        if isinstance(other, SetSource):
+            self.text = other.text
+            self._absorb(other)
+            return True
+        return False
+
+
+class SetTable(Command):
+    """Add a session table (with values) or remove it (values None): e.g. reminders on/off."""
+
+    def __init__(self, name: str, values: Mapping[str, Any] | None, label: str | None = None):
+        if name not in SESSION_TABLES:
+            raise ValueError(f"not a session table: {name}")
+        verb = "Remove" if values is None else "Add"
+        super().__init__(label or f"{verb} [{name}]")
+        self.name = name
+        self.values = None if values is None else dict(values)
+
+    def perform(self, doc: Document) -> None:
+        if self.values is None:
+            doc.remove_session_table(self.name)
+        else:
+            doc.add_session_table(self.name, self.values)
+
+
+class RebuildList(Command):
+    """Rebuild a list of phases, steps or cues (add, copy, delete, move, convert)."""
+
+    def __init__(self, owner: Loc, key: str, entries: Sequence[Entry], label: str) -> None:
+        super().__init__(label)
+        self.owner = owner
+        self.key = key
+        self.entries = list(entries)
+
+    def perform(self, doc: Document) -> None:
+        doc.rebuild_list(self.owner, self.key, self.entries)
+
+
+_NOUNS = {"phase": "phase", "step": "step", "cue": "cue"}
+
+
+def _kept(doc: Document, owner: Loc, key: str) -> list[Entry]:
+    return [Entry(old=i) for i in range(doc.count(owner, key))]
+
+
+def add_item(
+    doc: Document, owner: Loc, key: str, index: int, values: Mapping[str, Any]
+) -> RebuildList:
+    entries = _kept(doc, owner, key)
+    index = max(0, min(index, len(entries)))
+    entries.insert(index, Entry(values=dict(values)))
+    return RebuildList(owner, key, entries, f"Add {_NOUNS[key]}")
+
+
+def duplicate_item(doc: Document, owner: Loc, key: str, index: int) -> RebuildList:
+    entries = _kept(doc, owner, key)
+    entries.insert(index + 1, Entry(old=index))
+    return RebuildList(owner, key, entries, f"Duplicate {_NOUNS[key]}")
+
+
+def delete_item(doc: Document, owner: Loc, key: str, index: int) -> RebuildList:
+    entries = _kept(doc, owner, key)
+    del entries[index]
+    return RebuildList(owner, key, entries, f"Delete {_NOUNS[key]}")
+
+
+def move_item(doc: Document, owner: Loc, key: str, index: int, to: int) -> RebuildList:
+    """Move one element so that it ends up at position `to`."""
+    entries = _kept(doc, owner, key)
+    entry = entries.pop(index)
+    entries.insert(max(0, min(to, len(entries))), entry)
+    return RebuildList(owner, key, entries, f"Move {_NOUNS[key]}")
+
+
+def phase_to_block(doc: Document, index: int, repeat: int = 2) -> RebuildList:
+    """Turn a phase into a repeated block whose single step is that phase."""
+    values = doc.values(Loc(phase=index))
+    name = values.get("name", "Block")
+    block = {"name": f"{name} block" if isinstance(name, str) else "Block", "repeat": repeat}
+    block["step"] = [values]
+    entries = _kept(doc, Loc(), "phase")
+    entries[index] = Entry(values=block)
+    return RebuildList(Loc(), "phase", entries, "Make a repeated block")
+
+
+def block_to_phases(doc: Document, index: int) -> RebuildList:
+    """Turn a repeated block into its steps as plain phases (played once)."""
+    steps = doc.values(Loc(phase=index)).get("step", [])
+    entries = _kept(doc, Loc(), "phase")
+    replacement = [Entry(values=step) for step in steps if isinstance(step, dict)]
+    entries[index : index + 1] = replacement
+    return RebuildList(Loc(), "phase", entries, "Turn the block into phases")
+
+
+class History:
+    """An undo stack without Qt, for scripts and tests; the editor uses QUndoStack."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._done: list[Command] = []
+        self._undone: list[Command] = []
+
+    def do(self, command: Command, *, merge: bool = False) -> None:
+        """Apply a command; with `merge`, fold it into the previous one when they edit the
+        same field (as typing does)."""
+        command.apply(self.doc)
+        if not command.changed:
+            return
+        if not (merge and self._done and self._done[-1].merge(command)):
+            self._done.append(command)
+        self._undone.clear()
+
+    def undo(self) -> bool:
+        if not self._done:
+            return False
+        command = self._done.pop()
+        command.undo(self.doc)
+        self._undone.append(command)
+        return True
+
+    def redo(self) -> bool:
+        if not self._undone:
+            return False
+        command = self._undone.pop()
+        command.apply(self.doc)
+        self._done.append(command)
+        return True
+
+    @property
+    def depth(self) -> int:
+        return len(self._done)

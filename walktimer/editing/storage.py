@@ -1,0 +1,198 @@
+"""Saving a script without ever losing the user's file.
+
+A save writes a temporary file in the same folder, flushes and fsyncs it, keeps the version
+on disk as NAME.toml.bak and then replaces the file in one step (`os.replace`). Whatever
+fails on the way (a full disk, no permission) leaves the original as it was and comes back
+as one SaveError sentence. A file that changed on disk since it was opened is reported as
+its own condition, ChangedOnDisk, so the caller can offer reload, overwrite or save as.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from walktimer.core.script import MAX_FILE_BYTES
+
+__all__ = [
+    "ChangedOnDisk",
+    "OpenError",
+    "SaveError",
+    "Stamp",
+    "atomic_write",
+    "backup_path",
+    "read_script",
+    "slug",
+    "unique_path",
+]
+
+
+class SaveError(OSError):
+    """A save that did not happen; the message is one sentence for the user."""
+
+
+class OpenError(OSError):
+    """A file that cannot be opened for editing; the message is one sentence."""
+
+
+class ChangedOnDisk(Exception):
+    """The file on disk is not the one that was opened (someone else saved it)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} was changed by another program since you opened it: reload it, "
+            "overwrite it with your version, or save yours under another name."
+        )
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What a file on disk looked like: enough to notice that someone else changed it."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+    @classmethod
+    def of_bytes(cls, path: Path, data: bytes) -> Stamp:
+        info = path.stat()
+        return cls(info.st_mtime_ns, info.st_size, hashlib.sha256(data).hexdigest())
+
+    @classmethod
+    def of(cls, path: Path) -> Stamp | None:
+        """The file's stamp now, or None when it is gone or unreadable."""
+        try:
+            data = path.read_bytes()
+            return cls.of_bytes(path, data)
+        except OSError:
+            return None
+
+    def same_file(self, other: Stamp | None) -> bool:
+        """Same content. A touched file with the same bytes is not a change worth a prompt."""
+        return other is not None and other.size == self.size and other.sha256 == self.sha256
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def read_script(path: Path) -> tuple[str, Stamp]:
+    """A script's text for editing and the stamp to compare against at save time."""
+    try:
+        data = path.read_bytes()
+        stamp = Stamp.of_bytes(path, data)
+    except FileNotFoundError:
+        raise OpenError(f"{path} does not exist; pick another file or start a new one.") from None
+    except IsADirectoryError:
+        raise OpenError(f"{path} is a folder, not a session script.") from None
+    except OSError as error:
+        raise OpenError(f"{path} cannot be read: {error.strerror or error}.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise OpenError(f"{path} is larger than a session script may be (1 MiB).")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise OpenError(
+            f"{path} is not UTF-8 text (byte {error.start + 1}); save it as UTF-8 and try again."
+        ) from None
+    return text, stamp
+
+
+def _failure(path: Path, error: OSError) -> SaveError:
+    if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", None):
+        reason = "the disk is full; free some space and save again"
+    elif isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM):
+        reason = "you may not write there; use Save As to put it in another folder"
+    elif error.errno == errno.EROFS:
+        reason = "the disk is read-only; use Save As to put it somewhere else"
+    else:
+        reason = (error.strerror or str(error) or "the system refused to write it").rstrip(".")
+        reason = reason[:1].lower() + reason[1:]
+    return SaveError(f"Could not save {path.name}: {reason}. The file on disk is unchanged.")
+
+
+def _write_temp(folder: Path, name: str, data: bytes) -> Path:
+    """Write data to a new temporary file beside the target, synced to the disk."""
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(handle, view)
+                view = view[written:]
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return Path(temp)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not every platform can open a folder; the data itself is already synced
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def atomic_write(
+    path: Path, data: bytes, *, backup: bool = True, expect: Stamp | None = None
+) -> Stamp:
+    """Write `data` to `path` all at once and return the new stamp.
+
+    With `expect`, refuse with ChangedOnDisk when the file is no longer what was opened.
+    The previous version is kept as NAME.bak (when `backup` and the file existed).
+    """
+    if expect is not None and not expect.same_file(Stamp.of(path)):
+        raise ChangedOnDisk(path)
+    temp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = _write_temp(path.parent, path.name, data)
+        if backup and path.is_file():
+            old = path.read_bytes()
+            backup_temp = _write_temp(path.parent, backup_path(path).name, old)
+            try:
+                os.replace(backup_temp, backup_path(path))
+            except BaseException:
+                backup_temp.unlink(missing_ok=True)
+                raise
+        os.replace(temp, path)
+        temp = None
+        _sync_folder(path.parent)
+        return Stamp.of_bytes(path, data)
+    except OSError as error:
+        raise _failure(path, error) from error
+    finally:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+
+
+def slug(name: str) -> str:
+    """A file name for a session name: "Back-care walk (copy)" -> "back-care-walk-copy"."""
+    text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return text[:60].strip("-") or "session"
+
+
+def unique_path(folder: Path, name: str) -> Path:
+    """A free NAME.toml in folder, numbered when taken."""
+    base = slug(name)
+    candidate = folder / f"{base}.toml"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{base}-{number}.toml"
+        number += 1
+    return candidate
