@@ -61,14 +61,16 @@ class SimpleaudioOutput:
 
     def __init__(self) -> None:
         import simpleaudio
+        from simpleaudio import _simpleaudio
 
-        self._sa = simpleaudio
+        self._play_buffer = simpleaudio.play_buffer
+        self._error: type[Exception] = _simpleaudio.SimpleaudioError
         _quiet_alsa()
 
     def play(self, clip: Clip) -> Playing:
         try:
-            played: Playing = self._sa.play_buffer(clip.frames, clip.channels, 2, clip.rate)
-        except self._sa.SimpleaudioError as error:
+            played: Playing = self._play_buffer(clip.frames, clip.channels, 2, clip.rate)
+        except self._error as error:
             raise OutputError(str(error).split("ALSA lib")[0].strip()) from error
         return played
 
@@ -296,6 +298,10 @@ class Player:
             playing = output.play(clip)
         except OutputError as error:
             self._fail(base, str(error))
+            return
+        except Exception as error:  # the thread must outlive a broken device driver
+            log.exception("the audio output failed")
+            self._fail(base, f"{type(error).__name__}: {error}")
             return
         started = self._now()
         self._device_error = None
