@@ -1,0 +1,232 @@
+"""Keeps one run's resume file fresh while it goes, and logs the walk when it ends.
+
+The terminal runner and the GUI each make one `RunKeeper` per run and call `update(engine)`
+after every command and on each display refresh (it decides itself whether a save is due),
+and `finish(engine)` once the session has finished or been stopped. Neither call raises on a
+full disk or an unusable history: the problem becomes one notice and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from walktimer.core.engine import Ended, Engine, State
+from walktimer.core.plan import Plan
+from walktimer.history import resume
+from walktimer.history.log import Ending, HistoryError, HistoryLog
+from walktimer.history.resume import ResumePoint
+
+__all__ = ["RunKeeper", "local_now"]
+
+log = logging.getLogger(__name__)
+
+
+def local_now() -> datetime:
+    """The wall-clock time with the local UTC offset (the edge where wall time is read)."""
+    return datetime.now().astimezone()
+
+
+class RunKeeper:
+    """One run's bookkeeping: the resume file while it runs, the history row at the end."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        script_path: Path | None,
+        script_sha256: str | None,
+        started: datetime,
+        run_id: str | None = None,
+        resumes: int = 0,
+        speed: float = 1.0,
+        resume_file: Path | None = None,
+        history_path: Path | None = None,
+        wall: Callable[[], datetime] = local_now,
+        save_every: float = resume.SAVE_EVERY,
+        on_notice: Callable[[str], None] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.script_path = None if script_path is None else Path(script_path).resolve()
+        self.script_sha256 = script_sha256
+        self.started = started
+        self.run_id = run_id if run_id is not None else resume.new_run_id()
+        self.resumes = resumes
+        self.speed = speed
+        self.resume_file = resume_file if resume_file is not None else resume.resume_path()
+        self.history_path = history_path
+        self.save_every = save_every
+        self.notices: list[str] = []
+        self.walk_id: int | None = None
+        self.saves = 0
+        self._wall = wall
+        self._on_notice = on_notice
+        self._last: tuple[int, State] | None = None
+        self._last_at: float | None = None
+        self._save_failed = False
+        self._done = False
+
+    @classmethod
+    def begin(
+        cls,
+        plan: Plan,
+        script_path: Path | None,
+        *,
+        script_bytes: bytes | None = None,
+        wall: Callable[[], datetime] = local_now,
+        speed: float = 1.0,
+        resume_file: Path | None = None,
+        history_path: Path | None = None,
+        on_notice: Callable[[str], None] | None = None,
+    ) -> RunKeeper:
+        """A keeper for a new run of the script at `script_path` (hashing its content, or
+        `script_bytes` when the caller has the bytes it loaded)."""
+        sha: str | None = None
+        if script_bytes is not None:
+            sha = resume.sha256_bytes(script_bytes)
+        elif script_path is not None:
+            try:
+                sha = resume.sha256_file(Path(script_path))
+            except OSError as error:
+                log.warning("keeper: cannot hash %s: %s", script_path, error)
+        return cls(
+            plan,
+            script_path=script_path,
+            script_sha256=sha,
+            started=wall(),
+            wall=wall,
+            speed=speed,
+            resume_file=resume_file,
+            history_path=history_path,
+            on_notice=on_notice,
+        )
+
+    @classmethod
+    def resuming(
+        cls,
+        plan: Plan,
+        point: ResumePoint,
+        *,
+        wall: Callable[[], datetime] = local_now,
+        speed: float = 1.0,
+        resume_file: Path | None = None,
+        history_path: Path | None = None,
+        on_notice: Callable[[str], None] | None = None,
+    ) -> RunKeeper:
+        """A keeper that carries on the run saved in `point`: same run id and start time."""
+        return cls(
+            plan,
+            script_path=None if point.script_path is None else Path(point.script_path),
+            script_sha256=point.script_sha256,
+            started=point.started_at,
+            run_id=point.run_id,
+            resumes=point.resumes + 1,
+            wall=wall,
+            speed=speed,
+            resume_file=resume_file,
+            history_path=history_path,
+            on_notice=on_notice,
+        )
+
+    @property
+    def finished(self) -> bool:
+        return self._done
+
+    # While it runs.
+
+    def update(self, engine: Engine, *, force: bool = False) -> bool:
+        """Save the resume point if it is due: the phase or the state changed, or
+        `save_every` seconds of session time passed. Returns True when it wrote."""
+        if self._done:
+            return False
+        snap = engine.snapshot()
+        if snap.state not in (State.RUNNING, State.PAUSED):
+            return False
+        key = (snap.phase_index, snap.state)
+        now = engine.clock.now()
+        due = (
+            force
+            or key != self._last
+            or self._last_at is None
+            or (snap.state is State.RUNNING and now - self._last_at >= self.save_every)
+        )
+        if not due:
+            return False
+        wall = self._wall()
+        point = ResumePoint(
+            run_id=self.run_id,
+            script_path=None if self.script_path is None else str(self.script_path),
+            script_sha256=self.script_sha256,
+            script_name=self.plan.session.name,
+            phase_index=snap.phase_index,
+            phase_name=self.plan.phases[snap.phase_index].name,
+            phase_elapsed=snap.phase_elapsed,
+            session_elapsed=snap.session_elapsed,
+            state=str(snap.state),
+            started=self.started.isoformat(),
+            saved=wall.isoformat(),
+            saved_unix=wall.timestamp(),
+            record=engine.record(),
+            speed=self.speed,
+            resumes=self.resumes,
+        )
+        try:
+            resume.write(point, self.resume_file)
+        except OSError as error:
+            if not self._save_failed:
+                self._save_failed = True
+                self._notice(
+                    f"Progress cannot be saved to {self.resume_file} ({error.strerror}); "
+                    "after a crash this walk could not be resumed."
+                )
+            return False
+        self._last = key
+        self._last_at = now
+        self.saves += 1
+        return True
+
+    # At the end.
+
+    def finish(self, engine: Engine) -> int | None:
+        """Log the walk (once) and remove the resume file. Returns the walk's id, or None when
+        the session never started or the history cannot be written (a notice says why)."""
+        if self._done:
+            return self.walk_id
+        record = engine.record()
+        if engine.state is State.READY:
+            self.discard()
+            return None
+        self._done = True
+        if record.ended is Ended.FINISHED:
+            ending = Ending.RESUMED_FINISHED if self.resumes else Ending.FINISHED
+        else:
+            # Stopped, or still going when the host gave up on it: the walker ended it.
+            ending = Ending.RESUMED_STOPPED if self.resumes else Ending.STOPPED
+        walk = resume.walk_from_record(
+            record,
+            ending,
+            started=self.started,
+            script_path=None if self.script_path is None else str(self.script_path),
+            script_sha256=self.script_sha256,
+            run_id=self.run_id,
+        )
+        try:
+            with HistoryLog(self.history_path, on_notice=self._notice) as history:
+                self.walk_id = history.add(walk)
+        except HistoryError as error:
+            self._notice(f"This walk could not be added to the history: {error}")
+        resume.clear(self.resume_file)
+        return self.walk_id
+
+    def discard(self) -> None:
+        """Drop the resume file without logging (the session never got going)."""
+        self._done = True
+        resume.clear(self.resume_file)
+
+    def _notice(self, text: str) -> None:
+        log.info("%s", text)
+        self.notices.append(text)
+        if self._on_notice is not None:
+            self._on_notice(text)

@@ -1,0 +1,393 @@
+"""The resume file: where a running session is, saved often enough to pick it up after a crash.
+
+While a session runs, its host (the terminal runner or the GUI) hands the engine to a
+`RunKeeper` after every command and on each display refresh. The keeper writes
+`paths.state_dir()/resume.json` at each phase change, each pause or resume, and every 5 s of
+session time, atomically: a temp file in the same folder, fsync, os.replace, fsync of the
+folder. A kill -9 at any instant leaves either the previous point or the new one, never a
+half-written file. When the session ends (finished or stopped) the keeper logs the walk and
+removes the file, so a resume file on start means the last session died.
+
+On the next start `pending()` reads it and `inspect()` says whether it can be resumed: only
+when the script is still there with the same content (SHA-256). Otherwise it can only be
+logged as interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from walktimer import paths
+from walktimer.core.engine import RunRecord
+from walktimer.history.log import (
+    Ending,
+    HistoryError,
+    HistoryLog,
+    Outcome,
+    PhaseOutcome,
+    Walk,
+)
+
+__all__ = [
+    "RESUME_FILE",
+    "SAVE_EVERY",
+    "Choice",
+    "Pending",
+    "ResumeFileError",
+    "ResumePoint",
+    "clear",
+    "describe",
+    "find_pending",
+    "inspect",
+    "log_interrupted",
+    "pending",
+    "read",
+    "resume_path",
+    "settle",
+    "sha256_file",
+    "walk_from_point",
+    "walk_from_record",
+    "write",
+]
+
+log = logging.getLogger(__name__)
+
+RESUME_FILE = "resume.json"
+FILE_VERSION = 1
+SAVE_EVERY = 5.0  # seconds of session time between saves while nothing else changes
+
+
+def resume_path() -> Path:
+    return paths.state_dir() / RESUME_FILE
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return sha256_bytes(path.read_bytes())
+
+
+@dataclass(frozen=True, slots=True)
+class ResumePoint:
+    """Where a session was when it was last saved."""
+
+    run_id: str
+    script_path: str | None
+    script_sha256: str | None
+    script_name: str
+    phase_index: int
+    phase_name: str
+    phase_elapsed: float  # seconds into the phase
+    session_elapsed: float  # seconds into the session (time spent running)
+    state: str  # "running" or "paused"
+    started: str  # local ISO 8601 with offset: when the walk began
+    saved: str  # local ISO 8601 with offset: when this point was written
+    saved_unix: float  # the same moment, seconds since the epoch
+    record: RunRecord  # the run so far: each phase's outcome, extensions, active time
+    speed: float = 1.0  # the clock's speed factor (demos and tests run faster)
+    resumes: int = 0  # how often this walk has been resumed already
+    version: int = FILE_VERSION
+
+    @property
+    def started_at(self) -> datetime:
+        return datetime.fromisoformat(self.started)
+
+    @property
+    def planned_seconds(self) -> float:
+        return self.record.planned_seconds
+
+    def to_json(self) -> str:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["record"] = self.record.as_dict()
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> ResumePoint:
+        if int(data.get("version", 0)) != FILE_VERSION:
+            raise ValueError(f"unknown resume file version {data.get('version')!r}")
+        path = data.get("script_path")
+        sha = data.get("script_sha256")
+        point = cls(
+            run_id=str(data["run_id"]),
+            script_path=None if path is None else str(path),
+            script_sha256=None if sha is None else str(sha),
+            script_name=str(data["script_name"]),
+            phase_index=int(data["phase_index"]),
+            phase_name=str(data.get("phase_name", "")),
+            phase_elapsed=float(data["phase_elapsed"]),
+            session_elapsed=float(data["session_elapsed"]),
+            state=str(data["state"]),
+            started=str(data["started"]),
+            saved=str(data["saved"]),
+            saved_unix=float(data["saved_unix"]),
+            record=RunRecord.from_dict(data["record"]),
+            speed=float(data.get("speed", 1.0)),
+            resumes=int(data.get("resumes", 0)),
+        )
+        if point.phase_index < 0 or point.phase_elapsed < 0 or point.session_elapsed < 0:
+            raise ValueError("a saved position is negative")
+        if point.phase_index >= len(point.record.phases):
+            raise ValueError("the saved phase is not in the saved run")
+        if point.started_at.utcoffset() is None:
+            raise ValueError("the start time has no UTC offset")
+        return point
+
+
+class ResumeFileError(Exception):
+    """The resume file exists but cannot be read; the message is a sentence for the user."""
+
+
+# --- the file -------------------------------------------------------------------------------
+
+
+def write(point: ResumePoint, path: Path | None = None) -> None:
+    """Replace the resume file atomically and durably."""
+    path = path if path is not None else resume_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".resume-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(point.to_json())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename itself must reach the disk for a power loss to keep it (POSIX only).
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read(path: Path | None = None) -> ResumePoint | None:
+    """The saved point, or None when there is none. A damaged file is moved aside to
+    resume.json.bad and ResumeFileError says so."""
+    path = path if path is not None else resume_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise ResumeFileError(
+            f"The saved session at {path} cannot be read ({error.strerror}); it cannot be resumed."
+        ) from error
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("it does not hold a saved session")
+        return ResumePoint.from_mapping(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        why = f"{error.args[0]} is missing" if isinstance(error, KeyError) else str(error)
+        aside = path.with_name(path.name + ".bad")
+        with contextlib.suppress(OSError):
+            os.replace(path, aside)
+        raise ResumeFileError(
+            f"The saved session could not be read ({why}); it was moved to {aside} "
+            "and cannot be resumed."
+        ) from error
+
+
+def clear(path: Path | None = None) -> None:
+    path = path if path is not None else resume_path()
+    path.unlink(missing_ok=True)
+
+
+# --- on the next start ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A session that died, and whether it can be picked up."""
+
+    point: ResumePoint
+    resumable: bool
+    reason: str | None = None  # why not, as a clause: "the script has changed since"
+
+
+def inspect(point: ResumePoint) -> Pending:
+    if point.script_path is None or point.script_sha256 is None:
+        return Pending(point, False, "it was not run from a script file")
+    script = Path(point.script_path)
+    try:
+        digest = sha256_file(script)
+    except FileNotFoundError:
+        return Pending(point, False, f"its script {script} is gone")
+    except OSError as error:
+        return Pending(point, False, f"its script {script} cannot be read ({error.strerror})")
+    if digest != point.script_sha256:
+        return Pending(point, False, f"its script {script} has changed since")
+    return Pending(point, True)
+
+
+def pending(path: Path | None = None) -> Pending | None:
+    """The session left behind by a crash, if any. Raises ResumeFileError."""
+    point = read(path)
+    return inspect(point) if point is not None else None
+
+
+def describe(point: ResumePoint) -> str:
+    """ "Back-care walk", phase 3 "Brisk walk" at 2:15 (12:40 into the session, 14 Mar 18:02)"""
+    from walktimer.core.durations import format_clock
+
+    try:
+        when = point.started_at.strftime("%d %b %H:%M")
+    except ValueError:
+        when = point.started
+    return (
+        f'"{point.script_name}", phase {point.phase_index + 1} "{point.phase_name}" at '
+        f"{format_clock(point.phase_elapsed)} ({format_clock(point.session_elapsed)} into "
+        f"the session, started {when})"
+    )
+
+
+def walk_from_record(
+    record: RunRecord,
+    ended: Ending,
+    *,
+    started: datetime,
+    script_path: str | None,
+    script_sha256: str | None,
+    run_id: str | None,
+    interrupted_at: int | None = None,
+) -> Walk:
+    """The history's view of an engine's run record."""
+    phases = tuple(
+        PhaseOutcome(
+            p.index,
+            p.name,
+            Outcome.INTERRUPTED if p.index == interrupted_at else _outcome(str(p.status)),
+            p.extended_by,
+            p.active_seconds,
+        )
+        for p in record.phases
+    )
+    return Walk(
+        started=started,
+        script_name=record.session_name,
+        script_path=script_path,
+        script_sha256=script_sha256,
+        planned_seconds=record.planned_seconds,
+        active_seconds=record.active_seconds,
+        ended=ended,
+        phases=phases,
+        run_id=run_id,
+    )
+
+
+def walk_from_point(point: ResumePoint, ended: Ending = Ending.INTERRUPTED) -> Walk:
+    return walk_from_record(
+        point.record,
+        ended,
+        started=point.started_at,
+        script_path=point.script_path,
+        script_sha256=point.script_sha256,
+        run_id=point.run_id,
+        interrupted_at=point.phase_index if ended is Ending.INTERRUPTED else None,
+    )
+
+
+def log_interrupted(point: ResumePoint, history: HistoryLog, path: Path | None = None) -> int:
+    """Log the dead session as interrupted where it was last saved, then drop the file."""
+    walk_id = history.add(walk_from_point(point, Ending.INTERRUPTED))
+    clear(path)
+    return walk_id
+
+
+def already_logged(point: ResumePoint, history: HistoryLog) -> bool:
+    """Whether the walk was logged (and only the file's removal was lost)."""
+    row = history.conn.execute("SELECT 1 FROM walks WHERE run_id = ?", (point.run_id,))
+    return row.fetchone() is not None
+
+
+class Choice(StrEnum):
+    """What to do with a session that died."""
+
+    RESUME = "resume"  # carry on where it was saved
+    LOG = "log"  # log it as interrupted where it was saved, then start afresh
+    IGNORE = "ignore"  # forget it: not resumed, not logged
+
+
+def find_pending(
+    *,
+    path: Path | None = None,
+    history_path: Path | None = None,
+    on_notice: Callable[[str], None] | None = None,
+) -> Pending | None:
+    """The session a crash left behind, ready to offer. A damaged resume file, or one whose
+    walk is already in the history, gives None (the first with a notice)."""
+    try:
+        point = read(path)
+    except ResumeFileError as error:
+        if on_notice is not None:
+            on_notice(str(error))
+        return None
+    if point is None:
+        return None
+    try:
+        with HistoryLog(history_path, on_notice=on_notice) as history:
+            if already_logged(point, history):
+                clear(path)
+                return None
+    except HistoryError as error:
+        log.warning("resume: history unavailable while checking %s: %s", point.run_id, error)
+    return inspect(point)
+
+
+def settle(
+    found: Pending,
+    choice: Choice,
+    *,
+    path: Path | None = None,
+    history_path: Path | None = None,
+    on_notice: Callable[[str], None] | None = None,
+) -> ResumePoint | None:
+    """Carry out the walker's choice. Returns the point to resume from for RESUME (the file
+    stays until the resumed run saves over it or ends); None otherwise. A choice to resume
+    what cannot be resumed logs it as interrupted instead."""
+    if choice is Choice.RESUME and found.resumable:
+        return found.point
+    if choice is Choice.IGNORE:
+        clear(path)
+        return None
+    try:
+        with HistoryLog(history_path, on_notice=on_notice) as history:
+            log_interrupted(found.point, history, path)
+    except HistoryError as error:
+        if on_notice is not None:
+            on_notice(f"The interrupted walk could not be added to the history: {error}")
+        clear(path)
+    return None
+
+
+def _outcome(text: str) -> Outcome:
+    try:
+        return Outcome(text)
+    except ValueError:
+        return Outcome.NOT_REACHED
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex
