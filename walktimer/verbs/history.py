@@ -1,0 +1,387 @@
+"""`walktimer history`: recent walks, the weekly goal and streak, CSV export, deleting walks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from walktimer.history.log import HistoryLog, Walk
+    from walktimer.history.stats import Progress
+
+HELP = "Show past walks and weekly progress, export them as CSV, or delete them."
+
+DESCRIPTION = """\
+Show past walks and weekly progress, export them as CSV, or delete them.
+
+Without options it lists the most recent walks (with the id each one is deleted by), then
+the last eight weeks: active minutes per day, how many days reached the daily minutes of
+the weekly goal, the current streak of weeks that met the goal, and totals.
+
+The weekly goal is "5 days a week with 30+ minutes" unless you set another with
+--set-goal DAYSxMINUTES (kept in the config directory; the window uses the same goal).
+A day counts when its walks add up to the minutes. The current week does not break a
+streak before it is over.
+
+The history is a SQLite file in the user data directory and never leaves this machine.
+--delete and --delete-all ask first when run in a terminal; elsewhere they need --yes.
+
+Exit status: 0 on success, 1 when the history cannot be read or a walk does not exist,
+2 on a usage error (including a deletion that was not confirmed)."""
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+CSV_COLUMNS = (
+    "id",
+    "started",
+    "started_utc",
+    "local_day",
+    "script_name",
+    "script_path",
+    "script_sha256",
+    "planned_seconds",
+    "active_seconds",
+    "ended",
+    "phases_done",
+    "phases_extended",
+    "phases_skipped",
+    "phases_not_reached",
+    "phases_interrupted",
+    "extended_seconds",
+    "phases",
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "-n",
+        "--limit",
+        type=_count,
+        default=10,
+        metavar="N",
+        help="how many recent walks to list (0: all; default 10)",
+    )
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument(
+        "--csv", action="store_true", help="export every walk as CSV (to stdout, or -o FILE)"
+    )
+    action.add_argument("--delete", type=_count, metavar="ID", help="delete one walk by its id")
+    action.add_argument("--delete-all", action="store_true", help="delete the whole history")
+    action.add_argument(
+        "--set-goal",
+        metavar="DAYSxMINUTES",
+        help="set the weekly goal, e.g. 5x30: five days a week with at least 30 minutes",
+    )
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="with --csv: write to FILE"
+    )
+    parser.add_argument("-y", "--yes", action="store_true", help="delete without asking")
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected zero or more, not {value}")
+    return value
+
+
+def _now() -> datetime:
+    """The wall clock, read here at the edge (tests replace it)."""
+    return datetime.now().astimezone()
+
+
+def _err(text: str) -> None:
+    print(f"walktimer: {text}", file=sys.stderr)
+
+
+def run(args: argparse.Namespace) -> int:
+    from walktimer.history.log import HistoryError, HistoryLog
+
+    if args.output is not None and not args.csv:
+        _err("-o/--output goes with --csv; add --csv to export the walks to a file.")
+        return 2
+    if args.set_goal is not None:
+        return _set_goal(args.set_goal)
+    try:
+        history = HistoryLog(on_notice=_err)
+    except HistoryError as error:
+        _err(str(error))
+        return 1
+    with history:
+        try:
+            if args.csv:
+                return _export(history, args.output)
+            if args.delete is not None:
+                return _delete(history, args.delete, args.yes)
+            if args.delete_all:
+                return _delete_all(history, args.yes)
+            return _show(history, args.limit)
+        except HistoryError as error:
+            _err(str(error))
+            return 1
+
+
+# --- showing --------------------------------------------------------------------------------
+
+
+def _show(history: HistoryLog, limit: int) -> int:
+    from walktimer.history.goal import load_goal
+    from walktimer.history.stats import progress
+
+    now = _now()
+    walks = history.walks(limit or None)
+    count, active, first = history.totals()
+    stats = progress(
+        history.daily_active(),
+        now.date(),
+        load_goal(),
+        total_walks=count,
+        total_active_seconds=active,
+        first_day=first.date() if first else None,
+    )
+    print("\n".join(report(walks, stats, count)))
+    return 0
+
+
+def _clock(seconds: float) -> str:
+    from walktimer.core.durations import format_clock
+
+    return format_clock(seconds)
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y %H:%M")
+
+
+def _ended(walk: Walk) -> str:
+    from walktimer.history.log import Outcome
+
+    text = walk.ended.value
+    if walk.phases and walk.ended.value != "finished":
+        reached = sum(1 for p in walk.phases if p.outcome is not Outcome.NOT_REACHED)
+        text += f" ({reached} of {len(walk.phases)} phases)"
+    return text
+
+
+def _hours(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def report(walks: Sequence[Walk], stats: Progress, total: int) -> list[str]:
+    """The lines `walktimer history` prints."""
+    lines: list[str] = []
+    if not walks:
+        lines.append("No walks in the history yet; `walktimer run` starts one.")
+    else:
+        shown = f"{len(walks)} of {total}" if len(walks) < total else f"{total}"
+        lines.append(f"Recent walks ({shown}, newest first):")
+        name_width = min(28, max(6, *(len(w.script_name) for w in walks)))
+        id_width = max(2, *(len(str(w.id)) for w in walks))
+        lines.append(
+            f"  {'ID':>{id_width}}  {'Started':<22}  {'Script':<{name_width}}  "
+            f"{'Active':>7}  {'Planned':>7}  Ended"
+        )
+        for walk in walks:
+            name = walk.script_name
+            if len(name) > name_width:
+                name = name[: name_width - 1] + "…"
+            lines.append(
+                f"  {walk.id:>{id_width}}  {_when(walk.started):<22}  {name:<{name_width}}  "
+                f"{_clock(walk.active_seconds):>7}  {_clock(walk.planned_seconds):>7}  "
+                f"{_ended(walk)}"
+            )
+    lines.append("")
+    goal = stats.goal
+    lines.append(f"Weekly goal: {goal.text}. Minutes walked per day (* = {goal.minutes}+):")
+    lines.append("  Week     " + " ".join(f"{d:>4}" for d in WEEKDAYS) + "   Days  Minutes")
+    for week in stats.weeks:
+        cells = []
+        for day in week.days:
+            if day.future:
+                cells.append("    ")
+            elif day.active_seconds <= 0:
+                cells.append("   .")
+            else:
+                mark = "*" if day.meets_goal else " "
+                cells.append(f"{round(day.minutes):>3}{mark}")
+        met = " met" if week.met else ""
+        current = "  (this week)" if week is stats.current_week else ""
+        lines.append(
+            f"  {week.label} "
+            + " ".join(cells)
+            + f"   {week.goal_days}/{goal.days}  {round(week.active_seconds / 60):>7}"
+            + met
+            + current
+        )
+    weeks = "week" if stats.streak == 1 else "weeks"
+    lines.append(
+        f"Streak: {stats.streak} {weeks} in a row meeting the goal (best {stats.best_streak})."
+    )
+    if stats.total_walks:
+        since = f", since {stats.first_day:%d %b %Y}" if stats.first_day else ""
+        noun = "walk" if stats.total_walks == 1 else "walks"
+        lines.append(
+            f"Totals: {stats.total_walks} {noun}, {_hours(stats.total_active_seconds)} "
+            f"walking{since}."
+        )
+    return lines
+
+
+# --- exporting ------------------------------------------------------------------------------
+
+
+def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
+    from walktimer.core.durations import format_clock
+    from walktimer.history.log import Outcome
+
+    rows: list[list[str]] = [list(CSV_COLUMNS)]
+    for walk in walks:
+        phases = []
+        for p in walk.phases:
+            text = f"{p.name}: {p.outcome.value}"
+            if p.extended_by:
+                text += f" +{format_clock(p.extended_by)}"
+            phases.append(text)
+        rows.append(
+            [
+                str(walk.id),
+                walk.started.isoformat(),
+                walk.started_utc.isoformat().replace("+00:00", "Z"),
+                walk.local_day.isoformat(),
+                walk.script_name,
+                walk.script_path or "",
+                walk.script_sha256 or "",
+                f"{walk.planned_seconds:.1f}",
+                f"{walk.active_seconds:.1f}",
+                walk.ended.value,
+                str(walk.count(Outcome.DONE)),
+                str(walk.count(Outcome.EXTENDED)),
+                str(walk.count(Outcome.SKIPPED)),
+                str(walk.count(Outcome.NOT_REACHED)),
+                str(walk.count(Outcome.INTERRUPTED)),
+                f"{sum(p.extended_by for p in walk.phases):.1f}",
+                " | ".join(phases),
+            ]
+        )
+    return rows
+
+
+def _write_csv(rows: list[list[str]], out: TextIO) -> None:
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(rows)
+
+
+def _export(history: HistoryLog, output: Path | None) -> int:
+    rows = csv_rows(history.walks(newest_first=False))
+    if output is None:
+        _write_csv(rows, sys.stdout)
+        return 0
+    import os
+    import tempfile
+
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        _err(f"{folder} is not a folder; give -o a file in an existing folder.")
+        return 1
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+                _write_csv(rows, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, output)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        _err(f"The walks cannot be written to {output} ({error.strerror}).")
+        return 1
+    noun = "walk" if len(rows) == 2 else "walks"
+    print(f"Exported {len(rows) - 1} {noun} to {output}.")
+    return 0
+
+
+# --- deleting -------------------------------------------------------------------------------
+
+
+def _confirm(question: str, yes: bool, ask: Callable[[str], str] | None = None) -> bool | None:
+    """True to go ahead, False when declined, None when nobody could be asked."""
+    if yes:
+        return True
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return None
+    try:
+        answer = (ask or input)(f"{question} [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def _delete(history: HistoryLog, walk_id: int, yes: bool) -> int:
+    walk = history.get(walk_id)
+    if walk is None:
+        _err(f"There is no walk {walk_id} in the history; `walktimer history` lists the ids.")
+        return 1
+    what = f"walk {walk_id} ({_when(walk.started)}, {walk.script_name}, "
+    what += f"{_clock(walk.active_seconds)})"
+    answer = _confirm(f"Delete {what}?", yes)
+    if answer is None:
+        _err("Deleting a walk needs a yes: add --yes to delete it without being asked.")
+        return 2
+    if not answer:
+        print("Nothing was deleted.")
+        return 0
+    history.delete(walk_id)
+    print(f"Deleted {what}.")
+    return 0
+
+
+def _delete_all(history: HistoryLog, yes: bool) -> int:
+    count = history.count()
+    if count == 0:
+        print("The history is already empty.")
+        return 0
+    noun = "walk" if count == 1 else "walks"
+    answer = _confirm(f"Delete all {count} {noun} from the history? This cannot be undone.", yes)
+    if answer is None:
+        _err("Deleting the history needs a yes: add --yes to delete it without being asked.")
+        return 2
+    if not answer:
+        print("Nothing was deleted.")
+        return 0
+    deleted = history.delete_all()
+    print(f"Deleted {deleted} {noun}; the history is empty.")
+    return 0
+
+
+# --- the goal -------------------------------------------------------------------------------
+
+
+def _set_goal(text: str) -> int:
+    from walktimer.history.goal import parse_goal, save_goal
+
+    try:
+        goal = parse_goal(text)
+    except ValueError as error:
+        _err(f"{error}.")
+        return 2
+    try:
+        save_goal(goal)
+    except OSError as error:
+        _err(f"The goal cannot be saved ({error.strerror}).")
+        return 1
+    print(f"Weekly goal set: {goal.text}.")
+    return 0
