@@ -314,7 +314,17 @@ class Engine:
         return self._index
 
     def session_elapsed(self) -> float:
-        """Session time now: the time spent running."""
+        """Session time now: the time spent running. Between a deadline and the host's next
+        call it never runs past the point where the session ends by itself."""
+        now = self._clock_session()
+        if self._state is State.RUNNING:
+            rest = self._durations[self._index :]
+            if None not in rest:
+                now = min(now, self._phase_start + sum(d or 0.0 for d in rest))
+        return now
+
+    def _clock_session(self) -> float:
+        """Session time straight from the clock, whatever is still to be caught up."""
         if self._state is State.RUNNING:
             return self._base + (self.clock.now() - self._resumed_at)
         return self._base
@@ -449,7 +459,7 @@ class Engine:
         self._require("pause", State.RUNNING)
         self._catch_up()
         if self._state is State.RUNNING:
-            self._base = self.session_elapsed()
+            self._base = self._clock_session()
             self._state = State.PAUSED
         return self._drain()
 
@@ -723,7 +733,7 @@ class Engine:
         """Move the run up to the clock: fire what is due, cross phase ends, finish."""
         if self._state is not State.RUNNING:
             return
-        now = self.session_elapsed()
+        now = self._clock_session()
         last = len(self.plan.phases) - 1
         while True:
             index = self._index
