@@ -16,7 +16,7 @@ from typing import NoReturn
 from walktimer import __version__
 
 # The verbs in the order `walktimer --help` lists them.
-VERBS: tuple[str, ...] = ("check",)
+VERBS: tuple[str, ...] = ("check", "plan", "schema", "history")
 
 EXIT_OK = 0
 EXIT_INVALID = 1
