@@ -249,8 +249,12 @@ def _check_v1_rows(history: HistoryLog) -> None:
         assert back.phases == ()
         assert back.run_id is None
     # The local day comes from the stored offset: 23:30 UTC on 31 December is New Year's Day
-    # at +01:00.
+    # at +01:00. The upgrade fills in the stored day of the old rows.
     assert walks[0].local_day == date(2024, 1, 1)
+    assert history.daily_active() == V1_DAYS
+
+
+V1_DAYS = {date(2024, 1, 1): 1790.5, date(2024, 3, 31): 450.0, date(2024, 4, 2): 612.0}
 
 
 def test_a_v1_database_upgrades_without_loss(tmp_path: Path) -> None:
@@ -296,6 +300,7 @@ def test_a_database_at_every_earlier_version_upgrades_without_loss(
         assert [w.script_name for w in walks] == [row[2] for row in V1_ROWS]
         assert [w.active_seconds for w in walks] == [row[6] for row in V1_ROWS]
         assert walks[0].phases == (PHASES if version >= 2 else ())
+        assert history.daily_active() == V1_DAYS
 
 
 def test_two_processes_upgrading_the_same_old_database_do_not_collide(tmp_path: Path) -> None:

@@ -178,6 +178,15 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE phases ADD COLUMN active_seconds REAL",  # NULL: not recorded
         ),
     ),
+    Migration(
+        4,
+        "each walk's local day, stored and indexed, for the weekly statistics",
+        (
+            "ALTER TABLE walks ADD COLUMN local_day TEXT",  # YYYY-MM-DD on the walker's clock
+            "UPDATE walks SET local_day = date(started, printf('%+d seconds', utc_offset))",
+            "CREATE INDEX walks_local_day ON walks (local_day, active_seconds)",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -445,21 +454,16 @@ class HistoryLog:
 
     def daily_active(self, since: date | None = None) -> dict[date, float]:
         """Active seconds per local day (the walker's clock at each walk's start)."""
-        local_day = "date(started, printf('%+d seconds', utc_offset))"
-        sql = f"SELECT {local_day} AS day, SUM(active_seconds) FROM walks"
+        sql = "SELECT local_day, SUM(active_seconds) FROM walks"
         params: tuple[object, ...] = ()
         if since is not None:
-            # A day's walks start at most 14 hours either side of its UTC midnight.
-            cutoff = datetime.combine(since, datetime.min.time(), UTC) - timedelta(hours=15)
-            sql += " WHERE started >= ?"
-            params = (_utc_text(cutoff),)
-        sql += " GROUP BY day"
-        out: dict[date, float] = {}
-        for day, seconds in self.conn.execute(sql, params):
-            parsed = date.fromisoformat(day)
-            if since is None or parsed >= since:
-                out[parsed] = float(seconds)
-        return out
+            sql += " WHERE local_day >= ?"
+            params = (since.isoformat(),)
+        sql += " GROUP BY local_day"
+        return {
+            date.fromisoformat(day): float(seconds)
+            for day, seconds in self.conn.execute(sql, params)
+        }
 
     def totals(self) -> tuple[int, float, datetime | None]:
         """(walks, active seconds, first walk's start) over the whole history."""
@@ -483,13 +487,14 @@ def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
             return int(row[0])
     cursor = conn.execute(
         """
-        INSERT INTO walks (started, utc_offset, script_name, script_path, script_sha256,
-            planned_seconds, active_seconds, ended, run_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO walks (started, utc_offset, local_day, script_name, script_path,
+            script_sha256, planned_seconds, active_seconds, ended, run_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             _utc_text(walk.started),
             _offset_seconds(walk.started),
+            walk.local_day.isoformat(),
             walk.script_name,
             walk.script_path,
             walk.script_sha256,

@@ -163,29 +163,31 @@ def _week(monday: date, daily: Mapping[date, float], goal: Goal, today: date) ->
 
 
 def _streaks(daily: Mapping[date, float], goal: Goal, today: date) -> tuple[int, int]:
-    """(current streak, best streak) in weeks."""
-    qualifying = sorted(day for day, seconds in daily.items() if seconds >= goal.seconds)
-    if not qualifying:
-        return 0, 0
-    per_week: dict[date, int] = {}
-    for day in qualifying:
-        if day <= today:
-            monday = week_monday(day)
-            per_week[monday] = per_week.get(monday, 0) + 1
+    """(current streak, best streak) in weeks. Works on day ordinals: 1 January of year 1,
+    ordinal 1, was a Monday, so a day's Monday is `o - (o - 1) % 7`."""
+    last = today.toordinal()
+    needed = goal.seconds
+    per_week: dict[int, int] = {}
+    for day, seconds in daily.items():
+        if seconds >= needed:
+            o = day.toordinal()
+            if o <= last:
+                monday = o - (o - 1) % 7
+                per_week[monday] = per_week.get(monday, 0) + 1
     met = {monday for monday, count in per_week.items() if count >= goal.days}
     best = run = 0
-    previous: date | None = None
+    previous: int | None = None
     for monday in sorted(met):
-        run = run + 1 if previous is not None and monday - previous == timedelta(7) else 1
+        run = run + 1 if previous is not None and monday - previous == 7 else 1
         best = max(best, run)
         previous = monday
     # The current week, still under way, does not break a streak until it is over.
-    this_monday = week_monday(today)
-    monday = this_monday if this_monday in met else this_monday - timedelta(7)
+    this_monday = last - (last - 1) % 7
+    monday = this_monday if this_monday in met else this_monday - 7
     current = 0
     while monday in met:
         current += 1
-        monday -= timedelta(7)
+        monday -= 7
     return current, best
 
 
@@ -206,7 +208,11 @@ def progress(
     """
     if weeks < 1:
         raise ValueError("show at least one week")
-    past = {day: seconds for day, seconds in daily.items() if day <= today}
+    past = (
+        daily
+        if all(day <= today for day in daily)
+        else {day: seconds for day, seconds in daily.items() if day <= today}
+    )
     first_monday = week_monday(today) - timedelta(weeks=weeks - 1)
     shown = tuple(_week(first_monday + timedelta(weeks=i), past, goal, today) for i in range(weeks))
     current, best = _streaks(past, goal, today)
