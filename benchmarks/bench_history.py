@@ -1,0 +1,133 @@
+"""How fast the walk log is with ten thousand walks: inserting, and the 8-week statistics.
+
+Run: .venv/bin/python benchmarks/bench_history.py [--walks 10000] [--repeat 41]
+
+It builds a fresh history in a temporary folder (never the user's), inserts the walks
+(three phases each) in one transaction and, separately, 200 walks one transaction each as
+a session end does; then it times what the history view and `walktimer history` compute
+(minutes per local day over the whole history, the totals, and the 8 weeks with goal and
+streak) against a plain `SELECT COUNT(*)` measured in the same run. Medians, in ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk
+from walktimer.history.stats import Progress, progress
+
+BERLIN = ZoneInfo("Europe/Berlin")
+TODAY = datetime(2026, 3, 4, 12, 0, tzinfo=BERLIN)
+
+
+def make_walks(count: int, seed: int = 7) -> list[Walk]:
+    """`count` walks over the years before TODAY, one or two a day, 10 to 60 minutes."""
+    rng = random.Random(seed)
+    walks = []
+    moment = TODAY - timedelta(days=count * 0.7)
+    for i in range(count):
+        moment += timedelta(hours=rng.uniform(6, 28))
+        active = rng.uniform(10, 60) * 60
+        walks.append(
+            Walk(
+                started=moment.astimezone(BERLIN),
+                script_name=rng.choice(["Back-care walk", "Beginner walk", "Backward walking"]),
+                script_path="/home/walker/.local/share/walktimer/sessions/back.toml",
+                script_sha256=f"{rng.getrandbits(256):064x}",
+                planned_seconds=1800.0,
+                active_seconds=active,
+                ended=Ending.FINISHED if rng.random() < 0.9 else Ending.STOPPED,
+                phases=(
+                    PhaseOutcome(0, "Warm-up", Outcome.DONE, 0.0, 300.0),
+                    PhaseOutcome(1, "Brisk walk", Outcome.EXTENDED, 60.0, active - 600),
+                    PhaseOutcome(2, "Cool-down", Outcome.DONE, 0.0, 300.0),
+                ),
+                run_id=f"bench-{i}",
+            )
+        )
+    return walks
+
+
+def stats_query(history: HistoryLog) -> Progress:
+    """What the history view computes each time it opens."""
+    count, active, first = history.totals()
+    return progress(
+        history.daily_active(),
+        TODAY.date(),
+        total_walks=count,
+        total_active_seconds=active,
+        first_day=first.date() if first else None,
+    )
+
+
+def median_ms(action: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--walks", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=41)
+    args = parser.parse_args(argv)
+
+    walks = make_walks(args.walks)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "history.sqlite3"
+        with HistoryLog(path) as history:
+            start = time.perf_counter()
+            history.add_many(walks)
+            bulk_ms = (time.perf_counter() - start) * 1000
+
+            single = make_walks(200, seed=8)
+            single = [
+                Walk(**{**{f: getattr(w, f) for f in w.__slots__}, "run_id": f"one-{i}"})
+                for i, w in enumerate(single)
+            ]
+            each = []
+            for walk in single:
+                start = time.perf_counter()
+                history.add(walk)
+                each.append((time.perf_counter() - start) * 1000)
+
+            total = history.count()
+            result = stats_query(history)
+            count_ms = median_ms(
+                lambda: history.conn.execute("SELECT COUNT(*) FROM walks").fetchone(),
+                args.repeat,
+            )
+            stats_ms = median_ms(lambda: stats_query(history), args.repeat)
+            recent_ms = median_ms(lambda: history.walks(50), args.repeat)
+        size_kib = path.stat().st_size / 1024 if path.exists() else 0.0
+
+    print(f"walks in the history:              {total}")
+    print(f"database size:                     {size_kib:,.0f} KiB")
+    print(f"insert {args.walks} walks, one transaction: {bulk_ms:8.1f} ms total")
+    print(f"insert one walk (its own transaction): {statistics.median(each):6.2f} ms median")
+    print(f"SELECT COUNT(*) (baseline):        {count_ms:8.3f} ms median")
+    print(f"8-week stats (days, totals, streak): {stats_ms:6.3f} ms median")
+    print(f"50 most recent walks with phases:  {recent_ms:8.3f} ms median")
+    print(f"stats / COUNT(*):                  {stats_ms / count_ms:8.1f} x")
+    print(
+        f"(streak {result.streak} weeks, {len(result.days)} days shown, "
+        f"{result.total_walks} walks; median of {args.repeat} runs; "
+        f"Python {sys.version.split()[0]})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
