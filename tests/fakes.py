@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from walktimer.audio.clip import Clip
 from walktimer.audio.player import OutputError, Playing
@@ -115,3 +116,54 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.001)
     return predicate()
+
+
+class RecordingSink:
+    """A CueSink that records what it is given. `hold=True` makes `prepare` wait (reporting
+    progress 1 of `steps`) until `release()` or `close()`, like rendering that takes a while."""
+
+    def __init__(self, *, hold: bool = False, steps: int = 4, notices: list[str] | None = None):
+        self.played: list[Any] = []  # every Fired, in order
+        self.batches = 0
+        self.paused = 0
+        self.stopped = 0
+        self.closed = False
+        self.prepared = False
+        self.steps = steps
+        self._notices = list(notices or [])
+        self._gate = threading.Event()
+        if not hold:
+            self._gate.set()
+
+    def prepare(self, plan: object, progress: Callable[[int, int], None] | None = None) -> None:
+        if progress is not None:
+            progress(1, self.steps)
+        self._gate.wait(10.0)
+        if progress is not None and not self.closed:
+            progress(self.steps, self.steps)
+        self.prepared = not self.closed
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def play(self, fired: Sequence[Any]) -> None:
+        self.batches += 1
+        self.played.extend(fired)
+
+    def pause(self) -> None:
+        self.paused += 1
+
+    def stop(self) -> None:
+        self.stopped += 1
+
+    def notices(self) -> list[str]:
+        out, self._notices = self._notices, []
+        return out
+
+    def close(self) -> None:
+        self.closed = True
+        self._gate.set()
+
+    @property
+    def texts(self) -> list[str]:
+        return [f.text for f in self.played if f.text]
