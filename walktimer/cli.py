@@ -16,7 +16,9 @@ from typing import NoReturn
 from walktimer import __version__
 
 # The verbs in the order `walktimer --help` lists them.
-VERBS: tuple[str, ...] = ("check", "plan", "schema", "history")
+VERBS: tuple[str, ...] = ("check", "plan", "schema", "history", "import")
+# Verbs whose module has another name ("import" is a Python keyword).
+_MODULES = {"import": "import_zwo"}
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -30,7 +32,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _verb_module(name: str) -> ModuleType:
-    return importlib.import_module(f"walktimer.verbs.{name.replace('-', '_')}")
+    module = _MODULES.get(name, name.replace("-", "_"))
+    return importlib.import_module(f"walktimer.verbs.{module}")
 
 
 def build_parser() -> argparse.ArgumentParser:
