@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 import wave
 from array import array
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 __all__ = ["Clip", "ClipError", "check_wav", "read_wav"]
 
 # simpleaudio (ALSA) accepts only the common rates.
+_CHUNK = 8192  # samples scaled between two chances for other threads to run
 RATES = frozenset({8000, 11025, 16000, 22050, 32000, 44100, 48000, 88200, 96000})
 
 
@@ -40,7 +42,12 @@ class Clip:
         samples.frombytes(self.frames)
         if sys.byteorder == "big":
             samples.byteswap()
-        scaled = array("h", [int(s * volume) for s in samples])
+        scaled = array("h")
+        for start in range(0, len(samples), _CHUNK):
+            scaled.extend([int(s * volume) for s in samples[start : start + _CHUNK]])
+            # A long clip takes a while in pure Python: let the GUI thread have the GIL between
+            # chunks instead of waiting out the interpreter's switch interval each time.
+            time.sleep(0)
         if sys.byteorder == "big":
             scaled.byteswap()
         return Clip(scaled.tobytes(), self.rate, self.channels, self.label)

@@ -18,6 +18,7 @@ import os
 import platform
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -140,6 +141,9 @@ def _worker_main(conn: Connection, engine_module: str) -> None:
     """Runs in the spawned process: start the engine, then render jobs until told to quit."""
     # pyttsx3's espeak driver prints "Audio saved to ..." for every file.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    # Rendering ahead is background work: on a busy machine the window and the timer go first.
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(5)
     try:
         import importlib
 
@@ -162,6 +166,15 @@ def _worker_main(conn: Connection, engine_module: str) -> None:
     except Exception as error:
         conn.send(("failed", "init", f"{type(error).__name__}: {error}"))
         return
+    # pyttsx3's espeak driver can return from runAndWait while its synthesis thread is still
+    # writing the file (seen with texts of several sentences after a property change): wait
+    # for the utterance to finish and for the file to be whole before using it.
+    finished = threading.Event()
+    connect = getattr(engine, "connect", None)
+    if connect is not None:
+        connect("finished-utterance", lambda **_kwargs: finished.set())
+    else:
+        finished.set()
     conn.send(("ready", voices))
     current: tuple[str | None, int] | None = None
     while True:
@@ -181,17 +194,15 @@ def _worker_main(conn: Connection, engine_module: str) -> None:
                 engine.setProperty("voice", voice.id if voice else default_voice)
                 engine.setProperty("rate", rate)
                 current = (wanted, rate)
-            problem = "nothing was written"
             for _attempt in range(2):
+                if connect is not None:
+                    finished.clear()
                 engine.save_to_file(text, temp)
                 engine.runAndWait()
-                try:
-                    read_wav(Path(temp))
-                except ClipError as error:
-                    problem = str(error)
-                    continue
-                os.replace(temp, target)
-                break
+                problem = _wait_complete(Path(temp), finished, 30.0 + len(text) / 50)
+                if problem is None:
+                    os.replace(temp, target)
+                    break
             else:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
@@ -201,6 +212,23 @@ def _worker_main(conn: Connection, engine_module: str) -> None:
             conn.send(("error", job, f"{type(error).__name__}: {error}"))
             continue
         conn.send(("done", job, warning))
+
+
+def _wait_complete(path: Path, finished: threading.Event, limit: float) -> str | None:
+    """None once the engine said it finished and `path` is a whole WAV; else what is wrong."""
+    deadline = time.monotonic() + limit
+    problem = "nothing was written"
+    while True:
+        if finished.is_set():
+            try:
+                read_wav(path)
+            except ClipError as error:
+                problem = str(error)
+            else:
+                return None
+        if time.monotonic() > deadline:
+            return problem
+        time.sleep(0.005)
 
 
 def _failure_sentence(stage: str, detail: str) -> str:
