@@ -1,0 +1,171 @@
+"""What the editor's structure view shows, read from a document that may not be valid yet,
+and the way back from a problem line to the place it names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from walktimer.core.durations import DurationError, format_clock, parse_duration
+from walktimer.core.script import Kind
+from walktimer.editing.document import Document, Loc
+
+__all__ = ["Outline", "OutlineItem", "outline", "place_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineItem:
+    """A phase, a repeated block or a step, as the structure view lists it."""
+
+    loc: Loc
+    name: str
+    kind: Kind
+    seconds: int | None  # one play of it; None: manual or not (yet) a valid duration
+    duration_text: str  # "5:00", "manual", "?" while the value is not valid, "3 × 4:00"
+    manual: bool = False
+    repeat: int | None = None  # blocks only
+    steps: tuple[OutlineItem, ...] = ()
+
+    @property
+    def is_block(self) -> bool:
+        return self.repeat is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    items: tuple[OutlineItem, ...]
+
+    def played(self) -> list[OutlineItem]:
+        """Every phase in play order, blocks expanded."""
+        out: list[OutlineItem] = []
+        for item in self.items:
+            if item.is_block:
+                for _ in range(item.repeat or 0):
+                    out.extend(item.steps)
+            else:
+                out.append(item)
+        return out
+
+    @property
+    def total(self) -> int:
+        return sum(item.seconds or 0 for item in self.played())
+
+    @property
+    def open_ended(self) -> bool:
+        """A manual or not yet valid phase: the total is then "at least"."""
+        return any(item.seconds is None for item in self.played())
+
+    def total_text(self) -> str:
+        clock = format_clock(self.total)
+        return f"at least {clock}" if self.open_ended else clock
+
+
+def _kind(value: object) -> Kind:
+    try:
+        return Kind(str(value))
+    except ValueError:
+        return Kind.WALK
+
+
+def _name(value: object, fallback: str) -> str:
+    return value.strip() if isinstance(value, str) and value.strip() else fallback
+
+
+def _phase_item(loc: Loc, values: dict[str, object], fallback: str) -> OutlineItem:
+    raw = values.get("duration")
+    manual = isinstance(raw, str) and raw.strip().lower() == "manual"
+    seconds: int | None = None
+    if manual:
+        text = "manual"
+    else:
+        try:
+            seconds = parse_duration(raw)
+            text = format_clock(seconds)
+        except DurationError:
+            text = "?"
+    return OutlineItem(
+        loc=loc,
+        name=_name(values.get("name"), fallback),
+        kind=_kind(values.get("kind", "walk")),
+        seconds=seconds,
+        duration_text=text,
+        manual=manual,
+    )
+
+
+def outline(doc: Document) -> Outline:
+    """The phases of the document as they stand; empty while the text does not parse."""
+    if not doc.parsed:
+        return Outline(())
+    items: list[OutlineItem] = []
+    phases = doc.get(Loc(), "phase", [])
+    if not isinstance(phases, list):
+        return Outline(())
+    for index, values in enumerate(phases):
+        if not isinstance(values, dict):
+            continue
+        loc = Loc(phase=index)
+        fallback = f"Phase {index + 1}"
+        if "repeat" in values or "step" in values:
+            raw_steps = values.get("step", [])
+            steps = tuple(
+                _phase_item(Loc(phase=index, step=number), step, f"Step {number + 1}")
+                for number, step in enumerate(raw_steps if isinstance(raw_steps, list) else [])
+                if isinstance(step, dict)
+            )
+            repeat = values.get("repeat")
+            times = repeat if isinstance(repeat, int) and not isinstance(repeat, bool) else 1
+            times = max(times, 0)
+            one_round = sum(step.seconds or 0 for step in steps)
+            open_ended = any(step.seconds is None for step in steps)
+            text = f"{times} × {format_clock(one_round)}" + ("+" if open_ended else "")
+            items.append(
+                OutlineItem(
+                    loc=loc,
+                    name=_name(values.get("name"), fallback),
+                    kind=steps[0].kind if steps else Kind.WALK,
+                    seconds=None if open_ended else one_round * times,
+                    duration_text=text,
+                    repeat=times,
+                    steps=steps,
+                )
+            )
+        else:
+            items.append(_phase_item(loc, values, fallback))
+    return Outline(tuple(items))
+
+
+_PART = re.compile(r"(phase|step|cue) (\d+)")
+_QUOTED = re.compile(r'\s*"(?:[^"\\]|\\.)*"')  # a JSON string, as the loader quotes names
+_TABLE = re.compile(r"^\[(voice|sounds|announce|reminders)\]")
+_KEY = re.compile(r"^(?:missing )?([a-z]+)\b")
+
+
+def place_of(where: str, what: str) -> tuple[Loc | None, str | None]:
+    """The place and key a problem line names: ('phase 2 "Walk", cue 1', "at: ...") ->
+    (Loc(phase=1, cue=0), "at"). (None, None) for the file as a whole or its syntax."""
+    key_match = _KEY.match(what)
+    key = key_match.group(1) if key_match else None
+    table = _TABLE.match(where)
+    if table:
+        return Loc(table=table.group(1)), key
+    if where.startswith("top level"):
+        return Loc(), key
+    numbers: dict[str, int] = {}
+    position = 0
+    while position < len(where):
+        part = _PART.match(where, position)
+        if part is None:
+            break
+        numbers[part.group(1)] = int(part.group(2)) - 1
+        position = part.end()
+        quoted = _QUOTED.match(where, position)
+        if quoted is not None:
+            position = quoted.end()
+        if where.startswith(", ", position):
+            position += 2
+        else:
+            break
+    if "phase" not in numbers:
+        return None, None
+    return Loc(phase=numbers["phase"], step=numbers.get("step"), cue=numbers.get("cue")), key

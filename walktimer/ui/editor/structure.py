@@ -1,0 +1,224 @@
+"""The structure view: the session's phases in order, blocks with their steps nested, each
+with its kind colour and length, plus the total and a timeline that follow every edit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QDropEvent, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from walktimer.core.script import Kind
+from walktimer.editing.document import Loc
+from walktimer.editing.outline import Outline, OutlineItem
+from walktimer.ui.theme import kind_colour, kind_label
+from walktimer.ui.timeline import Segment, TimelineStrip
+
+__all__ = ["SESSION_ROW", "StructureView"]
+
+SESSION_ROW = "session"
+_LOC = Qt.ItemDataRole.UserRole
+
+
+def _swatch(kind: Kind, block: bool = False) -> QIcon:
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(QColor(0, 0, 0, 0) if block else kind_colour(kind))
+    if block:
+        pixmap.fill(kind_colour(kind).lighter(150))
+    return QIcon(pixmap)
+
+
+class PhaseTree(QTreeWidget):
+    """The phase list. A drop does not move items itself: it asks for a move command."""
+
+    move_requested = Signal(object, int)  # (Loc of the dragged phase or step, new index)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setColumnCount(2)
+        self.setHeaderLabels(["Phase", "Length"])
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setRootIsDecorated(True)
+        self.setUniformRowHeights(True)
+        self.setIconSize(QSize(14, 14))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setAccessibleName("Phases")
+        self.setAccessibleDescription(
+            "The session's phases in order. Ctrl+Up and Ctrl+Down move the selected one."
+        )
+
+    def drop_target(self, source: Loc, target: QTreeWidgetItem | None, below: bool) -> int | None:
+        """The index a dragged phase or step lands at, or None where it cannot go."""
+        if target is None:
+            return None
+        loc = target.data(0, _LOC)
+        if not isinstance(loc, Loc):
+            return 0 if source.step is None else None  # on the session row: to the top
+        if source.step is None:
+            if loc.step is not None:
+                return None
+            index = loc.phase or 0
+        else:
+            if loc.step is None or loc.phase != source.phase:
+                return None
+            index = loc.step
+        current = source.step if source.step is not None else source.phase or 0
+        if below:
+            index += 1
+        if index > current:
+            index -= 1
+        return index
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        item = self.currentItem()
+        source = item.data(0, _LOC) if item is not None else None
+        target = self.itemAt(event.position().toPoint())
+        event.setDropAction(Qt.DropAction.IgnoreAction)
+        event.accept()
+        if not isinstance(source, Loc):
+            return
+        below = self.dropIndicatorPosition() in (
+            QAbstractItemView.DropIndicatorPosition.BelowItem,
+            QAbstractItemView.DropIndicatorPosition.OnItem,
+        )
+        index = self.drop_target(source, target, below)
+        if index is not None:
+            self.move_requested.emit(source, index)
+
+
+class StructureView(QWidget):
+    """Phase list, total and timeline. `selected` says which place to show in the forms."""
+
+    selected = Signal(object)  # Loc of a phase or step, or None for the session's settings
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.total = QLabel()
+        self.total.setObjectName("total")
+        self.total.setAccessibleName("Session total")
+        font = self.total.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.total.setFont(font)
+        layout.addWidget(self.total)
+        self.timeline = TimelineStrip()
+        self.timeline.setMinimumHeight(22)
+        self.timeline.setAccessibleDescription("Every phase in order; click one to select it.")
+        self.timeline.segment_clicked.connect(self._segment_clicked)
+        layout.addWidget(self.timeline)
+        self.tree = PhaseTree()
+        self.tree.currentItemChanged.connect(self._current_changed)
+        layout.addWidget(self.tree, 1)
+        self._played: list[Loc] = []
+        self._updating = False
+
+    # -- showing ----------------------------------------------------------------------------------
+
+    def set_outline(self, outline: Outline, current: Loc | None) -> None:
+        self._updating = True
+        try:
+            self.tree.clear()
+            session = QTreeWidgetItem(["Session settings", ""])
+            session.setData(0, _LOC, SESSION_ROW)
+            font = QFont(session.font(0))
+            font.setBold(True)
+            session.setFont(0, font)
+            session.setFlags(session.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
+            self.tree.addTopLevelItem(session)
+            chosen: QTreeWidgetItem | None = session if current is None else None
+            for item in outline.items:
+                row = self._row(item)
+                self.tree.addTopLevelItem(row)
+                if item.loc == current:
+                    chosen = row
+                for number, step in enumerate(item.steps):
+                    child = row.child(number)
+                    if step.loc == current:
+                        chosen = child
+                row.setExpanded(True)
+            if chosen is None and current is not None:
+                fallback = Loc(phase=current.phase)
+                for index in range(self.tree.topLevelItemCount()):
+                    top = self.tree.topLevelItem(index)
+                    if top is not None and top.data(0, _LOC) == fallback:
+                        chosen = top
+            self.tree.setCurrentItem(chosen or session)
+            self._played = [p.loc for p in outline.played()]
+            self.timeline.set_segments(
+                [Segment(p.name, p.kind, p.seconds) for p in outline.played()]
+            )
+            self.total.setText(f"Total {outline.total_text()}" if outline.items else "No phases")
+        finally:
+            self._updating = False
+
+    def _row(self, item: OutlineItem) -> QTreeWidgetItem:
+        row = QTreeWidgetItem([item.name, item.duration_text])
+        row.setData(0, _LOC, item.loc)
+        row.setIcon(0, _swatch(item.kind, block=item.is_block))
+        row.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if item.is_block:
+            row.setToolTip(0, f"Repeated {item.repeat} times")
+            font = QFont(row.font(0))
+            font.setItalic(True)
+            row.setFont(0, font)
+            for step in item.steps:
+                child = QTreeWidgetItem([step.name, step.duration_text])
+                child.setData(0, _LOC, step.loc)
+                child.setIcon(0, _swatch(step.kind))
+                child.setToolTip(0, kind_label(step.kind))
+                child.setTextAlignment(
+                    1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+                if step.duration_text == "?":
+                    child.setForeground(1, QBrush(QColor("#b00020")))
+                row.addChild(child)
+        else:
+            row.setToolTip(0, kind_label(item.kind))
+            if item.duration_text == "?":
+                row.setForeground(1, QBrush(QColor("#b00020")))
+        return row
+
+    def current_loc(self) -> Loc | None:
+        item = self.tree.currentItem()
+        loc = item.data(0, _LOC) if item is not None else None
+        return loc if isinstance(loc, Loc) else None
+
+    def select(self, loc: Loc | None) -> None:
+        """Select the row of a place (None: the session row)."""
+        target = Loc(phase=loc.phase, step=loc.step) if loc is not None else None
+        for index in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(index)
+            if top is None:
+                continue
+            if top.data(0, _LOC) == target or (target is None and index == 0):
+                self.tree.setCurrentItem(top)
+                return
+            for number in range(top.childCount()):
+                child = top.child(number)
+                if child is not None and child.data(0, _LOC) == target:
+                    self.tree.setCurrentItem(child)
+                    return
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _old: object) -> None:
+        if self._updating:
+            return
+        self.selected.emit(self.current_loc())
+
+    def _segment_clicked(self, index: int) -> None:
+        if 0 <= index < len(self._played):
+            self.select(self._played[index])

@@ -1,0 +1,184 @@
+"""The editor's small parts: the QUndoCommand around a document command, and the questions
+it asks the user, behind one port so tests answer them without a modal dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal, Protocol
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from walktimer.editing.commands import Command, SetFields, SetSource
+from walktimer.editing.document import Document
+
+__all__ = [
+    "EditorPrompts",
+    "ExternalChoice",
+    "QtPrompts",
+    "UndoEntry",
+    "UnsavedChoice",
+]
+
+UnsavedChoice = Literal["save", "discard", "cancel"]
+ExternalChoice = Literal["reload", "overwrite", "save_as", "cancel"]
+
+_merge_ids: dict[object, int] = {}
+
+
+def _merge_id(command: Command) -> int:
+    """Edits of the same field (typing) share an id so QUndoStack folds them into one step."""
+    if isinstance(command, SetFields):
+        key: object = (command.loc, tuple(command.values))
+    elif isinstance(command, SetSource):
+        key = "source"
+    else:
+        return -1
+    return _merge_ids.setdefault(key, len(_merge_ids) + 1)
+
+
+class UndoEntry(QUndoCommand):
+    """One step on the editor's QUndoStack. The command is already applied when pushed."""
+
+    def __init__(
+        self, doc: Document, command: Command, changed: Callable[[], None], *, merge: bool
+    ) -> None:
+        super().__init__(command.label)
+        self.doc = doc
+        self.command = command
+        self._changed = changed
+        self._id = _merge_id(command) if merge else -1
+        self._pushed = False
+
+    def id(self) -> int:
+        return self._id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, UndoEntry) or other.id() != self._id or self._id == -1:
+            return False
+        if not self.command.merge(other.command):
+            return False
+        self.setText(other.text())
+        return True
+
+    def redo(self) -> None:
+        if self._pushed:
+            self.command.apply(self.doc)
+        self._pushed = True
+        self._changed()
+
+    def undo(self) -> None:
+        self.command.undo(self.doc)
+        self._changed()
+
+
+class EditorPrompts(Protocol):
+    def unsaved_changes(self, parent: QWidget, title: str, invalid: bool) -> UnsavedChoice:
+        """Closing with unsaved changes: save them (as a draft when `invalid`), discard them,
+        or stay."""
+        ...
+
+    def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
+        """The file changed on disk: reload it, overwrite it, save under another name."""
+        ...
+
+    def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
+        """Where to save; None to cancel."""
+        ...
+
+    def save_before_run(self, parent: QWidget) -> bool:
+        """Running needs the script saved first: save now?"""
+        ...
+
+    def error(self, parent: QWidget, text: str) -> None: ...
+
+    def choose_wav(self, parent: QWidget, folder: Path) -> Path | None: ...
+
+
+class QtPrompts:
+    """The real, modal questions."""
+
+    def unsaved_changes(self, parent: QWidget, title: str, invalid: bool) -> UnsavedChoice:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"Save the changes to “{title}” before closing?",
+            parent=parent,
+        )
+        if invalid:
+            box.setInformativeText(
+                "The script still has problems: it is saved as a draft that cannot run until "
+                "they are fixed."
+            )
+            save = box.addButton("Save anyway (draft)", QMessageBox.ButtonRole.AcceptRole)
+        else:
+            save = box.addButton(QMessageBox.StandardButton.Save)
+        discard = box.addButton("Don't save", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            return "save"
+        if clicked is discard:
+            return "discard"
+        return "cancel"
+
+    def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Changed on disk",
+            f"{path.name} was changed by another program since you opened it.",
+            parent=parent,
+        )
+        box.setInformativeText(
+            "Reload it (your unsaved edits are dropped, Undo brings them back), overwrite it "
+            "with your version, or save yours under another name."
+        )
+        reload = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
+        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.AcceptRole)
+        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is reload:
+            return "reload"
+        if clicked is overwrite:
+            return "overwrite"
+        if clicked is save_as:
+            return "save_as"
+        return "cancel"
+
+    def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
+        if reason:
+            QMessageBox.information(parent, "Save a copy", reason)
+        suggestion.parent.mkdir(parents=True, exist_ok=True)
+        name, _ = QFileDialog.getSaveFileName(
+            parent, "Save the session", str(suggestion), "Session scripts (*.toml)"
+        )
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix == ".toml" else path.with_name(path.name + ".toml")
+
+    def save_before_run(self, parent: QWidget) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "Save first",
+            "The session runs from its saved file. Save your changes and run it?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        return answer == QMessageBox.StandardButton.Save
+
+    def error(self, parent: QWidget, text: str) -> None:
+        QMessageBox.warning(parent, "walktimer", text)
+
+    def choose_wav(self, parent: QWidget, folder: Path) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(
+            parent, "Choose a sound", str(folder), "WAV sounds (*.wav)"
+        )
+        return Path(name) if name else None

@@ -1,0 +1,807 @@
+"""The session editor window: structure, forms, source and problems around one document.
+
+Every change, from a form, the structure view or the source, is a document command on one
+QUndoStack, so undo and redo cover all of them. The document is the single truth: after each
+change the views are refreshed from it, and the problems are recomputed (debounced) with the
+loader's own `check_text`, so the list shows exactly what `walktimer check` prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from walktimer.core.problems import Problem
+from walktimer.editing import commands as C
+from walktimer.editing.document import Loc, NotEditable
+from walktimer.editing.outline import outline, place_of
+from walktimer.editing.scriptfile import NeedsName, ScriptFile
+from walktimer.editing.storage import ChangedOnDisk, OpenError, SaveError, Stamp
+from walktimer.ui.editor.forms import BlockForm, PhaseForm, SessionForm
+from walktimer.ui.editor.source import SourceView
+from walktimer.ui.editor.structure import StructureView
+from walktimer.ui.editor.support import EditorPrompts, QtPrompts, UndoEntry
+
+__all__ = ["EditorWindow", "OpenError", "SpeechPreview"]
+
+log = logging.getLogger(__name__)
+
+VALIDATE_MS = 250
+NEW_PHASE = {"name": "New phase", "kind": "walk", "duration": "5m"}
+NEW_STEP = {"name": "New step", "duration": "1m"}
+NEW_BLOCK = {
+    "name": "New block",
+    "repeat": 2,
+    "step": [{"name": "Brisk", "duration": "2m"}, {"name": "Easy", "duration": "1m"}],
+}
+_SAMPLE_PLACEHOLDERS = {
+    "remaining": "two minutes",
+    "elapsed": "one minute",
+    "next": "the next phase",
+    "rep": "one",
+    "reps": "three",
+    "speed": "four kilometres per hour",
+    "incline": "two percent",
+}
+
+
+class SpeechPreview(Protocol):
+    """What the editor needs from walktimer.audio.preview.Previewer."""
+
+    def preview(
+        self, text: str, voice: str | None = None, rate: int = 170, volume: float = 1.0
+    ) -> None: ...
+
+    def failure(self) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
+class EditorWindow(QMainWindow):
+    """Edit one script. `run_requested(path)` asks the main window to start it.
+
+    Raises OpenError (one sentence) when `path` cannot be read.
+    """
+
+    run_requested = Signal(Path)
+    saved = Signal(Path)
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        template: Path | None = None,
+        parent: QWidget | None = None,
+        *,
+        prompts: EditorPrompts | None = None,
+        previewer: SpeechPreview | None = None,
+        muted: bool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.file = ScriptFile.open(path) if path is not None else ScriptFile.new(template)
+        self.doc = self.file.doc
+        self.prompts: EditorPrompts = prompts if prompts is not None else QtPrompts()
+        self._previewer = previewer
+        self._muted = muted
+        self.problems: list[Problem] = []
+        self.current: Loc | None = None
+        self.last_target: QWidget | None = None
+        self._asking = False
+        self._ignored: Stamp | None = None
+
+        self.stack = QUndoStack(self)
+        self.stack.cleanChanged.connect(lambda _clean: self._update_title())
+        if path is None:
+            self.stack.resetClean()  # a new script has not been saved yet
+
+        self._build()
+        self._validate_timer = QTimer(self)
+        self._validate_timer.setSingleShot(True)
+        self._validate_timer.setInterval(VALIDATE_MS)
+        self._validate_timer.timeout.connect(self.validate)
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(lambda _p: QTimer.singleShot(0, self.check_disk))
+        self._watch()
+        self.resize(1280, 800)
+        self._document_changed()
+        self.validate()
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setObjectName("editorWindow")
+        self.structure = StructureView()
+        self.structure.selected.connect(self._selected)
+        self.structure.tree.move_requested.connect(self._drop_move)
+
+        self.session_form = SessionForm()
+        self.phase_form = PhaseForm()
+        self.block_form = BlockForm()
+        for form in (self.session_form, self.phase_form, self.block_form):
+            form.command.connect(self.execute)
+            form.speak.connect(self.speak)
+        self.session_form.preview_voice.connect(self._preview_voice)
+        self.session_form.choose_wav.connect(self._choose_wav)
+        self.block_form.add_step.connect(self._add_step)
+
+        self.forms = QStackedWidget()
+        for form in (self.session_form, self.phase_form, self.block_form):
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(form)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            self.forms.addWidget(scroll)
+        self.source = SourceView()
+        self.source.edited.connect(self._source_edited)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.forms, "&Form")
+        self.tabs.addTab(self.source, "So&urce")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.problem_list = QListWidget()
+        self.problem_list.setAccessibleName("Problems")
+        self.problem_list.setWordWrap(True)
+        self.problem_list.itemActivated.connect(self._problem_clicked)
+        self.problem_list.itemClicked.connect(self._problem_clicked)
+        self.problem_title = QLabel()
+        self.problem_title.setObjectName("problemTitle")
+        problems = QWidget()
+        layout = QVBoxLayout(problems)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.problem_title)
+        layout.addWidget(self.problem_list)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.structure, 1)
+        buttons = QHBoxLayout()
+        left_layout.addLayout(buttons)
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.tabs)
+        right.addWidget(problems)
+        right.setStretchFactor(0, 4)
+        right.setStretchFactor(1, 1)
+        right.setSizes([640, 110])
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 5)
+        split.setSizes([380, 900])
+        split.setContentsMargins(6, 6, 6, 0)
+        self.setCentralWidget(split)
+
+        self._actions(buttons)
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        self.addAction(action)
+        return action
+
+    def _actions(self, buttons: QHBoxLayout) -> None:
+        self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save)
+        self.save_as_action = self._action(
+            "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs
+        )
+        self.draft_action = self._action(
+            "Save anyway (draft)",
+            self.save_draft,
+            tip="Save the script with its problems, to finish it later. It cannot run until "
+            "they are fixed.",
+        )
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.stack.undoTextChanged.connect(
+            lambda text: self.undo_action.setToolTip(f"Undo {text}".strip())
+        )
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.run_action = self._action(
+            "▶ &Run now", self.run_now, "Ctrl+R", "Save and start this session"
+        )
+        self.add_action = self._action("Add phase", self.add_phase, "Ctrl+Ins")
+        self.block_action = self._action("Add block", self.add_block, "Ctrl+Shift+Ins")
+        self.duplicate_action = self._action("Duplicate", self.duplicate, "Ctrl+D")
+        self.delete_action = self._action("Delete", self.delete, QKeySequence.StandardKey.Delete)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.structure.tree.addAction(self.delete_action)
+        self.up_action = self._action(
+            "▲", lambda: self.move_selected(-1), "Ctrl+Up", "Move up (Ctrl+Up)"
+        )
+        self.down_action = self._action(
+            "▼", lambda: self.move_selected(1), "Ctrl+Down", "Move down (Ctrl+Down)"
+        )
+        self.convert_action = self._action(
+            "Make block", self.convert, tip="Turn a phase into a repeated block, or back"
+        )
+
+        toolbar = self.addToolBar("Editor")
+        toolbar.setObjectName("editorToolbar")
+        toolbar.setMovable(False)
+        for action in (self.save_action, self.save_as_action, self.draft_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.run_action)
+
+        for action in (
+            self.add_action,
+            self.block_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.convert_action,
+            self.up_action,
+            self.down_action,
+        ):
+            button = QPushButton(action.text())
+            button.setToolTip(action.toolTip())
+            button.setAccessibleName(action.toolTip() or action.text())
+            button.clicked.connect(action.trigger)
+            action.enabledChanged.connect(button.setEnabled)
+            action.changed.connect(lambda b=button, a=action: b.setText(a.text()))
+            if action in (self.up_action, self.down_action):
+                button.setFixedWidth(36)
+            buttons.addWidget(button)
+        self.statusBar().showMessage("Ready")
+
+    # -- applying changes -------------------------------------------------------------------------
+
+    def execute(self, command: C.Command, merge: bool = False) -> bool:
+        """Apply a command and put it on the undo stack; False when it could not be made."""
+        if not self.doc.parsed and not isinstance(command, C.SetSource):
+            self.statusBar().showMessage("Fix the syntax error in the source first.")
+            return False
+        try:
+            command.apply(self.doc)
+        except NotEditable as error:
+            self.statusBar().showMessage(str(error))
+            self._document_changed()
+            return False
+        if command.changed:
+            self.stack.push(UndoEntry(self.doc, command, self._document_changed, merge=merge))
+        return True
+
+    def _document_changed(self) -> None:
+        self.source.set_source(self.doc.text())
+        parsed = self.doc.parsed
+        self.forms.setEnabled(parsed)
+        self.structure.setEnabled(parsed)
+        for action in (
+            self.add_action,
+            self.block_action,
+            self.duplicate_action,
+            self.delete_action,
+            self.convert_action,
+            self.up_action,
+            self.down_action,
+        ):
+            action.setEnabled(parsed)
+        if parsed:
+            if self.current is not None and not self.doc.exists(self.current):
+                self.current = self._nearest(self.current)
+            self.structure.set_outline(outline(self.doc), self.current)
+            self._load_form()
+            if self.source.error_line is not None and not self.problems_have_syntax():
+                self.source.mark_error(None, None)
+        elif self.doc.syntax_error is not None:
+            error = self.doc.syntax_error
+            self.source.mark_error(error.line, error.col, error.message)
+        self._update_buttons()
+        self._update_title()
+        self._validate_timer.start()
+
+    def _nearest(self, loc: Loc) -> Loc | None:
+        """After a delete or undo: the place next to one that is gone."""
+        phases = self.doc.count(Loc(), "phase")
+        if loc.phase is None or phases == 0:
+            return None
+        phase = min(loc.phase, phases - 1)
+        if loc.step is not None and self.doc.exists(Loc(phase=phase)):
+            steps = self.doc.count(Loc(phase=phase), "step")
+            if steps:
+                return Loc(phase=phase, step=min(loc.step, steps - 1))
+        return Loc(phase=phase)
+
+    def _load_form(self) -> None:
+        loc = self.current
+        if loc is None:
+            self.session_form.load(self.doc)
+            self.forms.setCurrentIndex(0)
+        elif loc.step is None and self.doc.is_block(loc.phase or 0):
+            self.block_form.load(self.doc, loc)
+            self.forms.setCurrentIndex(2)
+        else:
+            self.phase_form.load(self.doc, loc)
+            self.forms.setCurrentIndex(1)
+
+    def _update_buttons(self) -> None:
+        loc = self.current
+        has = loc is not None and self.doc.parsed
+        self.duplicate_action.setEnabled(has)
+        self.delete_action.setEnabled(has)
+        self.up_action.setEnabled(has)
+        self.down_action.setEnabled(has)
+        block = has and loc is not None and loc.step is None and self.doc.is_block(loc.phase or 0)
+        self.convert_action.setText("Split block" if block else "Make block")
+        self.convert_action.setEnabled(has and loc is not None and loc.step is None)
+        self.add_action.setText(
+            "Add step" if has and loc is not None and loc.step is not None else "Add phase"
+        )
+
+    def _update_title(self) -> None:
+        title = self.file.title
+        if self.file.read_only:
+            title += " (bundled, read-only: saving makes a copy)"
+        elif self.file.path is None:
+            title += " (new)"
+        self.setWindowTitle(f"{title} [*] — walktimer editor")
+        self.setWindowModified(not self.stack.isClean())
+
+    def problems_have_syntax(self) -> bool:
+        return any(p.where == "TOML syntax" for p in self.problems)
+
+    # -- validation -------------------------------------------------------------------------------
+
+    def validate(self) -> None:
+        """Recompute the problem lines now (normally debounced after each change)."""
+        self._validate_timer.stop()
+        self.problems = self.doc.problems()
+        self.problem_list.clear()
+        for problem in self.problems:
+            item = QListWidgetItem(str(problem))
+            item.setData(Qt.ItemDataRole.UserRole, problem)
+            item.setToolTip("Click to go there")
+            self.problem_list.addItem(item)
+        count = len(self.problems)
+        if count:
+            self.problem_title.setText(
+                f"<b>{count} problem{'s' if count != 1 else ''}</b> — click one to go there"
+            )
+        else:
+            self.problem_title.setText("<b>No problems</b> — the script is ready to run")
+        self.draft_action.setVisible(count > 0)
+        syntax = next((p for p in self.problems if p.where == "TOML syntax"), None)
+        if syntax is not None:
+            self.source.mark_error(syntax.line, syntax.col, syntax.what)
+        elif self.doc.parsed:
+            self.source.mark_error(None, None)
+
+    def _problem_clicked(self, item: QListWidgetItem) -> None:
+        problem = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(problem, Problem):
+            self.go_to_problem(problem)
+
+    def go_to_problem(self, problem: Problem) -> None:
+        """Show the field a problem names, or its line in the source."""
+        loc, key = place_of(problem.where, problem.what)
+        if self.doc.parsed and loc is not None and self._show_field(loc, key):
+            return
+        self.tabs.setCurrentWidget(self.source)
+        if problem.line is not None:
+            self.source.go_to(problem.line, problem.col)
+        self.last_target = self.source
+
+    def _show_field(self, loc: Loc, key: str | None) -> bool:
+        target: QWidget | None
+        if loc.phase is None:
+            self.current = None
+            self.structure.select(None)
+            self._load_form()
+            self._update_buttons()
+            name = f"{loc.table}.{key}" if loc.table is not None else key
+            target = self.session_form.field(name or "") if name else None
+            if target is None and loc.table is not None:
+                target = self.session_form.field(f"{loc.table}." + _first_key(loc.table))
+        else:
+            place = Loc(phase=loc.phase, step=loc.step)
+            if not self.doc.exists(place):
+                return False
+            self.current = place
+            self.structure.select(place)
+            self._load_form()
+            self._update_buttons()
+            form = self.block_form if self.forms.currentIndex() == 2 else self.phase_form
+            if loc.cue is not None and form is self.phase_form:
+                self.phase_form.cues.selectRow(loc.cue)
+                target = self.phase_form.cues
+            else:
+                target = form.field(key or "name") or form.field("name")
+        self.tabs.setCurrentWidget(self.forms)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            scroll = self.forms.currentWidget()
+            if isinstance(scroll, QScrollArea):
+                scroll.ensureWidgetVisible(target)
+        self.last_target = target
+        return True
+
+    # -- the source view --------------------------------------------------------------------------
+
+    def _source_edited(self, text: str) -> None:
+        if text != self.doc.text():
+            self.execute(C.SetSource(text), merge=True)
+
+    def _tab_changed(self, _index: int) -> None:
+        self.source.flush_pending()
+
+    # -- selection and structure ------------------------------------------------------------------
+
+    def _selected(self, loc: Loc | None) -> None:
+        self.source.flush_pending()
+        self.current = loc
+        self._load_form()
+        self._update_buttons()
+        if self.tabs.currentWidget() is not self.forms:
+            self.tabs.setCurrentWidget(self.forms)
+
+    def select(self, loc: Loc | None) -> None:
+        """Show a place in the forms (None: the session's settings)."""
+        self.structure.select(loc)
+        self._selected(loc)
+
+    def _run_structural(self, command: C.Command, then: Loc | None) -> None:
+        previous = self.current
+        self.current = then
+        if not self.execute(command):
+            self.current = previous
+            self._document_changed()
+
+    def add_phase(self) -> None:
+        loc = self.current
+        if loc is not None and loc.step is not None:
+            self._add_step()
+            return
+        count = self.doc.count(Loc(), "phase")
+        index = (loc.phase or 0) + 1 if loc is not None else count
+        self._run_structural(
+            C.add_item(self.doc, Loc(), "phase", index, NEW_PHASE), Loc(phase=index)
+        )
+
+    def add_block(self) -> None:
+        loc = self.current
+        count = self.doc.count(Loc(), "phase")
+        index = (loc.phase or 0) + 1 if loc is not None else count
+        command = C.add_item(self.doc, Loc(), "phase", index, NEW_BLOCK)
+        command.label = "Add a repeated block"
+        self._run_structural(command, Loc(phase=index))
+
+    def _add_step(self) -> None:
+        loc = self.current
+        if loc is None or loc.phase is None:
+            return
+        owner = Loc(phase=loc.phase)
+        index = loc.step + 1 if loc.step is not None else self.doc.count(owner, "step")
+        self._run_structural(
+            C.add_item(self.doc, owner, "step", index, NEW_STEP),
+            Loc(phase=loc.phase, step=index),
+        )
+
+    def duplicate(self) -> None:
+        loc = self.current
+        if loc is None or loc.phase is None:
+            return
+        owner, key, index = loc.parent_list()
+        then = (
+            Loc(phase=loc.phase + 1) if loc.step is None else Loc(phase=loc.phase, step=index + 1)
+        )
+        self._run_structural(C.duplicate_item(self.doc, owner, key, index), then)
+
+    def delete(self) -> None:
+        loc = self.current
+        if loc is None or loc.phase is None:
+            return
+        owner, key, index = loc.parent_list()
+        self._run_structural(C.delete_item(self.doc, owner, key, index), loc)
+
+    def move_selected(self, delta: int) -> None:
+        loc = self.current
+        if loc is None or loc.phase is None:
+            return
+        owner, key, index = loc.parent_list()
+        target = index + delta
+        if not 0 <= target < self.doc.count(owner, key):
+            return
+        self._move(loc, target)
+
+    def _move(self, loc: Loc, target: int) -> None:
+        owner, key, index = loc.parent_list()
+        if target == index:
+            return
+        then = Loc(phase=target) if loc.step is None else Loc(phase=loc.phase, step=target)
+        self._run_structural(C.move_item(self.doc, owner, key, index, target), then)
+
+    def _drop_move(self, loc: object, target: int) -> None:
+        if isinstance(loc, Loc):
+            self._move(loc, target)
+
+    def convert(self) -> None:
+        loc = self.current
+        if loc is None or loc.phase is None or loc.step is not None:
+            return
+        if self.doc.is_block(loc.phase):
+            self._run_structural(C.block_to_phases(self.doc, loc.phase), Loc(phase=loc.phase))
+        else:
+            self._run_structural(C.phase_to_block(self.doc, loc.phase), Loc(phase=loc.phase))
+
+    # -- undo -------------------------------------------------------------------------------------
+
+    def undo(self) -> None:
+        self.source.flush_pending()
+        self.stack.undo()
+
+    def redo(self) -> None:
+        self.source.flush_pending()
+        self.stack.redo()
+
+    # -- speech -----------------------------------------------------------------------------------
+
+    def _voice_settings(self) -> tuple[str | None, int, float]:
+        voice = self.doc.get(Loc(table="voice"), "voice")
+        rate = self.doc.get(Loc(table="voice"), "rate", 170)
+        volume = self.doc.get(Loc(table="voice"), "volume", 1.0)
+        return (
+            voice if isinstance(voice, str) and voice else None,
+            rate if isinstance(rate, int) and not isinstance(rate, bool) else 170,
+            float(volume) if isinstance(volume, int | float) else 1.0,
+        )
+
+    def _is_muted(self) -> bool:
+        if self._muted is not None:
+            return self._muted
+        try:
+            from walktimer.ui.settings import Settings
+
+            return bool(Settings().mute)
+        except (ImportError, OSError):
+            return False
+
+    def previewer(self) -> SpeechPreview | None:
+        """The speech preview, started on first use; None when speech cannot work here."""
+        if self._previewer is None:
+            try:
+                from walktimer.audio.preview import Previewer
+
+                self._previewer = Previewer()
+            except (ImportError, OSError, RuntimeError) as error:
+                log.warning("no speech preview: %s", error)
+                self.statusBar().showMessage(f"Speech is not available: {error}")
+                return None
+        return self._previewer
+
+    def speak(self, text: str) -> None:
+        """Say a text with the session's voice (placeholders read as examples)."""
+        text = text.strip()
+        if not text:
+            self.statusBar().showMessage("There is nothing to say: write the text first.")
+            return
+        if self._is_muted():
+            self.statusBar().showMessage(
+                "Speech is muted in Settings: unmute it to hear the preview."
+            )
+            return
+        previewer = self.previewer()
+        if previewer is None:
+            return
+        failure = previewer.failure()
+        if failure:
+            self.statusBar().showMessage(f"Speech is off: {failure}")
+            return
+        phase_name = self.phase_form.name.text() if self.current is not None else ""
+        samples = {**_SAMPLE_PLACEHOLDERS, "phase": phase_name or "this phase"}
+        spoken = re.sub(r"\{(\w+)\}", lambda m: samples.get(m.group(1), m.group(0)), text)
+        voice, rate, volume = self._voice_settings()
+        previewer.preview(spoken, voice, rate, volume)
+        self.statusBar().showMessage(f"Speaking: {spoken}")
+
+    def _preview_voice(self) -> None:
+        name = self.doc.get(Loc(), "name", "your session")
+        self.speak(f"This is how {name} sounds. Head level, eyes forward.")
+
+    def _choose_wav(self, key: str) -> None:
+        folder = self.file.path.parent if self.file.path is not None else Path.home()
+        chosen = self.prompts.choose_wav(self, folder)
+        if chosen is None:
+            return
+        value = str(chosen)
+        if self.file.path is not None:
+            with contextlib.suppress(ValueError):
+                value = str(chosen.relative_to(self.file.path.parent))
+        self.execute(C.SetFields(Loc(table="sounds"), {key: value}, f"Choose the {key} sound"))
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save in place (asks for a name when needed). An invalid script is refused here:
+        saving it takes the explicit Save anyway (draft)."""
+        self.source.flush_pending()
+        self.validate()
+        if self.problems:
+            count = len(self.problems)
+            self.statusBar().showMessage(
+                f"Not saved: the script has {count} problem{'s' if count != 1 else ''}. Fix "
+                "them, or use Save anyway (draft) to keep it unfinished."
+            )
+            return False
+        return self._write(save_as=False)
+
+    def save_draft(self) -> bool:
+        self.source.flush_pending()
+        return self._write(save_as=False)
+
+    def save_as(self) -> bool:
+        self.source.flush_pending()
+        return self._write(save_as=True)
+
+    def _write(self, *, save_as: bool, force: bool = False) -> bool:
+        try:
+            if save_as:
+                path = self.prompts.save_path(self, self.file.suggested_path(), None)
+                if path is None:
+                    return False
+                self.file.save_as(path)
+            else:
+                self.file.save(force=force)
+        except NeedsName as needed:
+            path = self.prompts.save_path(self, needed.suggestion, str(needed))
+            if path is None:
+                return False
+            try:
+                self.file.save_as(path)
+            except (SaveError, NeedsName) as error:
+                self.prompts.error(self, str(error))
+                return False
+        except ChangedOnDisk:
+            return self._resolve_conflict(saving=True)
+        except SaveError as error:
+            self.prompts.error(self, str(error))
+            self.statusBar().showMessage(str(error))
+            return False
+        self._saved()
+        return True
+
+    def _saved(self) -> None:
+        self.stack.setClean()
+        self._ignored = None
+        self._watch()
+        self._update_title()
+        if self.file.path is not None:
+            self.statusBar().showMessage(f"Saved {self.file.path}")
+            self.saved.emit(self.file.path)
+
+    def _watch(self) -> None:
+        files = self.watcher.files()
+        if files:
+            self.watcher.removePaths(files)
+        if self.file.path is not None and self.file.path.exists():
+            self.watcher.addPath(str(self.file.path))
+
+    # -- the file changed on disk -----------------------------------------------------------------
+
+    def check_disk(self) -> None:
+        """Ask what to do when another program changed the file (once per change)."""
+        self._watch()
+        if self._asking or not self.file.changed_on_disk() or self.file.path is None:
+            return
+        now = Stamp.of(self.file.path)
+        if self._ignored is not None and self._ignored.same_file(now):
+            return
+        self._resolve_conflict(saving=False)
+
+    def _resolve_conflict(self, *, saving: bool) -> bool:
+        path = self.file.path
+        if path is None:
+            return False
+        self._asking = True
+        try:
+            choice = self.prompts.external_change(self, path)
+        finally:
+            self._asking = False
+        if choice == "reload":
+            return self.reload()
+        if choice == "overwrite":
+            return self._write(save_as=False, force=True)
+        if choice == "save_as":
+            return self._write(save_as=True)
+        self._ignored = Stamp.of(path)
+        if saving:
+            self.statusBar().showMessage("Not saved: the file on disk was changed elsewhere.")
+        return False
+
+    def reload(self) -> bool:
+        """Take the file from disk; the edits it drops stay on the undo stack."""
+        path = self.file.path
+        if path is None:
+            return False
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            self.prompts.error(self, f"{path.name} cannot be read again: {error}")
+            return False
+        if text != self.doc.text():
+            self.execute(C.SetSource(text, "Reload from disk"))
+        self.file.saved_text = text
+        self.file.stamp = Stamp.of(path)
+        self._saved()
+        self.statusBar().showMessage(f"Reloaded {path.name} from disk")
+        return True
+
+    # -- running ----------------------------------------------------------------------------------
+
+    def run_now(self) -> None:
+        """Start the session from its saved file; asks to save unsaved changes first."""
+        self.source.flush_pending()
+        if not self.stack.isClean() or self.file.path is None:
+            if not self.prompts.save_before_run(self):
+                return
+            if not self.save():
+                return
+        self.validate()
+        if self.problems:
+            self.statusBar().showMessage("Fix the problems before running the session.")
+            return
+        if self.file.path is not None:
+            self.run_requested.emit(self.file.path)
+
+    # -- closing ----------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            QTimer.singleShot(0, self.check_disk)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.source.flush_pending()
+        if not self.stack.isClean():
+            self.validate()
+            choice = self.prompts.unsaved_changes(self, self.file.title, bool(self.problems))
+            if choice == "cancel" or (choice == "save" and not self.save_or_draft()):
+                event.ignore()
+                return
+        if self._previewer is not None:
+            self._previewer.close()
+            self._previewer = None
+        event.accept()
+
+    def save_or_draft(self) -> bool:
+        """Closing with "save": save, as a draft when the script still has problems."""
+        self.validate()
+        return self.save_draft() if self.problems else self.save()
+
+
+def _first_key(table: str) -> str:
+    return {"voice": "rate", "sounds": "phase", "announce": "countdown", "reminders": "every"}[
+        table
+    ]
