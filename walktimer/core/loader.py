@@ -13,6 +13,7 @@ import json
 import math
 import os
 import re
+import struct
 import wave
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -262,7 +263,7 @@ def _load(text: str, path: Path | str | None) -> tuple[Session | None, list[Prob
     try:
         doc = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        return None, [Problem(label, error.lineno, error.colno, _SYNTAX, _syntax(error.msg))]
+        return None, [Problem(label, error.lineno, error.colno, _SYNTAX, _syntax(error))]
     except RecursionError:
         return None, [
             Problem(
@@ -347,11 +348,40 @@ _SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _syntax(message: str) -> str:
+def _syntax(error: tomli.TOMLDecodeError) -> str:
+    message = error.msg
+    better = _unquoted_value(error)
+    if better is not None:
+        return f"{better} (the TOML parser says: {message})"
+    if message == "Illegal character '\\n'":
+        return (
+            'this text is not closed before the end of the line: add the closing quote, or use """ '
+            f"for text over several lines (the TOML parser says: {message})"
+        )
     for start, hint in _SYNTAX_HINTS:
         if message.startswith(start):
             return f"{hint} (the TOML parser says: {message})"
     return f"the file is not valid TOML: {message}"
+
+
+def _unquoted_value(error: tomli.TOMLDecodeError) -> str | None:
+    """For `duration = 5m` or `kind = walk`: the same line with the value quoted."""
+    if not error.msg.startswith(("Invalid value", "Expected newline or end of document")):
+        return None
+    doc, pos = error.doc, error.pos
+    start = doc.rfind("\n", 0, pos) + 1
+    end = doc.find("\n", pos)
+    line = doc[start : len(doc) if end < 0 else end]
+    key, equals, raw = line.partition("=")
+    value = raw.split("#", 1)[0].strip()
+    if not equals or not value or value[0] in "\"'[{" or not key.strip():
+        return None
+    key = key.strip()
+    if value.lower() in ("true", "false"):
+        return f"true and false are written in lower case: write {key} = {value.lower()}"
+    if '"' in value:
+        return None
+    return f'text values need quotes: write {key} = "{value}"'
 
 
 # -- describing values ----------------------------------------------------------------------------
@@ -404,7 +434,12 @@ def _or_list(items: Iterable[str]) -> str:
 
 
 def _homes(key: str) -> list[str]:
-    return [_TABLE_LABEL[table] for table in _TABLE_LABEL if key in KEYS[table] and table != "top"]
+    """Where a key does belong: "at the top level", "in [voice]", ..."""
+    return [
+        ("at " if table == "top" else "in ") + label
+        for table, label in _TABLE_LABEL.items()
+        if key in KEYS[table]
+    ]
 
 
 def _clock(seconds: int) -> str:
@@ -462,7 +497,7 @@ class _Checker:
                 close = None if homes else _closest(key, allowed)
                 if homes:
                     message = (
-                        f"unknown key {_show(key)} here: {key} belongs in {_or_list(homes)}; "
+                        f"unknown key {_show(key)} here: {key} belongs {_or_list(homes)}; "
                         "move it there"
                     )
                 elif close is not None:
@@ -548,11 +583,28 @@ class _Checker:
     def duration(
         self, value: object, at: KeyPath, where: str, key: str, *, manual: bool = False
     ) -> int | None:
+        if isinstance(value, float) and not math.isfinite(value):
+            # parse_duration would fail to round these; they are no duration at all.
+            self.problem(at, where, f"{key}: expected {_DURATION_HINT}, not {_show(value)}")
+            return None
         try:
             return parse_duration(value)
         except DurationError as error:
             message = str(error)
-        if message.startswith("expected "):
+        if isinstance(value, float) and math.isfinite(value) and value > 0:
+            whole = sorted({math.floor(value), math.ceil(value)} - {0})
+            message = (
+                f"durations are whole seconds: write {_or_list(str(n) for n in whole)}, or text "
+                f'like "1m30s", not {_show(value)}'
+            )
+        elif isinstance(value, str) and value.strip().isdigit():
+            number = int(value.strip())
+            message = (
+                f'a number of seconds goes without quotes: write {number} or "{number}s"'
+                if number > 0
+                else f"a duration must be greater than zero, not {_show(value)}"
+            )
+        elif message.startswith("expected "):
             also = ', or "manual" for a phase that ends when you press Next' if manual else ""
             message = f"expected {_DURATION_HINT}{also}, not {_show(value)}"
         self.problem(at, where, f"{key}: {message}")
@@ -567,6 +619,7 @@ class _Checker:
         low: int,
         high: int,
         meaning: str,
+        note: str = "",
     ) -> int | None:
         if key not in table:
             return None
@@ -575,7 +628,7 @@ class _Checker:
             self.problem(
                 (*at, key),
                 where,
-                f"{key}: expected a whole number of {meaning} from {low} to {high}, "
+                f"{key}: expected a whole number of {meaning} from {low} to {high}{note}, "
                 f"not {_show(value)}",
             )
             return None
@@ -683,7 +736,8 @@ class _Checker:
             self.problem(
                 (*at, "name"),
                 where,
-                f"name is empty: give {what} a name of {low:.0f} to {high:.0f} characters",
+                f"name is empty: give {what} a name"
+                + (f" of {low:.0f} to {high:.0f} characters" if at == () else ""),
             )
         elif at == () and len(name) > high:
             self.problem(
@@ -772,7 +826,14 @@ class _Checker:
         defaults = Announce()
         low, high = LIMITS["countdown"]
         countdown = self.whole(
-            table, "countdown", at, where, int(low), int(high), "seconds (0 turns ticks off)"
+            table,
+            "countdown",
+            at,
+            where,
+            int(low),
+            int(high),
+            "seconds",
+            " (0 turns the ticks off)",
         )
         remaining = defaults.remaining
         if "remaining" in table:
@@ -1024,7 +1085,8 @@ class _Checker:
         def special(key: str) -> str | None:
             if in_block and key in ("repeat", "step"):
                 return (
-                    f"a step cannot have {key} of its own (blocks do not nest): "
+                    f"a step cannot have {'steps' if key == 'step' else key} of its own "
+                    "(blocks do not nest): "
                     "make it a separate [[phase]] with repeat and steps"
                 )
             return None
@@ -1076,7 +1138,14 @@ class _Checker:
 
         low, high = LIMITS["countdown"]
         countdown = self.whole(
-            table, "countdown", at, where, int(low), int(high), "seconds (0 turns ticks off)"
+            table,
+            "countdown",
+            at,
+            where,
+            int(low),
+            int(high),
+            "seconds",
+            " (0 turns the ticks off)",
         )
         if countdown and duration_ok and duration is None:
             self.problem(
@@ -1208,7 +1277,7 @@ class _Checker:
                 self.problem(
                     cue_at,
                     cue_where,
-                    f'expected a table with at or every and say, like at = "1m" say = "...", '
+                    "expected a [[phase.cue]] table with at or every, and say or sound, "
                     f"not {_show(item)}",
                 )
                 continue
@@ -1243,7 +1312,8 @@ class _Checker:
         sound_ok = False
         if "sound" in table:
             sound_ok, sound = self.sound(table["sound"], (*at, "sound"), where, "sound")
-        if "say" not in table and "sound" not in table:
+        suggested = {(*at, "say"), (*at, "sound")} & self.suggested
+        if "say" not in table and "sound" not in table and not suggested:
             self.problem(
                 at,
                 where,
@@ -1341,8 +1411,11 @@ def _where(place: str, table: Mapping[str, Any]) -> str:
 
 def _wav_problem(file: Path) -> str | None:
     """Why a WAV file cannot be played, or None when it can."""
-    rates = ", ".join(str(rate) for rate in WAV_RATES)
-    fix = f'sox "{file.name}" -b 16 -e signed-integer -r 44100 fixed.wav'
+
+    def fix(options: str) -> str:
+        return f'convert it with: sox "{file.name}" {options} fixed.wav'
+
+    pcm16 = "-b 16 -e signed-integer"
     try:
         if file.is_dir():
             return "is a folder, not a sound file: give the path of a .wav file"
@@ -1362,22 +1435,19 @@ def _wav_problem(file: Path) -> str | None:
         return "cannot be read (permission denied): check its permissions"
     except wave.Error as error:
         if str(error).startswith("unknown format"):
-            return (
-                f"is not 16-bit PCM, the only WAV encoding walktimer plays: convert it with {fix}"
-            )
-        return f"is not a WAV file: convert it with {fix}"
-    except (EOFError, ValueError):
-        return f"is not a complete WAV file: convert it again with {fix}"
+            return f"is not plain 16-bit PCM, the only WAV encoding walktimer plays: {fix(pcm16)}"
+        return f"is not a WAV file: {fix(pcm16 + ' -r 44100')}"
+    except (EOFError, ValueError, struct.error):
+        return "is cut short or damaged: export it again as a 16-bit PCM WAV file"
     except OSError as error:
         return f"cannot be read ({error.strerror or error}): check that it is a readable file"
     if width != 2:
-        return (
-            f"is {width * 8}-bit, but walktimer plays 16-bit PCM WAV files: convert it with {fix}"
-        )
+        return f"is {width * 8}-bit, but walktimer plays 16-bit WAV files: {fix(pcm16)}"
     if channels not in (1, 2):
-        return f"has {channels} channels; use a mono or stereo file: convert it with {fix}"
+        return f"has {channels} channels, but walktimer plays mono or stereo: {fix('-c 2')}"
     if rate not in WAV_RATES:
-        return f"is sampled at {rate} Hz; use one of {rates} Hz: convert it with {fix}"
+        rates = ", ".join(str(rate) for rate in WAV_RATES)
+        return f"is sampled at {rate} Hz; use one of {rates} Hz: {fix('-r 44100')}"
     if frames == 0:
         return "holds no sound: record or convert it again"
     return None

@@ -26,7 +26,7 @@ _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
 _WS = frozenset(" \t")
 _BLANK = frozenset(" \t\n\r")
 _SCALAR_END = frozenset(",]}\n#")
-_MAX_DEPTH = 500
+_MAX_DEPTH = 100  # session scripts need a handful of levels
 _ESCAPES = {
     "b": "\b",
     "t": "\t",
@@ -83,6 +83,7 @@ class _Scanner:
                 index = self.arrays.get(array, 0)
                 self.arrays[array] = index + 1
                 self.mark_prefixes(array, start)
+                self.offsets.setdefault(array, start)
                 table = (*array, index)
                 self.offsets[table] = start
             elif self.src[start] == "[":
