@@ -1,0 +1,216 @@
+"""The history window: the painted chart, streak and totals, the list, deleting, the goal."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor
+from ui_helpers import FakeDialogs
+
+from walktimer.history.goal import load_goal
+from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk, default_path
+from walktimer.history.stats import Goal
+from walktimer.ui.history_view import MET, SHORT, DayChart, HistoryView, show_history
+from walktimer.ui.mainwindow import MainWindow
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2021, 1, 6, 20, 0, tzinfo=BERLIN)  # Wednesday of 2021-W01
+
+
+def make_walk(day: date, minutes: float, name: str = "Back-care walk") -> Walk:
+    return Walk(
+        started=datetime(day.year, day.month, day.day, 7, 30, tzinfo=BERLIN),
+        script_name=name,
+        script_path="/home/w/back.toml",
+        script_sha256="cd" * 32,
+        planned_seconds=1800.0,
+        active_seconds=minutes * 60,
+        ended=Ending.FINISHED,
+        phases=(PhaseOutcome(0, "Walk", Outcome.DONE),),
+    )
+
+
+def year_end_history() -> None:
+    """2020-W51, W52 and W53 (across New Year) meet the goal; 2021-W01 has two days so far,
+    plus a short walk today."""
+    days = [date(2020, 12, 14) + timedelta(days=i) for i in range(5)]
+    days += [date(2020, 12, 21) + timedelta(days=i) for i in range(5)]
+    days += [date(2020, 12, 28), date(2020, 12, 29), date(2020, 12, 30)]
+    days += [date(2021, 1, 1), date(2021, 1, 2), date(2021, 1, 4), date(2021, 1, 5)]
+    with HistoryLog() as history:
+        history.add_many([make_walk(d, 32) for d in days])
+        history.add(make_walk(date(2021, 1, 6), 12, name="Beginner walk"))
+
+
+@pytest.fixture
+def view(qtbot: Any, dialogs: FakeDialogs) -> HistoryView:
+    year_end_history()
+    widget = HistoryView(dialogs=dialogs, now=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.resize(900, 680)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_the_week_streak_and_totals_are_shown(view: HistoryView) -> None:
+    assert view.week_label.text() == "This week: 2 of 5 days · 1 h 16 min"
+    assert view.streak_label.text() == "Streak: 3 weeks"
+    assert view.totals_label.text() == (
+        "18 walks, 9 h 16 min walking since 14 Dec 2020 · last eight weeks 9 h 16 min · "
+        "best streak 3"
+    )
+    assert view.notice.isHidden()
+
+
+def test_the_chart_covers_eight_weeks_across_the_year_end(view: HistoryView) -> None:
+    chart = view.chart
+    stats = chart.progress
+    assert stats is not None
+    assert [w.label for w in stats.weeks] == [f"2020-W{w}" for w in range(47, 54)] + ["2021-W01"]
+    bars = chart.bar_rects()
+    assert len(bars) == 56
+    heights = {day.day: rect.height() for day, rect in bars}
+    # Scaled to the goal: 32 minutes is 32/scale of the plot, the empty days have no bar.
+    plot = chart.plot_rect()
+    assert chart.scale_minutes() == 45.0
+    assert heights[date(2020, 12, 28)] == pytest.approx(plot.height() * 32 / 45)
+    assert heights[date(2021, 1, 6)] == pytest.approx(plot.height() * 12 / 45)
+    assert heights[date(2020, 12, 31)] == 0
+    # The goal line sits at 30 minutes.
+    assert chart.y_for(30) == pytest.approx(plot.bottom() - plot.height() * 30 / 45)
+    assert "2020-W47 to 2021-W01" in chart.accessibleDescription()
+
+
+def _colour_at(image: Any, point: QPointF) -> QColor:
+    return QColor(image.pixel(int(point.x()), int(point.y())))
+
+
+def test_bars_are_painted_green_on_goal_days_and_blue_on_shorter_ones(view: HistoryView) -> None:
+    chart = view.chart
+    image = chart.grab().toImage()
+    by_day = dict(chart.bar_rects())
+    bars = {day.day: rect for day, rect in by_day.items()}
+    goal_day = bars[date(2021, 1, 1)]
+    short_day = bars[date(2021, 1, 6)]
+    empty_day = bars[date(2020, 12, 31)]
+    assert _colour_at(image, goal_day.center()) == MET
+    assert _colour_at(image, short_day.center()) == SHORT
+    below_line = QPointF(empty_day.center().x(), chart.y_for(10))
+    assert _colour_at(image, below_line) not in (MET, SHORT)
+
+
+def test_hovering_a_bar_names_its_day(view: HistoryView) -> None:
+    chart = view.chart
+    bars = {day.day: rect for day, rect in chart.bar_rects()}
+    day = chart.day_at(bars[date(2021, 1, 4)].center())
+    assert day is not None
+    assert (day.day, day.minutes) == (date(2021, 1, 4), 32)
+    assert chart.day_at(QPointF(2, 2)) is None
+
+
+def test_the_list_shows_the_newest_walks_first(view: HistoryView) -> None:
+    tree = view.list
+    assert tree.topLevelItemCount() == 18
+    first = tree.topLevelItem(0)
+    assert [first.text(c) for c in range(5)] == [
+        "Wed 06 Jan 2021  07:30",
+        "Beginner walk",
+        "12:00",
+        "30:00",
+        "finished",
+    ]
+    assert tree.topLevelItem(17).text(0) == "Mon 14 Dec 2020  07:30"
+
+
+def test_deleting_a_walk_asks_first(view: HistoryView, dialogs: FakeDialogs) -> None:
+    assert not view.delete_button.isEnabled()
+    view.list.setCurrentItem(view.list.topLevelItem(0))
+    assert view.delete_button.isEnabled()
+    dialogs.answers = [False]
+    view.delete_button.click()
+    assert dialogs.confirms[-1] == (
+        "Delete this walk?",
+        "Delete the walk of Wednesday 06 January 2021 at 07:30 (Beginner walk, 12:00)? "
+        "This cannot be undone.",
+    )
+    with HistoryLog() as history:
+        assert history.count() == 18
+    dialogs.answers = [True]
+    view.delete_button.click()
+    with HistoryLog() as history:
+        assert history.count() == 17
+        assert all(w.script_name != "Beginner walk" for w in history.walks())
+    assert view.list.topLevelItemCount() == 17
+    assert view.week_label.text() == "This week: 2 of 5 days · 1 h 04 min"
+
+
+def test_deleting_the_history_asks_then_empties_it(
+    view: HistoryView, dialogs: FakeDialogs, qtbot: Any
+) -> None:
+    dialogs.answers = [True]
+    with qtbot.waitSignal(view.changed):
+        view.delete_all_button.click()
+    assert dialogs.confirms[-1][0] == "Delete the whole history?"
+    assert "Delete all 18 walks" in dialogs.confirms[-1][1]
+    with HistoryLog() as history:
+        assert history.count() == 0
+    assert view.list.topLevelItemCount() == 0
+    assert not view.delete_all_button.isEnabled()
+    assert view.totals_label.text().startswith("No walks yet.")
+    assert view.streak_label.text() == "Streak: 0 weeks"
+
+
+def test_editing_the_goal_saves_it_and_recounts_the_streak(view: HistoryView) -> None:
+    view.goal_days.setValue(2)
+    assert load_goal() == Goal(2, 30)
+    assert view.streak_label.text() == "Streak: 4 weeks"
+    assert view.week_label.text() == "This week: 2 of 2 days ✓ · 1 h 16 min"
+    view.goal_minutes.setValue(35)
+    assert load_goal() == Goal(2, 35)
+    assert view.streak_label.text() == "Streak: 0 weeks"
+    assert view.chart.progress is not None
+    assert view.chart.progress.goal == Goal(2, 35)
+
+
+def test_a_damaged_history_is_moved_aside_and_said_once(qtbot: Any, dialogs: FakeDialogs) -> None:
+    path = default_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not sqlite at all" * 64)
+    widget = HistoryView(dialogs=dialogs, now=lambda: NOW)
+    qtbot.addWidget(widget)
+    assert widget.notice.isVisibleTo(widget)
+    assert "could not be read" in widget.notice.text()
+    assert "corrupt-" in widget.notice.text()
+    assert widget.list.topLevelItemCount() == 0
+    [aside] = path.parent.glob("history.sqlite3.corrupt-*")
+    assert aside.read_bytes() == b"not sqlite at all" * 64
+    widget.reload()  # a fresh history now: nothing more to say
+    assert widget.notice.isHidden()
+
+
+def test_an_empty_chart_still_paints(qtbot: Any) -> None:
+    chart = DayChart()
+    qtbot.addWidget(chart)
+    chart.resize(500, 240)
+    image = chart.grab().toImage()
+    assert not image.isNull()
+    assert chart.bar_rects() == []
+
+
+def test_the_window_opens_the_history(qtbot: Any, window: MainWindow) -> None:
+    year_end_history()
+    window.action("history").trigger()
+    shown = window._history
+    assert isinstance(shown, HistoryView)
+    qtbot.waitExposed(shown)
+    assert shown.isWindow()
+    assert shown.list.topLevelItemCount() == 18
+    assert shown.dialogs is window.dialogs
+    # Asking again raises the same window.
+    assert show_history(window) is shown
+    shown.close()
