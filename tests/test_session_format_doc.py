@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import tomli
 
@@ -228,6 +229,11 @@ def test_the_worked_example_shows_every_key() -> None:
     for name, keys in KEYS.items():
         for key in set(keys) - used[name]:
             assert re.search(rf"^\s*# {key} = ", example, re.MULTILINE), (name, key)
+
+
+def test_the_worked_example_is_valid_against_the_schema() -> None:
+    document = tomli.loads(code_blocks("## A worked example")[0])
+    jsonschema.Draft202012Validator(build_schema()).validate(document)
 
 
 def test_the_plan_excerpts_are_what_walktimer_plan_prints(tmp_path: Path) -> None:
