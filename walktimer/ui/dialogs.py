@@ -1,0 +1,96 @@
+"""The questions the window asks the user, behind one small port so tests never block."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["Dialogs", "ProblemsDialog", "QtDialogs"]
+
+SESSION_FILTER = "Session scripts (*.toml);;Zwift workouts (*.zwo);;All files (*)"
+
+
+class Dialogs(Protocol):
+    def confirm(self, parent: QWidget, title: str, text: str, action: str) -> bool:
+        """Ask before doing something that cannot be undone; True to go ahead."""
+        ...
+
+    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> None:
+        """Show every problem of a file at once."""
+        ...
+
+    def inform(self, parent: QWidget, title: str, text: str) -> None: ...
+
+    def open_file(self, parent: QWidget, folder: Path) -> Path | None: ...
+
+
+class ProblemsDialog(QDialog):
+    """One dialog with every problem line, copyable, in a fixed-width font."""
+
+    def __init__(self, parent: QWidget | None, title: str, intro: str, lines: list[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(intro)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setPlainText("\n".join(lines))
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setAccessibleName("Problems found")
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setAccessibleName("Copy the problems")
+        copy.clicked.connect(self._copy)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName("Close")
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 320)
+
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text.toPlainText())
+
+
+class QtDialogs:
+    """The real, modal dialogs."""
+
+    def confirm(self, parent: QWidget, title: str, text: str, action: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        go.setAccessibleName(action)
+        cancel.setAccessibleName("Cancel")
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is go
+
+    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> None:
+        dialog = ProblemsDialog(parent, title, intro, lines)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.exec()
+
+    def inform(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def open_file(self, parent: QWidget, folder: Path) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, "Open a session", str(folder), SESSION_FILTER)
+        return Path(name) if name else None

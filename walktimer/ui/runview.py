@@ -1,0 +1,324 @@
+"""The run view: what a walker reads from two metres away while a session runs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from walktimer.core.durations import format_clock
+from walktimer.core.engine import State, View
+from walktimer.core.plan import Plan
+from walktimer.core.script import Kind
+from walktimer.ui.bigclock import BigClock
+from walktimer.ui.theme import DARK, Colours, kind_colour, kind_label
+from walktimer.ui.timeline import Segment, TimelineStrip
+
+__all__ = ["RunView", "targets_text"]
+
+CAPTION_SECONDS = 8.0  # how long a spoken cue stays on screen
+
+
+def targets_text(speed: object, incline: object) -> str:
+    parts = []
+    if speed is not None:
+        parts.append(f"Speed {getattr(speed, 'text', speed)}")
+    if incline is not None:
+        parts.append(f"Incline {getattr(incline, 'text', incline)}")
+    return "   ·   ".join(parts)
+
+
+def _label(name: str, *, wrap: bool = False, align: Qt.AlignmentFlag | None = None) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setAccessibleName(name.replace("_", " ").capitalize())
+    label.setWordWrap(wrap)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if align is not None:
+        label.setAlignment(align)
+    return label
+
+
+class RunView(QWidget):
+    """Shows the engine's View; knows nothing about timers or the engine itself."""
+
+    jump_requested = Signal(int)
+    cancel_prepare = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("run_view")
+        self.setAccessibleName("Session")
+        self.setAutoFillBackground(True)
+        self._colours: Colours = DARK
+        self._treadmill = False
+        self._font_scale = 1.0
+        self._plan: Plan | None = None
+        self._kind: Kind = Kind.WALK
+        self._caption_until: float | None = None
+        self._notices: list[str] = []
+
+        self.kind_chip = _label("phase_kind", align=Qt.AlignmentFlag.AlignCenter)
+        self.kind_chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.phase_name = _label("phase_name")
+        self.phase_name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.phase_count = _label("phase_count", align=Qt.AlignmentFlag.AlignRight)
+        self.clock = BigClock()
+        self.hint = _label("hint", align=Qt.AlignmentFlag.AlignCenter)
+        self.targets = _label("targets")
+        self.next_phase = _label("next_phase", align=Qt.AlignmentFlag.AlignRight)
+        self.instructions = _label("instructions", wrap=True)
+        self.instructions.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.timeline = TimelineStrip()
+        self.timeline.segment_clicked.connect(self.jump_requested)
+        self.caption = _label("caption", wrap=True, align=Qt.AlignmentFlag.AlignCenter)
+        self.caption.setAccessibleName("Spoken cue")
+        self.session_line = _label("session_time")
+        self.muted = _label("muted")
+        self.muted.setText("Muted")
+        self.muted.setAccessibleName("Sound is muted")
+        self.muted.hide()
+        self.notice = _label("notice", wrap=True, align=Qt.AlignmentFlag.AlignRight)
+        self.notice.setAccessibleName("Notices")
+
+        self.prepare_panel = QWidget()
+        self.prepare_label = _label("prepare_label")
+        self.prepare_label.setText("Preparing the spoken cues…")
+        self.prepare_bar = QProgressBar()
+        self.prepare_bar.setAccessibleName("Preparing the spoken cues")
+        self.prepare_bar.setTextVisible(True)
+        self.prepare_cancel = QPushButton("Cancel")
+        self.prepare_cancel.setAccessibleName("Cancel preparing")
+        self.prepare_cancel.setToolTip("Stop preparing and go back to the library")
+        self.prepare_cancel.clicked.connect(self.cancel_prepare)
+        row = QHBoxLayout(self.prepare_panel)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.prepare_label)
+        row.addWidget(self.prepare_bar, 1)
+        row.addWidget(self.prepare_cancel)
+        self.prepare_panel.hide()
+
+        header = QHBoxLayout()
+        header.setSpacing(16)
+        header.addWidget(self.kind_chip)
+        header.addWidget(self.phase_name, 1)
+        header.addWidget(self.phase_count)
+        info = QHBoxLayout()
+        info.addWidget(self.targets, 1)
+        info.addWidget(self.next_phase, 1)
+        footer = QHBoxLayout()
+        footer.addWidget(self.session_line, 1)
+        footer.addWidget(self.muted)
+        footer.addWidget(self.notice, 2)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 16, 28, 14)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.clock, 10)
+        layout.addWidget(self.hint)
+        layout.addLayout(info)
+        layout.addWidget(self.instructions)
+        layout.addWidget(self.timeline)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.prepare_panel)
+        layout.addLayout(footer)
+        self._apply_fonts()
+        self._apply_colours()
+
+    # Set-up.
+
+    def set_plan(self, plan: Plan) -> None:
+        self._plan = plan
+        self.timeline.set_segments([Segment(p.name, p.kind, p.duration) for p in plan.phases])
+        self.caption.clear()
+        self._caption_until = None
+
+    def set_colours(self, colours: Colours) -> None:
+        self._colours = colours
+        self._apply_colours()
+
+    def set_font_scale(self, scale: float) -> None:
+        self._font_scale = scale
+        self._apply_fonts()
+
+    def set_treadmill(self, on: bool) -> None:
+        """Treadmill mode: dark, large, only what matters at a distance."""
+        self._treadmill = on
+        self.phase_count.setVisible(not on)
+        self._apply_colours()
+        self._apply_fonts()
+
+    @property
+    def treadmill(self) -> bool:
+        return self._treadmill
+
+    def _active_colours(self) -> Colours:
+        return DARK if self._treadmill else self._colours
+
+    def _apply_colours(self) -> None:
+        colours = self._active_colours()
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, colours.background)
+        palette.setColor(QPalette.ColorRole.WindowText, colours.text)
+        self.setPalette(palette)
+        self.clock.set_colour(colours.text)
+        self.timeline.set_colours(colours.track, colours.text)
+        for label in (self.targets, self.next_phase, self.session_line, self.phase_count):
+            label.setStyleSheet(f"color: {colours.dim.name()};")
+        self.instructions.setStyleSheet(f"color: {colours.text.name()};")
+        self.caption.setStyleSheet(f"color: {colours.text.name()}; font-style: italic;")
+        self.notice.setStyleSheet(f"color: {colours.notice.name()};")
+        self.muted.setStyleSheet(
+            f"color: {colours.background.name()}; background: {colours.dim.name()};"
+            " border-radius: 4px; padding: 2px 10px;"
+        )
+        self._style_kind()
+
+    def _style_kind(self) -> None:
+        colour = kind_colour(self._kind)
+        self.kind_chip.setStyleSheet(
+            f"background: {colour.name()}; color: #ffffff; border-radius: 6px; padding: 4px 14px;"
+        )
+        self.phase_name.setStyleSheet(f"color: {self._active_colours().text.name()};")
+
+    def _apply_fonts(self) -> None:
+        unit = max(0.6, self.height() / 800) * self._font_scale
+        big = 1.3 if self._treadmill else 1.0
+
+        def font(px: float, bold: bool = False) -> QFont:
+            f = QFont(self.font())
+            f.setPixelSize(max(10, round(px * unit)))
+            f.setBold(bold)
+            return f
+
+        self.phase_name.setFont(font(46 * big, bold=True))
+        self.kind_chip.setFont(font(20 * big, bold=True))
+        self.phase_count.setFont(font(20))
+        self.hint.setFont(font(30 * big, bold=True))
+        self.targets.setFont(font(28 * big, bold=True))
+        self.next_phase.setFont(font(28 * big))
+        self.instructions.setFont(font(24 * big))
+        self.caption.setFont(font(26 * big))
+        self.session_line.setFont(font(20 * big))
+        self.notice.setFont(font(17 * big))
+        self.muted.setFont(font(18 * big, bold=True))
+        self.prepare_label.setFont(font(18))
+        self.timeline.setFixedHeight(max(24, round(34 * unit * big)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_fonts()
+
+    # Showing.
+
+    def show_view(self, view: View, ready_left: int | None = None, now: float = 0.0) -> None:
+        """Redraw from one engine View (and the get-ready count, if one is on)."""
+        plan = self._plan
+        total_phases = len(plan.phases) if plan is not None else 0
+        kind = Kind(view.kind) if view.kind is not None else Kind.WALK
+        if kind is not self._kind:
+            self._kind = kind
+            self._style_kind()
+        self.kind_chip.setText(kind_label(kind).upper())
+        self.phase_name.setText(view.phase_name or "")
+        self.phase_count.setText(f"Phase {view.phase_index + 1} of {total_phases}")
+
+        colours = self._active_colours()
+        manual = view.phase_remaining is None
+        reserve = self._reserve(view)
+        if ready_left is not None:
+            self.clock.set_text(str(max(1, ready_left)), reserve)
+            self.clock.set_colour(colours.accent)
+            self._set_hint("Get ready…", colours.accent)
+        else:
+            if manual:
+                self.clock.set_text(format_clock(view.phase_elapsed), reserve)
+            else:
+                self.clock.set_text(format_clock(view.phase_remaining or 0.0, ceil=True), reserve)
+            self.clock.set_colour(colours.dim if view.state is State.PAUSED else colours.text)
+            self._set_hint(*self._hint(view, colours))
+
+        self.targets.setText(targets_text(view.speed, view.incline))
+        self.next_phase.setText(f"Next: {view.next_name}" if view.next_name else "Last phase")
+        self.instructions.setText((view.instructions or "").strip())
+        self.instructions.setVisible(bool(view.instructions))
+
+        left = format_clock(view.session_remaining, ceil=True)
+        more = "at least " if view.at_least else ""
+        self.session_line.setText(
+            f"Elapsed {format_clock(view.session_elapsed)}   ·   {more}{left} to go"
+        )
+        if view.phase_duration:
+            self.timeline.set_duration(view.phase_index, view.phase_duration)
+            fraction = view.phase_elapsed / view.phase_duration
+        else:
+            fraction = 0.5
+        if view.state is State.READY and ready_left is None:
+            fraction = 0.0
+        self.timeline.set_position(view.phase_index, fraction)
+        if self._caption_until is not None and now >= self._caption_until:
+            self.caption.clear()
+            self._caption_until = None
+
+    def _reserve(self, view: View) -> str:
+        """The longest text this phase's clock can show, so its size holds steady."""
+        if view.phase_remaining is None:
+            return "00:00"
+        longest = max(view.phase_duration or 0.0, view.phase_remaining)
+        return format_clock(longest)
+
+    def _hint(self, view: View, colours: Colours) -> tuple[str, QColor]:
+        if view.state is State.READY:
+            return "Press Space to start", colours.accent
+        if view.state is State.PAUSED:
+            return "Paused · press Space to resume", colours.notice
+        if view.waiting:
+            return "Press Space when done", colours.accent
+        if view.state is State.FINISHED:
+            return "Session complete", colours.accent
+        return "", colours.text
+
+    def _set_hint(self, text: str, colour: QColor) -> None:
+        self.hint.setText(text)
+        self.hint.setStyleSheet(f"color: {colour.name()};")
+
+    def show_caption(self, text: str, now: float) -> None:
+        self.caption.setText(f"“{text}”")
+        self._caption_until = now + CAPTION_SECONDS
+
+    def set_muted(self, muted: bool) -> None:
+        self.muted.setVisible(muted)
+
+    def add_notice(self, text: str) -> None:
+        if text in self._notices:
+            return
+        self._notices.append(text)
+        self.notice.setText("\n".join(self._notices[-3:]))
+
+    def notices(self) -> list[str]:
+        return list(self._notices)
+
+    def show_refusal(self, text: str) -> None:
+        """A command that did not apply, e.g. 'there is no phase before the first one'."""
+        self.hint.setText(text[:1].upper() + text[1:])
+
+    def set_preparing(self, done: int, total: int) -> None:
+        self.prepare_panel.show()
+        self.prepare_bar.setRange(0, max(1, total))
+        self.prepare_bar.setValue(min(done, max(1, total)))
+        self.prepare_bar.setFormat(f"{done} of {total}")
+
+    def prepared(self) -> None:
+        self.prepare_panel.hide()
+
+    def digits_height(self) -> float:
+        return self.clock.digit_height()
