@@ -1,0 +1,301 @@
+"""The Qt host of a running session: precise timers that pump the engine, and the sink.
+
+One `Qt.PreciseTimer` single-shot QTimer is armed for the engine's next deadline and re-armed
+after each batch of fired events; a second one refreshes the display just after each whole
+second of the countdown. Neither counts time: each time it fires, the engine reads its clock,
+so a timer that fires late (or a laptop that slept) never makes the session drift. The
+engine never waits on audio: the sink only queues what it is given.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from walktimer.core.clock import Clock
+from walktimer.core.engine import Engine, EngineError, Fired, State, View
+from walktimer.core.ports import CueSink
+
+if TYPE_CHECKING:
+    from walktimer.core.engine import RunRecord
+
+__all__ = ["GET_READY_SECONDS", "SessionHost"]
+
+log = logging.getLogger(__name__)
+
+GET_READY_SECONDS = 3
+DISPLAY_SLACK = 0.012  # refresh this long after a second boundary, so the digit has changed
+MAX_TIMER_MS = 60 * 60 * 1000  # re-check at least hourly; QTimer takes int milliseconds
+
+
+class SessionHost(QObject):
+    """Drives one Engine from the Qt event loop and hands what fires to a CueSink.
+
+    Commands (start, toggle, next, ...) come from the window; the engine's refusals
+    ("cannot pause: the session has not started") are sent as `refused` sentences.
+    `pump()` is what the deadline timer calls; tests with a FakeClock call it directly.
+    """
+
+    fired = Signal(list)  # list[Fired], every batch in timeline order
+    refreshed = Signal()  # the view may have changed: redraw from engine.view()
+    state_changed = Signal(object)  # State
+    phase_changed = Signal(int)
+    getting_ready = Signal(int)  # seconds left in the get-ready count; 0 when it ends
+    finished = Signal(object)  # RunRecord, once, when the session finishes or is stopped
+    refused = Signal(str)
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        sink: CueSink,
+        *,
+        get_ready: int = GET_READY_SECONDS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._clock = clock
+        self._sink = sink
+        self._get_ready = max(0, get_ready)
+        self._ready_until: float | None = None
+        self._start_index = 0
+        self._muted = False
+        self._ended = False
+        self._last_state: State = engine.view().state
+        self._last_phase = engine.view().phase_index
+        self._last_ready: int | None = None
+        self._deadline = self._precise_timer(self.pump)
+        self._display = self._precise_timer(self.refresh)
+
+    def _precise_timer(self, slot: Callable[[], None]) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(slot)
+        return timer
+
+    # What the window reads.
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    @property
+    def sink(self) -> CueSink:
+        return self._sink
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
+    def view(self) -> View:
+        return self._engine.view()
+
+    def state(self) -> State:
+        return self._engine.view().state
+
+    def ready_left(self) -> int | None:
+        """Whole seconds left in the 3-2-1 count, or None when no count is on."""
+        if self._ready_until is None:
+            return None
+        return max(0, math.ceil(self._ready_until - self._clock.now() - 1e-9))
+
+    @property
+    def active(self) -> bool:
+        """A count or a session is under way (running or paused)."""
+        return self._ready_until is not None or self.state() in (State.RUNNING, State.PAUSED)
+
+    # Commands.
+
+    def start(self, phase_index: int = 0) -> None:
+        """Begin the get-ready count; the session starts (at `phase_index`) when it ends."""
+        if self._ready_until is not None:
+            return
+        self._start_index = phase_index
+        if self.state() is not State.READY or self._get_ready == 0:
+            self._command(self._begin)
+            return
+        self._ready_until = self._clock.now() + self._get_ready
+        self._after_command()
+
+    def _begin(self) -> list[Fired]:
+        return self._engine.start(self._start_index)
+
+    def cancel_get_ready(self) -> bool:
+        if self._ready_until is None:
+            return False
+        self._ready_until = None
+        self._last_ready = None
+        self.getting_ready.emit(0)
+        self._after_command()
+        return True
+
+    def toggle(self) -> None:
+        """Space: start, pause or resume, whichever fits."""
+        if self.cancel_get_ready():
+            return
+        if self.state() is State.READY:
+            self.start()
+            return
+        self._command(self._engine.toggle)
+
+    def pause(self) -> None:
+        if not self.cancel_get_ready():
+            self._command(self._engine.pause)
+
+    def resume(self) -> None:
+        self._command(self._engine.resume)
+
+    def next(self) -> None:
+        self._command(self._engine.next)
+
+    def previous(self) -> None:
+        self._command(self._engine.previous)
+
+    def extend(self, seconds: int = 60) -> None:
+        self._command(lambda: self._engine.extend(seconds))
+
+    def jump(self, phase_index: int) -> None:
+        self._command(lambda: self._engine.jump(phase_index))
+
+    def stop(self) -> None:
+        self.cancel_get_ready()
+        if self.state() in (State.RUNNING, State.PAUSED):
+            self._command(self._engine.stop)
+
+    def set_muted(self, muted: bool) -> None:
+        """Muted: cues still appear on screen but nothing is sent to the sink."""
+        if muted == self._muted:
+            return
+        self._muted = muted
+        if muted:
+            self._sink.pause()
+
+    def shutdown(self) -> None:
+        """Stop the timers and silence the sink (the window is closing or leaving)."""
+        self._deadline.stop()
+        self._display.stop()
+        self._ready_until = None
+        if self.state() in (State.RUNNING, State.PAUSED):
+            try:
+                self._engine.stop()
+            except EngineError as error:
+                log.debug("stop on shutdown refused: %s", error)
+        self._sink.stop()
+
+    # The pump.
+
+    def pump(self) -> None:
+        """Let the engine catch up with its clock; what the deadline timer calls."""
+        if self._ready_until is not None:
+            if self._clock.now() + 1e-9 >= self._ready_until:
+                self._ready_until = None
+                self._last_ready = None
+                self.getting_ready.emit(0)
+                self._command(self._begin)
+                return
+            self._after_command()
+            return
+        if self.state() is State.RUNNING:
+            self._deliver(self._engine.advance())
+        self._after_command()
+
+    def refresh(self) -> None:
+        """Tell the window to redraw, and plan the next redraw."""
+        left = self.ready_left()
+        if left is not None and left != self._last_ready:
+            self._last_ready = left
+            self.getting_ready.emit(left)
+        self.refreshed.emit()
+        self._arm_display()
+
+    # Inside.
+
+    def _command(self, command: Callable[[], Sequence[Fired]]) -> None:
+        try:
+            fired = command()
+        except EngineError as error:
+            self.refused.emit(str(error))
+            return
+        self._deliver(fired)
+        self._after_command()
+
+    def _deliver(self, fired: Sequence[Fired]) -> None:
+        # Arm first: if the sink raises, the session still keeps time.
+        self._arm_deadline()
+        if fired:
+            batch = list(fired)
+            self.fired.emit(batch)
+            if not self._muted:
+                self._sink.play(batch)
+
+    def _after_command(self) -> None:
+        self._arm_deadline()
+        view = self._engine.view()
+        if view.state is not self._last_state:
+            self._last_state = view.state
+            if view.state is State.PAUSED:
+                self._sink.pause()
+            elif view.state is State.STOPPED:
+                self._sink.stop()
+            self.state_changed.emit(view.state)
+        if view.phase_index != self._last_phase:
+            self._last_phase = view.phase_index
+            self.phase_changed.emit(view.phase_index)
+        self.refresh()
+        if view.state in (State.FINISHED, State.STOPPED) and not self._ended:
+            self._ended = True
+            self._deadline.stop()
+            self._display.stop()
+            self.finished.emit(self._engine.record())
+
+    def _ms_until(self, when: float) -> int:
+        seconds = max(0.0, when - self._clock.now())
+        to_base = getattr(self._clock, "to_base", None)
+        if callable(to_base):
+            seconds = float(to_base(seconds))
+        return min(MAX_TIMER_MS, math.ceil(seconds * 1000))
+
+    def _arm_deadline(self) -> None:
+        if self._ready_until is not None:
+            self._deadline.start(self._ms_until(self._ready_until))
+            return
+        deadline = self._engine.next_deadline()
+        if deadline is None:
+            self._deadline.stop()
+            return
+        self._deadline.start(self._ms_until(deadline))
+
+    def _arm_display(self) -> None:
+        now = self._clock.now()
+        if self._ready_until is not None:
+            left = self._ready_until - now
+            step = left - math.floor(left)
+            self._display.start(self._ms_until(now + (step or 1.0) + DISPLAY_SLACK))
+            return
+        view = self._engine.view()
+        if view.state is not State.RUNNING:
+            self._display.stop()
+            return
+        # Redraw just after the next whole second of whatever is on screen counts.
+        steps = [1.0 - (view.session_elapsed % 1.0)]
+        if view.phase_remaining is not None:
+            steps.append(view.phase_remaining % 1.0 or 1.0)
+        else:
+            steps.append(1.0 - (view.phase_elapsed % 1.0))
+        step = min(s for s in steps if s > 1e-6) if any(s > 1e-6 for s in steps) else 1.0
+        self._display.start(self._ms_until(now + step + DISPLAY_SLACK))
+
+    def finished_record(self) -> RunRecord | None:
+        if not self._ended:
+            return None
+        return self._engine.record()
