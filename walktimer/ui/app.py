@@ -1,0 +1,183 @@
+"""Starts the window: the application object, its identity, logging, the error hook, the files."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import logging.handlers
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from walktimer import APP_ID, APP_NAME, __version__, paths
+
+__all__ = ["LOG_FILE", "ErrorReporter", "run_gui", "setup_logging"]
+
+log = logging.getLogger(__name__)
+
+LOG_FILE = "walktimer.log"
+USAGE = "usage: walktimer [FILE]\n\nOpens the session library, or the session script FILE."
+
+ShowError = Callable[[str], None]
+
+
+def setup_logging(folder: Path | None = None) -> Path:
+    """Log to a rotating file in the user log folder (and warnings to stderr)."""
+    folder = folder if folder is not None else paths.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / LOG_FILE
+    handler = logging.handlers.RotatingFileHandler(
+        file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("walktimer: %(message)s"))
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    for old in list(root.handlers):
+        if old.get_name() in ("walktimer-file", "walktimer-console"):
+            root.removeHandler(old)
+            old.close()
+    handler.set_name("walktimer-file")
+    console.set_name("walktimer-console")
+    root.addHandler(handler)
+    root.addHandler(console)
+    return file
+
+
+def _qt_messages(kind: QtMsgType, _context: object, message: str) -> None:
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(kind, logging.WARNING)
+    logging.getLogger("qt").log(level, "%s", message)
+
+
+class ErrorReporter(QObject):
+    """sys.excepthook and threading.excepthook: every unexpected exception is logged with
+    its traceback; the first one is also shown in one dialog naming the log file. Later ones
+    (a timer slot failing every second, say) are only logged, so dialogs never pile up."""
+
+    _report = Signal(str)
+
+    def __init__(self, log_file: Path, show: ShowError | None = None) -> None:
+        super().__init__()
+        self.log_file = log_file
+        self.count = 0
+        self.shown = False
+        self._show: ShowError = show if show is not None else self._dialog
+        self._report.connect(self._show_once)  # queued when raised on another thread
+
+    def install(self) -> None:
+        sys.excepthook = self.excepthook
+        threading.excepthook = self.thread_hook
+
+    def excepthook(
+        self,
+        kind: type[BaseException],
+        value: BaseException,
+        tb: TracebackType | None,
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        self.count += 1
+        log.critical("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        self._report.emit(f"{kind.__name__}: {value}")
+
+    def thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        value = args.exc_value if args.exc_value is not None else args.exc_type()
+        self.excepthook(args.exc_type, value, args.exc_traceback)
+
+    def _show_once(self, summary: str) -> None:
+        if self.shown:
+            return
+        self.shown = True
+        self._show(
+            "WalkTimer ran into an unexpected problem and may not work as it should.\n\n"
+            f"{summary}\n\n"
+            f"The details are in {self.log_file}. Please include that file when you report "
+            "the problem. Your session scripts are not affected."
+        )
+
+    def _dialog(self, text: str) -> None:
+        parent = QApplication.activeWindow()
+        QMessageBox.critical(parent if isinstance(parent, QWidget) else None, "WalkTimer", text)
+
+
+def make_application(argv: list[str]) -> QApplication:
+    """The QApplication with walktimer's identity (names, desktop id, icon)."""
+    existing = QApplication.instance()
+    QGuiApplication.setApplicationName(APP_NAME)
+    QGuiApplication.setApplicationDisplayName("WalkTimer")
+    QGuiApplication.setOrganizationName(APP_NAME)
+    QGuiApplication.setOrganizationDomain("walktimer.org")
+    QGuiApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    app = existing if isinstance(existing, QApplication) else QApplication(argv)
+    from walktimer.ui.icons import app_icon
+
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _parse(args: list[str]) -> tuple[Path | None, str | None]:
+    """(FILE, None) or (None, an error sentence)."""
+    files = [a for a in args if not a.startswith("-")]
+    options = [a for a in args if a.startswith("-")]
+    if options:
+        return None, f"unknown option {options[0]}"
+    if len(files) > 1:
+        return None, "give at most one session file"
+    return (Path(files[0]) if files else None), None
+
+
+def _attach_history(window: QWidget) -> None:
+    """Let the history code follow runs (resume file, log, resume offer) if it is present."""
+    try:
+        module = importlib.import_module("walktimer.ui.history_view")
+    except ImportError:
+        log.info("no history view in this build")
+        return
+    attach = getattr(module, "attach", None)
+    if callable(attach):
+        attach(window)
+
+
+def run_gui(args: list[str]) -> int:
+    if any(a in ("-h", "--help") for a in args):
+        print(USAGE)
+        return 0
+    file, problem = _parse(args)
+    if problem is not None:
+        print(f"walktimer: {problem}\n{USAGE}", file=sys.stderr)
+        return 2
+    log_file = setup_logging()
+    log.info("walktimer %s starting", __version__)
+    app = make_application([sys.argv[0] if sys.argv else APP_NAME])
+    qInstallMessageHandler(_qt_messages)
+    reporter = ErrorReporter(log_file)
+    reporter.install()
+
+    from walktimer.ui.mainwindow import MainWindow
+    from walktimer.ui.settings import Settings
+
+    window = MainWindow(Settings(), app=app)
+    _attach_history(window)
+    if file is not None:
+        window.open_session(file.expanduser())
+    window.show()
+    code = app.exec()
+    log.info("walktimer exits with %d", code)
+    return int(code)

@@ -1,0 +1,205 @@
+"""The settings dialog: voice, rate, volume, mute, verbosity, theme and font scale."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from walktimer.ui.settings import Settings, Theme, Verbosity
+
+__all__ = ["PreviewVoice", "SettingsDialog", "VoiceList"]
+
+# (id, label) pairs; loading may take seconds (it starts the speech engine).
+VoiceList = Callable[[], list[tuple[str, str]]]
+# (text, voice id or None, rate, volume): say it now.
+PreviewVoice = Callable[[str, str | None, int, float], None]
+
+SCRIPT_CHOICE = "The script's choice"
+SAMPLE = "Head level, eyes forward. Two minutes left."
+
+
+class _VoiceLoader(QThread):
+    loaded = Signal(list)
+
+    def __init__(self, provider: VoiceList) -> None:
+        super().__init__()
+        self._provider = provider
+
+    def run(self) -> None:
+        try:
+            voices = self._provider()
+        except Exception:  # a thread boundary: no voice list, the field stays editable
+            import logging
+
+            logging.getLogger(__name__).exception("listing the voices failed")
+            voices = []
+        self.loaded.emit(voices)
+
+
+class SettingsDialog(QDialog):
+    """Edits a Settings; `apply()` writes the fields back (OK does it too)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        voices: VoiceList | None = None,
+        preview: PreviewVoice | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.settings = settings
+        self._preview = preview
+        self._loader: _VoiceLoader | None = None
+
+        self.voice = QComboBox()
+        self.voice.setEditable(True)
+        self.voice.setAccessibleName("Voice")
+        self.voice.setToolTip("A voice name or language such as en-gb; empty uses the script's")
+        self.voice.addItem(SCRIPT_CHOICE, "")
+        current = settings.voice
+        if current:
+            self.voice.addItem(current, current)
+            self.voice.setCurrentIndex(1)
+
+        self.rate = QSpinBox()
+        self.rate.setAccessibleName("Speaking rate")
+        self.rate.setRange(79, 400)
+        self.rate.setSpecialValueText(SCRIPT_CHOICE)  # 79 stands for 0: the script's rate
+        self.rate.setSuffix(" words per minute")
+        self.rate.setValue(settings.rate if settings.rate >= 80 else 79)
+
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setAccessibleName("Volume")
+        self.volume.setRange(0, 100)
+        self.volume.setValue(round(settings.volume * 100))
+        self.volume.setToolTip("Scales the volume the script asks for")
+
+        self.mute = QCheckBox("Mute all sound")
+        self.mute.setAccessibleName("Mute")
+        self.mute.setChecked(settings.mute)
+
+        self.verbosity = QComboBox()
+        self.verbosity.setAccessibleName("What is spoken")
+        for option in Verbosity:
+            self.verbosity.addItem(option.label, option.value)
+        self.verbosity.setCurrentIndex(list(Verbosity).index(settings.verbosity))
+
+        self.theme = QComboBox()
+        self.theme.setAccessibleName("Theme")
+        for theme in Theme:
+            self.theme.addItem(theme.label, theme.value)
+        self.theme.setCurrentIndex(list(Theme).index(settings.theme))
+
+        self.font_scale = QSpinBox()
+        self.font_scale.setAccessibleName("Text size")
+        self.font_scale.setRange(60, 200)
+        self.font_scale.setSingleStep(10)
+        self.font_scale.setSuffix(" %")
+        self.font_scale.setValue(round(settings.font_scale * 100))
+
+        self.try_voice = QPushButton("Try the voice")
+        self.try_voice.setAccessibleName("Try the voice")
+        self.try_voice.setEnabled(preview is not None)
+        self.try_voice.clicked.connect(self._try)
+        voice_row = QHBoxLayout()
+        voice_row.addWidget(self.voice, 1)
+        voice_row.addWidget(self.try_voice)
+
+        form = QFormLayout()
+        form.addRow("&Voice", voice_row)
+        form.addRow("&Rate", self.rate)
+        form.addRow("Vo&lume", self.volume)
+        form.addRow("", self.mute)
+        form.addRow("&Spoken", self.verbosity)
+        form.addRow("&Theme", self.theme)
+        form.addRow("Te&xt size", self.font_scale)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        for role, name in (
+            (QDialogButtonBox.StandardButton.Ok, "OK"),
+            (QDialogButtonBox.StandardButton.Cancel, "Cancel"),
+        ):
+            button = buttons.button(role)
+            if button is not None:
+                button.setAccessibleName(name)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+        if voices is not None:
+            self._loader = _VoiceLoader(voices)
+            self._loader.loaded.connect(self._fill_voices)
+            self._loader.start()
+
+    def _fill_voices(self, voices: list[tuple[str, str]]) -> None:
+        chosen = self.voice_id()
+        for ident, label in voices:
+            if self.voice.findData(ident) < 0:
+                self.voice.addItem(label, ident)
+        index = self.voice.findData(chosen)
+        if index >= 0:
+            self.voice.setCurrentIndex(index)
+
+    def voice_id(self) -> str:
+        text = self.voice.currentText().strip()
+        index = self.voice.findText(text)
+        if index >= 0:
+            return str(self.voice.itemData(index) or "")
+        return "" if text == SCRIPT_CHOICE else text
+
+    def rate_value(self) -> int:
+        return 0 if self.rate.value() < 80 else self.rate.value()
+
+    def _try(self) -> None:
+        if self._preview is not None:
+            self._preview(
+                SAMPLE, self.voice_id() or None, self.rate_value() or 170, self.volume.value() / 100
+            )
+
+    def apply(self) -> None:
+        s = self.settings
+        s.voice = self.voice_id()
+        s.rate = self.rate_value()
+        s.volume = self.volume.value() / 100
+        s.mute = self.mute.isChecked()
+        s.verbosity = Verbosity(self.verbosity.currentData())
+        s.theme = Theme(self.theme.currentData())
+        s.font_scale = self.font_scale.value() / 100
+        s.sync()
+
+    def accept(self) -> None:
+        self.apply()
+        super().accept()
+
+    def done(self, result: int) -> None:
+        loader = self._loader
+        if loader is not None and loader.isRunning():
+            loader.loaded.disconnect(self._fill_voices)
+            _KEEP.add(loader)
+            loader.finished.connect(lambda: _KEEP.discard(loader))
+        super().done(result)
+
+
+# Loaders still running when their dialog closes stay referenced until they end.
+_KEEP: set[QThread] = set()
