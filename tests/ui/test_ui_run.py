@@ -1,0 +1,345 @@
+"""Running a session in the window: keys, the get-ready count, phases, mute, full screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from ui_helpers import FakeDialogs, FakeInhibitor, SinkFactory, advance, media_key, open_ready
+
+from walktimer.core.clock import FakeClock
+from walktimer.core.engine import State
+from walktimer.core.plan import EventKind
+from walktimer.ui.mainwindow import MainWindow
+from walktimer.ui.settings import Settings
+
+
+def started(qtbot: Any, window: MainWindow, clock: FakeClock, path: Path) -> None:
+    """Open, press Space, count 3-2-1: the first phase is running."""
+    open_ready(qtbot, window, path)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    advance(window, clock, 3.0)
+    assert window.run is not None
+    assert window.run.host.state() is State.RUNNING
+
+
+def test_space_counts_three_two_one_then_starts(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path, sinks: SinkFactory
+) -> None:
+    open_ready(qtbot, window, short_file)
+    assert window.page() == "run"
+    assert window.run_view.hint.text() == "Press Space to start"
+    assert window.run_view.clock.text() == "0:20"
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    run = window.run
+    assert run is not None
+    assert run.host.ready_left() == 3
+    assert window.run_view.clock.text() == "3"
+    assert run.host.state() is State.READY
+
+    clock.advance(1.0)
+    run.host.refresh()
+    assert window.run_view.clock.text() == "2"
+
+    advance(window, clock, 2.0)
+    assert run.host.state() is State.RUNNING
+    view = run.host.view()
+    assert view.phase_name == "Warm-up"
+    assert window.run_view.clock.text() == "0:20"
+    assert window.run_view.phase_name.text() == "Warm-up"
+    assert window.run_view.kind_chip.text() == "WARM-UP"
+    assert "Speed 2.5 km/h" in window.run_view.targets.text()
+    assert window.run_view.instructions.text() == "Arm circles."
+    assert window.run_view.next_phase.text() == "Next: Brisk"
+    # What fired went to the sink, and the spoken words appear as a caption.
+    assert "Warm up gently." in sinks.last.texts
+    # The last words spoken at the start are the targets; they are the caption now.
+    assert window.run_view.caption.text() == "“Speed 2.5 kilometres per hour.”"
+
+
+def test_enter_in_library_starts_after_prepare(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    window.settings.add_recent(short_file)
+    window.refresh_library()
+    assert window.library.select(short_file.resolve())
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.run is not None and window.run.prepared)
+    assert window.page() == "run"
+    assert window.run is not None
+    assert window.run.host.ready_left() == 3
+    advance(window, clock, 3.0)
+    assert window.run.host.state() is State.RUNNING
+
+
+def test_pause_and_resume_by_space(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path, sinks: SinkFactory
+) -> None:
+    started(qtbot, window, clock, short_file)
+    run = window.run
+    assert run is not None
+    advance(window, clock, 5.0)
+    assert window.run_view.clock.text() == "0:15"
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert run.host.state() is State.PAUSED
+    assert sinks.last.paused >= 1
+    assert "Paused" in window.run_view.hint.text()
+    assert window.action("toggle").text() == "Resume"
+    clock.advance(60.0)  # time spent paused does not count
+    run.host.refresh()
+    assert window.run_view.clock.text() == "0:15"
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert run.host.state() is State.RUNNING
+    assert window.action("toggle").text() == "Pause"
+    advance(window, clock, 2.5)
+    assert window.run_view.clock.text() == "0:13"
+
+
+def test_media_play_pause_key_toggles(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    assert window.run is not None
+    media_key(window, Qt.Key.Key_MediaTogglePlayPause)
+    assert window.run.host.state() is State.PAUSED
+    media_key(window, Qt.Key.Key_MediaPlay)
+    assert window.run.host.state() is State.RUNNING
+
+
+def test_next_and_previous_by_keys(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    run = window.run
+    assert run is not None
+    qtbot.keyClick(window, Qt.Key.Key_N)
+    assert run.host.view().phase_name == "Brisk"
+    assert window.run_view.phase_name.text() == "Brisk"
+    assert "Incline 2%" in window.run_view.targets.text()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert run.host.view().phase_name == "Hold the stretch"
+    qtbot.keyClick(window, Qt.Key.Key_P)
+    assert run.host.view().phase_name == "Brisk"
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert run.host.view().phase_name == "Warm-up"
+    media_key(window, Qt.Key.Key_MediaNext)
+    assert run.host.view().phase_name == "Brisk"
+    media_key(window, Qt.Key.Key_MediaPrevious)
+    assert run.host.view().phase_name == "Warm-up"
+    assert window.run_view.timeline.position()[0] == 0
+
+
+def test_previous_before_the_first_phase_restarts_it(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    advance(window, clock, 8.0)
+    qtbot.keyClick(window, Qt.Key.Key_P)
+    assert window.run is not None
+    assert window.run.host.view().phase_elapsed == 0.0
+    assert window.run_view.clock.text() == "0:20"
+
+
+def test_plus_extends_the_phase_by_a_minute(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    advance(window, clock, 5.0)
+    qtbot.keyClick(window, Qt.Key.Key_Plus)
+    assert window.run is not None
+    view = window.run.host.view()
+    assert view.phase_duration == 80.0
+    assert window.run_view.clock.text() == "1:15"
+    # The timeline segment grew with it.
+    assert window.run_view.timeline.segments()[0].duration == 80.0
+    advance(window, clock, 75.0)
+    assert window.run.host.view().phase_name == "Brisk"
+
+
+def test_manual_phase_waits_for_space(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    advance(window, clock, 50.0)  # past the warm-up and the brisk phase
+    run = window.run
+    assert run is not None
+    view = run.host.view()
+    assert view.phase_name == "Hold the stretch"
+    assert view.waiting
+    assert window.run_view.hint.text() == "Press Space when done"
+    assert window.action("toggle").text() == "Done"
+    advance(window, clock, 42.0)  # a manual phase counts up for as long as it is held
+    assert run.host.view().phase_name == "Hold the stretch"
+    assert window.run_view.clock.text() == "0:42"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert run.host.view().phase_name == "Cool-down"
+    assert run.host.state() is State.RUNNING
+
+
+def test_fullscreen_toggles_treadmill_mode_and_escape_leaves_it(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    qtbot.waitUntil(window.isFullScreen)
+    assert window.run_view.treadmill
+    assert not window.toolbar.isVisible()
+    assert window.action("fullscreen").isChecked()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    assert not window.run_view.treadmill
+    assert window.toolbar.isVisible()
+    assert window.run is not None
+    assert window.run.host.state() is State.RUNNING  # Esc in full screen does not stop
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    qtbot.keyClick(window, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+
+
+def test_mute_silences_the_sink_but_keeps_captions(
+    qtbot: Any,
+    window: MainWindow,
+    clock: FakeClock,
+    short_file: Path,
+    sinks: SinkFactory,
+    settings: Settings,
+) -> None:
+    started(qtbot, window, clock, short_file)
+    sink = sinks.last
+    heard = len(sink.played)
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    assert window.action("mute").isChecked()
+    assert window.action("mute").text() == "Unmute"
+    assert window.run_view.muted.isVisible()
+    assert settings.mute is True
+    assert Settings().mute is True  # stored
+    advance(window, clock, 30.0)  # into "Brisk": its cue fires at 10 s
+    assert len(sink.played) == heard
+    assert "Head level" in window.run_view.caption.text()
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    assert not window.action("mute").isChecked()
+    assert Settings().mute is False
+    qtbot.keyClick(window, Qt.Key.Key_N)
+    assert len(sink.played) > heard
+    assert any(f.kind is EventKind.PHASE_START for f in sink.played[heard:])
+
+
+def test_escape_stops_only_after_confirmation(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path, dialogs: FakeDialogs
+) -> None:
+    started(qtbot, window, clock, short_file)
+    run = window.run
+    assert run is not None
+    dialogs.answers = [False]
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert dialogs.confirms[-1][0] == "Stop the session?"
+    assert run.host.state() is State.RUNNING
+    dialogs.answers = [True]
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert run.host.state() is State.STOPPED
+    assert window.page() == "summary"
+    assert window.summary.title.text() == "Session stopped"
+
+
+def test_clicking_the_timeline_jumps_after_confirmation(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path, dialogs: FakeDialogs
+) -> None:
+    started(qtbot, window, clock, short_file)
+    timeline = window.run_view.timeline
+    rects = timeline.segment_rects()
+    target = rects[3].center().toPoint()
+    dialogs.answers = [False]
+    qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=target)
+    assert window.run is not None
+    assert window.run.host.view().phase_index == 0
+    assert "Cool-down" in dialogs.confirms[-1][1]
+    qtbot.mouseClick(timeline, Qt.MouseButton.LeftButton, pos=target)
+    assert window.run.host.view().phase_name == "Cool-down"
+    assert timeline.position()[0] == 3
+
+
+def test_get_ready_can_be_cancelled_with_space(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    open_ready(qtbot, window, short_file)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.run is not None
+    assert window.run.host.ready_left() == 3
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.run.host.ready_left() is None
+    advance(window, clock, 5.0)
+    assert window.run.host.state() is State.READY
+
+
+def test_screen_is_kept_on_while_running_and_released_at_the_end(
+    qtbot: Any,
+    window: MainWindow,
+    clock: FakeClock,
+    short_file: Path,
+    inhibitor: FakeInhibitor,
+    dialogs: FakeDialogs,
+) -> None:
+    started(qtbot, window, clock, short_file)
+    assert inhibitor.held
+    dialogs.answers = [True]
+    window.stop_session()
+    assert not inhibitor.held
+    assert inhibitor.calls == ["inhibit", "release"]
+
+
+def test_screensaver_problem_is_said_once(
+    qtbot: Any, make_window: Any, clock: FakeClock, short_file: Path
+) -> None:
+    window = make_window(inhibitor=FakeInhibitor(problem="The screen may blank."))
+    started(qtbot, window, clock, short_file)
+    assert window.run_view.notices() == ["The screen may blank."]
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.run_view.notices() == ["The screen may blank."]
+
+
+def test_sink_notices_appear_in_the_notice_area(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path, sinks: SinkFactory
+) -> None:
+    sinks.notices = ["Speech is off: espeak-ng is not installed."]
+    open_ready(qtbot, window, short_file)
+    assert "Speech is off" in window.run_view.notice.text()
+
+
+def test_refused_command_is_shown_not_raised(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    qtbot.keyClick(window, Qt.Key.Key_N)
+    qtbot.keyClick(window, Qt.Key.Key_N)  # the manual phase: cannot extend it
+    qtbot.keyClick(window, Qt.Key.Key_Plus)
+    assert "manual phase" in window.run_view.hint.text()
+
+
+def test_big_digits_take_a_third_of_the_window(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    assert window.height() == 800
+    assert window.run_view.digits_height() >= window.height() / 3
+    window.set_treadmill(True)
+    qtbot.waitUntil(window.isFullScreen)
+    assert window.run_view.digits_height() >= window.height() / 3
+
+
+def test_digits_keep_their_place_as_they_count(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    clock_widget = window.run_view.clock
+    rects = set()
+    for _ in range(12):
+        advance(window, clock, 1.0)
+        rect = clock_widget.ink_rect()
+        rects.add((round(rect.x(), 3), round(rect.width(), 3)))
+    assert len(rects) == 1, rects
