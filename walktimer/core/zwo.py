@@ -189,8 +189,9 @@ def _parse(data: bytes) -> Element:
         root: Element = defusedxml.ElementTree.fromstring(data)
     except defusedxml.EntitiesForbidden:
         raise ZwoError(
-            "the file declares XML entities, which can blow a small file up to gigabytes "
-            '(an "XML bomb"); Zwift workouts never need them, so walktimer refuses to read it'
+            "the file declares XML entities, which Zwift workouts never use and which can blow "
+            'a small file up to gigabytes (an "XML bomb") or read other files: walktimer '
+            "refuses to read it"
         ) from None
     except defusedxml.DefusedXmlException:
         raise ZwoError(
