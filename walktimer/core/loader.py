@@ -133,6 +133,7 @@ _TOP = "top level"
 _FILE = "file"
 _SYNTAX = "TOML syntax"
 _KINDS = tuple(kind.value for kind in Kind)
+_KIND_BY_NAME = {kind.value: kind for kind in Kind}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 _SPEED = re.compile(r"(?P<n>\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>km/h|kmh|kph|mph)", re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
@@ -393,6 +394,8 @@ def _show(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
+        if shown.isprintable() and '"' not in shown and "\\" not in shown:
+            return f'"{shown}"'
         return json.dumps(shown, ensure_ascii=False)
     if isinstance(value, int):
         return str(value) if abs(value) < 10**15 else "a very large number"
@@ -449,7 +452,7 @@ def _clock(seconds: int) -> str:
 # -- the checker ----------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Ctx:
     """What a phase's texts and cues are checked against."""
 
@@ -463,6 +466,9 @@ class _Checker:
         self.base = base
         self.found: list[tuple[KeyPath, str, str]] = []
         self.wav_cache: dict[str, str | None] = {}
+        # Valid durations and offsets by (type, value): scripts repeat a few of them many times.
+        self.duration_cache: dict[tuple[type, object], int] = {}
+        self.offset_cache: dict[tuple[type, object], tuple[str, float]] = {}
         self.has_reminders_table = False
         # Keys an unknown key was taken for ("durtion" -> duration): not reported as missing too.
         self.suggested: set[KeyPath] = set()
@@ -544,6 +550,8 @@ class _Checker:
     def placeholders(
         self, text: str, at: KeyPath, where: str, label: str, ctx: _Ctx | None
     ) -> None:
+        if "{" not in text:
+            return
         for match in _PLACEHOLDER.finditer(text):
             name = match.group(1).strip()
             shown = "{" + match.group(1) + "}"
@@ -587,10 +595,17 @@ class _Checker:
             # parse_duration would fail to round these; they are no duration at all.
             self.problem(at, where, f"{key}: expected {_DURATION_HINT}, not {_show(value)}")
             return None
+        memo = (type(value), value) if isinstance(value, str | int) else None
+        if memo is not None and memo in self.duration_cache:
+            return self.duration_cache[memo]
         try:
-            return parse_duration(value)
+            seconds = parse_duration(value)
         except DurationError as error:
             message = str(error)
+        else:
+            if memo is not None:
+                self.duration_cache[memo] = seconds
+            return seconds
         if isinstance(value, float) and math.isfinite(value) and value > 0:
             whole = sorted({math.floor(value), math.ceil(value)} - {0})
             message = (
@@ -659,6 +674,16 @@ class _Checker:
             self.problem(at, where, f"{key}: the sound file {_show(name)} {trouble}")
             return False, None
         return True, Sound(path=file)
+
+    def parsed_offset(self, value: object) -> tuple[str, float]:
+        """parse_offset, remembered: scripts repeat the same few offsets many times."""
+        key = (type(value), value) if isinstance(value, str | int) else None
+        if key is not None and key in self.offset_cache:
+            return self.offset_cache[key]
+        parsed = parse_offset(value)
+        if key is not None:
+            self.offset_cache[key] = parsed
+        return parsed
 
     def wav_problem(self, file: Path) -> str | None:
         key = str(file)
@@ -1080,27 +1105,17 @@ class _Checker:
         return Block(name=name, repeat=repeat, steps=tuple(steps))
 
     def phase(self, table: dict[str, Any], at: KeyPath, where: str, *, in_block: bool) -> Phase:
-        allowed = KEYS["step"]
-
-        def special(key: str) -> str | None:
-            if in_block and key in ("repeat", "step"):
-                return (
-                    f"a step cannot have {'steps' if key == 'step' else key} of its own "
-                    "(blocks do not nest): "
-                    "make it a separate [[phase]] with repeat and steps"
-                )
-            return None
-
         label = "a step" if in_block else "a phase"
-        self.unknown_keys(table, allowed, at, where, label, special)
-        name = self.name(table, at, where, "each phase" if not in_block else "each step",
+        self.unknown_keys(table, KEYS["step"], at, where, label, _nested if in_block else None)
+        name = self.name(table, at, where, "each step" if in_block else "each phase",
                          example='"Warm-up"')  # fmt: skip
 
         kind = Kind.WALK
         if "kind" in table:
             value = table["kind"]
-            if isinstance(value, str) and value.strip().lower() in _KINDS:
-                kind = Kind(value.strip().lower())
+            found = _KIND_BY_NAME.get(value.strip().lower()) if isinstance(value, str) else None
+            if found is not None:
+                kind = found
             else:
                 close = _closest(value.strip().lower(), _KINDS) if isinstance(value, str) else None
                 hint = f" (did you mean {close}?)" if close else ""
@@ -1329,7 +1344,7 @@ class _Checker:
 
     def offset(self, value: object, at: KeyPath, where: str, ctx: _Ctx) -> Offset | None:
         try:
-            anchor, amount = parse_offset(value)
+            anchor, amount = self.parsed_offset(value)
         except DurationError as error:
             message = str(error)
             if message.startswith("expected "):
@@ -1360,8 +1375,8 @@ class _Checker:
                 )
                 return None
             return Offset(anchor=anchor, value=amount)
-        length = _clock(duration)
         if anchor == "start" and amount >= duration:
+            length = _clock(duration)
             self.problem(
                 at,
                 where,
@@ -1370,6 +1385,7 @@ class _Checker:
             )
             return None
         if anchor == "end" and amount > duration:
+            length = _clock(duration)
             self.problem(
                 at,
                 where,
@@ -1400,6 +1416,16 @@ class _Checker:
             )
             return None
         return seconds
+
+
+def _nested(key: str) -> str | None:
+    """The message for `repeat` or `step` inside a step: blocks do not nest."""
+    if key not in ("repeat", "step"):
+        return None
+    return (
+        f"a step cannot have {'steps' if key == 'step' else key} of its own (blocks do not "
+        "nest): make it a separate [[phase]] with repeat and steps"
+    )
 
 
 def _where(place: str, table: Mapping[str, Any]) -> str:
