@@ -309,3 +309,28 @@ def fired(kind: EventKind, text: str, sound: Sound | None = None) -> Fired:
         seq=0, t=0.0, phase=0, kind=kind, anchor=Anchor.START, offset=0.0, text=text, sound=sound
     )
     return Fired(event=event, text=text, t_plan=0.0, t_fired=0.0, late=0.0, phase_name="Walk")
+
+
+def test_notices_can_be_pushed_on_the_callers_thread() -> None:
+    import threading
+
+    session = load_path(bundled_session("backward-10.toml"))
+    output = RecordingOutput(fail="Error opening PCM device. -- CODE: -2")
+    pushed: list[tuple[str, str]] = []
+    sink = AudioSink(
+        session,
+        player=Player(lambda: output),
+        speech=FakeRenderer(),
+        on_notice=lambda s: pushed.append((threading.current_thread().name, s)),
+    )
+    try:
+        sink.play([fired(EventKind.CUE, "Walk on.")])
+        assert sink.player.wait_idle(5)
+        assert pushed == []  # the failure happened on the player's thread, after play()
+        sink.play([fired(EventKind.CUE, "Walk on.")])
+        [(thread, sentence)] = pushed
+        assert thread == threading.current_thread().name
+        assert sentence.startswith("No sound: the audio output could not be opened")
+        assert sink.notices() == []
+    finally:
+        sink.close()

@@ -102,10 +102,15 @@ class AudioSink:
         speech: Renderer | None,
         verbosity: Verbosity = "all",
         echo: Echo | None = None,
+        on_notice: Echo | None = None,
         now: Callable[[], float] = time.monotonic,
         late_limit: float = LATE_LIMIT,
     ) -> None:
+        """`echo(text)` shows words that will not be heard; it may be called on the player's
+        or the speech thread. `on_notice(sentence)`, when given, receives each notice instead
+        of `notices()`, always on the caller's thread (in `prepare`, `play`, `pause`, `stop`)."""
         self.session = session
+        self._on_notice = on_notice
         self.player = player
         self.speech = speech
         self.verbosity: Verbosity = verbosity
@@ -143,7 +148,7 @@ class AudioSink:
             scaled = self.player.scale(clip)
             with self._lock:
                 self._speech[text] = scaled
-        self._check_speech()
+        self._deliver()
 
     def expect(self, texts: Iterable[str]) -> None:
         """Render texts needed soon (e.g. refilled after an extend) in the background."""
@@ -157,6 +162,7 @@ class AudioSink:
 
     def play(self, fired: Sequence[Fired]) -> None:
         due = self._now()
+        self._deliver()
         for item in fired:
             kind = item.event.kind
             if not sounds_at(kind, self.verbosity):
@@ -173,6 +179,7 @@ class AudioSink:
         with self._lock:
             self._generation += 1
         self.player.stop()
+        self._deliver()
 
     def stop(self) -> None:
         self.pause()
@@ -185,6 +192,12 @@ class AudioSink:
         with self._lock:
             out, self._notices = self._notices, []
         return out
+
+    def _deliver(self) -> None:
+        if self._on_notice is None:
+            return
+        for sentence in self.notices():
+            self._on_notice(sentence)
 
     def close(self) -> None:
         with self._lock:
@@ -350,12 +363,15 @@ def build_sink(
     mute: bool,
     verbosity: Verbosity = "all",
     echo: Echo | None = None,
+    on_notice: Echo | None = None,
     open_output: Callable[[], Output] = open_simpleaudio,
 ) -> CueSink:
     """The sink for a run: real sound and speech, or a quiet one when `mute`.
 
     `echo` receives the words of every cue that will not be heard (muted, speech off, no
-    device), so a terminal can print them.
+    device), so a screen that does not show every cue anyway can print them. `on_notice`
+    receives each sentence about what does not work, on the caller's thread, instead of
+    `notices()`.
     """
     if mute:
         return QuietSink(verbosity=verbosity, echo=echo)
@@ -368,6 +384,13 @@ def build_sink(
 
     player = Player(open_output, volume=voice.volume, on_end=on_end)
     speech = SpeechService(voice=voice.voice, rate=voice.rate)
-    sink = AudioSink(session, player=player, speech=speech, verbosity=verbosity, echo=echo)
+    sink = AudioSink(
+        session,
+        player=player,
+        speech=speech,
+        verbosity=verbosity,
+        echo=echo,
+        on_notice=on_notice,
+    )
     holder.append(sink)
     return sink
