@@ -4,7 +4,7 @@ with its kind colour and length, plus the total and a timeline that follow every
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QDropEvent, QFont, QIcon, QPixmap
+from PySide6.QtGui import QBrush, QColor, QDropEvent, QFont, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,6 +39,20 @@ class PhaseTree(QTreeWidget):
     """The phase list. A drop does not move items itself: it asks for a move command."""
 
     move_requested = Signal(object, int)  # (Loc of the dragged phase or step, new index)
+    key_move = Signal(int)  # Ctrl+Up (-1) / Ctrl+Down (+1) on the selected row
+    key_delete = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if control and event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self.key_move.emit(-1 if event.key() == Qt.Key.Key_Up else 1)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Delete and not event.modifiers():
+            self.key_delete.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

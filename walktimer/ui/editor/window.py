@@ -54,6 +54,7 @@ NEW_BLOCK = {
     "repeat": 2,
     "step": [{"name": "Brisk", "duration": "2m"}, {"name": "Easy", "duration": "1m"}],
 }
+_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 _SAMPLE_PLACEHOLDERS = {
     "remaining": "two minutes",
     "elapsed": "one minute",
@@ -109,7 +110,7 @@ class EditorWindow(QMainWindow):
         self._ignored: Stamp | None = None
 
         self.stack = QUndoStack(self)
-        self.stack.cleanChanged.connect(lambda _clean: self._update_title())
+        self.stack.cleanChanged.connect(self._clean_changed)
         if path is None:
             self.stack.resetClean()  # a new script has not been saved yet
 
@@ -119,7 +120,7 @@ class EditorWindow(QMainWindow):
         self._validate_timer.setInterval(VALIDATE_MS)
         self._validate_timer.timeout.connect(self.validate)
         self.watcher = QFileSystemWatcher(self)
-        self.watcher.fileChanged.connect(lambda _p: QTimer.singleShot(0, self.check_disk))
+        self.watcher.fileChanged.connect(self._file_changed)
         self._watch()
         self.resize(1280, 800)
         self._document_changed()
@@ -132,6 +133,8 @@ class EditorWindow(QMainWindow):
         self.structure = StructureView()
         self.structure.selected.connect(self._selected)
         self.structure.tree.move_requested.connect(self._drop_move)
+        self.structure.tree.key_move.connect(self.move_selected)
+        self.structure.tree.key_delete.connect(self.delete)
 
         self.session_form = SessionForm()
         self.phase_form = PhaseForm()
@@ -222,9 +225,7 @@ class EditorWindow(QMainWindow):
         self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
         self.stack.canUndoChanged.connect(self.undo_action.setEnabled)
         self.stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        self.stack.undoTextChanged.connect(
-            lambda text: self.undo_action.setToolTip(f"Undo {text}".strip())
-        )
+        self.stack.undoTextChanged.connect(self._undo_text)
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.run_action = self._action(
@@ -361,6 +362,15 @@ class EditorWindow(QMainWindow):
             "Add step" if has and loc is not None and loc.step is not None else "Add phase"
         )
 
+    def _clean_changed(self, _clean: bool) -> None:
+        self._update_title()
+
+    def _file_changed(self, _path: str) -> None:
+        QTimer.singleShot(0, self.check_disk)
+
+    def _undo_text(self, text: str) -> None:
+        self.undo_action.setToolTip(f"Undo {text}".strip())
+
     def _update_title(self) -> None:
         title = self.file.title
         if self.file.read_only:
@@ -407,22 +417,35 @@ class EditorWindow(QMainWindow):
     def go_to_problem(self, problem: Problem) -> None:
         """Show the field a problem names, or its line in the source."""
         loc, key = place_of(problem.where, problem.what)
-        if self.doc.parsed and loc is not None and self._show_field(loc, key):
+        keys = [k for k in (key, self._key_on_line(problem.line)) if k]
+        if self.doc.parsed and loc is not None and self._show_field(loc, keys):
             return
         self.tabs.setCurrentWidget(self.source)
         if problem.line is not None:
             self.source.go_to(problem.line, problem.col)
         self.last_target = self.source
 
-    def _show_field(self, loc: Loc, key: str | None) -> bool:
-        target: QWidget | None
+    def _key_on_line(self, line: int | None) -> str | None:
+        """The key written on a line of the source (`  duration = "5m"` -> "duration")."""
+        if line is None:
+            return None
+        lines = self.doc.text().splitlines()
+        if not 0 < line <= len(lines):
+            return None
+        match = _KEY_LINE.match(lines[line - 1])
+        return match.group(1) if match else None
+
+    def _show_field(self, loc: Loc, keys: list[str]) -> bool:
+        """Select a place and focus the first of `keys` its form has."""
+        target: QWidget | None = None
         if loc.phase is None:
             self.current = None
             self.structure.select(None)
             self._load_form()
             self._update_buttons()
-            name = f"{loc.table}.{key}" if loc.table is not None else key
-            target = self.session_form.field(name or "") if name else None
+            for key in keys:
+                name = f"{loc.table}.{key}" if loc.table is not None else key
+                target = target or self.session_form.field(name)
             if target is None and loc.table is not None:
                 target = self.session_form.field(f"{loc.table}." + _first_key(loc.table))
         else:
@@ -438,7 +461,9 @@ class EditorWindow(QMainWindow):
                 self.phase_form.cues.selectRow(loc.cue)
                 target = self.phase_form.cues
             else:
-                target = form.field(key or "name") or form.field("name")
+                for key in keys:
+                    target = target or form.field(key)
+                target = target or form.field("name")
         self.tabs.setCurrentWidget(self.forms)
         if target is not None:
             target.setFocus(Qt.FocusReason.OtherFocusReason)
