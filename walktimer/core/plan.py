@@ -237,7 +237,8 @@ def _remaining_text(seconds: int) -> str:
 class _Builder:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.events: list[tuple[tuple[int, float, int, int], Event]] = []
+        # (timeline key, Event fields after seq): each Event is built once, in timeline order.
+        self.events: list[tuple[tuple[int, float, int, int], _EventFields]] = []
         self.counter = 0
         texts = list(session.reminders.texts) if session.reminders else []
         if session.reminders and session.reminders.order is ReminderOrder.SHUFFLE:
@@ -254,22 +255,8 @@ class _Builder:
             self._phase_events(phase, next_name)
         last = phases[-1]
         self._add(last, EventKind.FINISH, Anchor.END, 0.0, FINISH_TEXT, self.session.sounds.finish)
-        ordered = sorted(self.events, key=lambda item: item[0])
-        events = tuple(
-            Event(
-                seq=i,
-                t=e.t,
-                phase=e.phase,
-                kind=e.kind,
-                anchor=e.anchor,
-                offset=e.offset,
-                text=e.text,
-                sound=e.sound,
-                template=e.template,
-                every=e.every,
-            )
-            for i, (_, e) in enumerate(ordered)
-        )
+        self.events.sort(key=_timeline_key)
+        events = tuple(Event(i, *fields) for i, (_, fields) in enumerate(self.events))
         return Plan(session=self.session, phases=tuple(phases), events=events)
 
     def _phases(self) -> list[PlannedPhase]:
@@ -348,19 +335,9 @@ class _Builder:
         # The finish closes the session even after a manual phase's open-ended cues.
         order = float("inf") if kind is EventKind.FINISH else position
         key = (phase.index, order, kind.priority, self.counter)
-        event = Event(
-            seq=0,
-            t=phase.start + position,
-            phase=phase.index,
-            kind=kind,
-            anchor=anchor,
-            offset=offset,
-            text=text,
-            sound=sound,
-            template=template,
-            every=every,
-        )
-        self.events.append((key, event))
+        fields = (phase.start + position, phase.index, kind, anchor, offset, text, sound,
+                  template, every)  # fmt: skip
+        self.events.append((key, fields))
 
     def _text(
         self, template: str, phase: PlannedPhase, next_name: str | None, at: float
@@ -457,7 +434,21 @@ class _Builder:
             self._add(phase, EventKind.COUNTDOWN, Anchor.END, float(tick), None, sounds.countdown)
 
 
-def _replace_say(phase: PlannedPhase, say: str) -> PlannedPhase:
-    from dataclasses import replace
+# Event's fields after seq, in order: t, phase, kind, anchor, offset, text, sound, template, every.
+_EventFields = tuple[
+    float, int, EventKind, Anchor, float, str | None, Sound | None, str | None, float | None
+]
 
-    return replace(phase, say=say)
+
+def _timeline_key(
+    item: tuple[tuple[int, float, int, int], _EventFields],
+) -> tuple[int, float, int, int]:
+    return item[0]
+
+
+def _replace_say(p: PlannedPhase, say: str) -> PlannedPhase:
+    # The constructor directly: dataclasses.replace costs several times more, once per phase.
+    return PlannedPhase(
+        p.index, p.name, p.base_name, p.kind, p.start, p.duration, say, p.instructions,
+        p.speed, p.incline, p.countdown, p.reminders, p.rep, p.reps, p.block, p.source,
+    )  # fmt: skip
