@@ -1,0 +1,120 @@
+"""The real Qt host against the real clock: a three-second session, start to finish."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from fakes import RecordingSink
+
+from walktimer.core.clock import FakeClock, SystemClock
+from walktimer.core.engine import Ended, Engine, RunRecord, State
+from walktimer.core.loader import load_text
+from walktimer.core.plan import EventKind, build_plan
+from walktimer.ui.host import SessionHost
+
+THREE_SECONDS = """\
+format = 1
+name = "Three seconds"
+
+[announce]
+countdown = 0
+remaining = []
+next = false
+
+[[phase]]
+name = "One"
+duration = 1
+
+[[phase]]
+name = "Two"
+duration = 1
+
+  [[phase.cue]]
+  at = "0:00"
+  say = "Two begins."
+
+[[phase]]
+name = "Three"
+duration = 1
+"""
+
+
+def test_real_timers_run_a_short_session_on_time(qtbot: Any) -> None:
+    plan = build_plan(load_text(THREE_SECONDS))
+    clock = SystemClock()
+    sink = RecordingSink()
+    host = SessionHost(Engine(plan, clock), clock, sink, get_ready=1)
+    phases: list[int] = []
+    ready: list[int] = []
+    refreshes: list[float] = []
+    host.phase_changed.connect(phases.append)
+    host.getting_ready.connect(ready.append)
+    host.refreshed.connect(lambda: refreshes.append(clock.now()))
+    began = time.monotonic()
+    with qtbot.waitSignal(host.finished, timeout=8000) as finished:
+        host.start()
+    took = time.monotonic() - began
+    record = finished.args[0]
+    assert isinstance(record, RunRecord)
+    assert record.ended is Ended.FINISHED
+    assert host.state() is State.FINISHED
+    assert phases == [1, 2]
+    assert ready[0] == 1
+    assert ready[-1] == 0
+    assert 3.9 <= took < 5.5  # one second of get-ready, three of session
+    kinds = [f.kind for f in sink.played]
+    assert kinds.count(EventKind.PHASE_START) == 3
+    assert kinds[-1] is EventKind.FINISH
+    assert "Two begins." in sink.texts
+    # The precise deadline timer wakes the engine on time (generous for a busy machine).
+    worst = max(f.late for f in sink.played)
+    assert worst < 0.25, worst
+    # One redraw per second of countdown, plus the commands' own: never a busy loop.
+    assert 4 <= len(refreshes) <= 20
+
+
+def test_display_refresh_follows_whole_seconds(qtbot: Any) -> None:
+    """After each refresh the display timer is armed just past the next second boundary."""
+    plan = build_plan(load_text(THREE_SECONDS.replace("duration = 1\n", "duration = 30\n")))
+    clock = FakeClock()
+    host = SessionHost(Engine(plan, clock), clock, RecordingSink(), get_ready=0)
+    host.start()
+    clock.advance(0.3)
+    host.refresh()
+    interval = host._display.remainingTime()
+    assert 650 <= interval <= 720  # 0.7 s to the boundary plus a little slack
+    assert host._display.timerType().name == "PreciseTimer"
+    assert host._deadline.timerType().name == "PreciseTimer"
+    assert host._deadline.isSingleShot()
+
+
+def test_deadline_timer_is_armed_for_the_engine_deadline(qtbot: Any) -> None:
+    plan = build_plan(load_text(THREE_SECONDS.replace("duration = 1\n", "duration = 30\n")))
+    clock = FakeClock()
+    engine = Engine(plan, clock)
+    host = SessionHost(engine, clock, RecordingSink(), get_ready=0)
+    host.start()
+    deadline = engine.next_deadline()
+    assert deadline is not None
+    assert abs(host._deadline.remainingTime() - (deadline - clock.now()) * 1000) <= 5
+    host.pause()
+    assert not host._deadline.isActive()  # nothing is due while paused
+    assert not host._display.isActive()
+
+
+def test_the_sink_never_stops_the_clock(qtbot: Any) -> None:
+    """A sink that raises does not keep the next deadline from being armed."""
+
+    class Broken(RecordingSink):
+        def play(self, fired: Any) -> None:
+            raise RuntimeError("device gone")
+
+    plan = build_plan(load_text(THREE_SECONDS.replace("duration = 1\n", "duration = 30\n")))
+    clock = FakeClock()
+    host = SessionHost(Engine(plan, clock), clock, Broken(), get_ready=0)
+    with pytest.raises(RuntimeError, match="device gone"):
+        host.start()
+    assert host.state() is State.RUNNING
+    assert host._deadline.isActive()
