@@ -522,8 +522,12 @@ class BlockForm(_Form):
         low, high = LIMITS["repeat"]
         self.repeat.setRange(int(low), int(high))
         self.repeat.setSuffix(" rounds")
+        self.repeat.setMaximumWidth(140)
         self.repeat.valueChanged.connect(lambda value: self.emit_set("repeat", value))
-        form.addRow("&Repeat", self.repeat)
+        row = QHBoxLayout()
+        row.addWidget(self.repeat)
+        row.addStretch(1)
+        form.addRow(_buddy("&Repeat", self.repeat), row)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         outer.addWidget(self.summary)
@@ -666,6 +670,7 @@ class SessionForm(_Form):
         self.countdown.setRange(0, 60)
         self.countdown.setSuffix(" s")
         self.countdown.setSpecialValueText("off")
+        self.countdown.setMaximumWidth(120)
         self.countdown.valueChanged.connect(
             lambda value: self.emit_set("countdown", value, loc=Loc(table="announce"))
         )

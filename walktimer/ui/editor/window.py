@@ -180,12 +180,12 @@ class EditorWindow(QMainWindow):
         buttons = QHBoxLayout()
         left_layout.addLayout(buttons)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.tabs)
-        right.addWidget(problems)
-        right.setStretchFactor(0, 4)
-        right.setStretchFactor(1, 1)
-        right.setSizes([640, 110])
+        self.problem_list.setMaximumHeight(170)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.tabs, 1)
+        right_layout.addWidget(problems)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
@@ -194,7 +194,25 @@ class EditorWindow(QMainWindow):
         split.setStretchFactor(1, 5)
         split.setSizes([380, 900])
         split.setContentsMargins(6, 6, 6, 0)
-        self.setCentralWidget(split)
+        self.banner = QLabel()
+        self.banner.setObjectName("readOnlyBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "#readOnlyBanner { background: #fff4d6; color: #4a3800; padding: 6px 10px;"
+            " border-bottom: 1px solid #e0c98a; }"
+        )
+        self.banner.setText(
+            "This is a bundled session, kept as it came. Change what you like: saving puts "
+            "your version in your own sessions folder."
+        )
+        self.banner.setVisible(self.file.read_only)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(split, 1)
+        self.setCentralWidget(central)
 
         self._actions(buttons)
 
@@ -403,6 +421,7 @@ class EditorWindow(QMainWindow):
         else:
             self.problem_title.setText("<b>No problems</b> — the script is ready to run")
         self.draft_action.setVisible(count > 0)
+        self.problem_list.setVisible(count > 0)
         syntax = next((p for p in self.problems if p.where == "TOML syntax"), None)
         if syntax is not None:
             self.source.mark_error(syntax.line, syntax.col, syntax.what)
@@ -719,6 +738,7 @@ class EditorWindow(QMainWindow):
 
     def _saved(self) -> None:
         self.stack.setClean()
+        self.banner.setVisible(self.file.read_only)
         self._ignored = None
         self._watch()
         self._update_title()
