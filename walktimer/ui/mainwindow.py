@@ -331,7 +331,7 @@ class MainWindow(QMainWindow):
             button.setToolTip(self.action(name).toolTip())
             button.setMinimumSize(QSize(260, 52))
             font = button.font()
-            font.setPointSizeF(font.pointSizeF() * 1.3)
+            font.setPointSizeF(font.pointSizeF() * 1.6)
             button.setFont(font)
             button.clicked.connect(self.action(name).trigger)
             layout.addWidget(button)

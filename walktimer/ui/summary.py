@@ -42,14 +42,14 @@ class SummaryView(QWidget):
         self.title.setAccessibleName("Summary title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         font = QFont(self.title.font())
-        font.setPointSizeF(font.pointSizeF() * 2.6)
+        font.setPointSizeF(font.pointSizeF() * 3.2)
         font.setBold(True)
         self.title.setFont(font)
         self.session = QLabel()
         self.session.setAccessibleName("Session name")
         self.session.setAlignment(Qt.AlignmentFlag.AlignCenter)
         sfont = QFont(self.session.font())
-        sfont.setPointSizeF(sfont.pointSizeF() * 1.6)
+        sfont.setPointSizeF(sfont.pointSizeF() * 1.8)
         self.session.setFont(sfont)
         self.table = QLabel()
         self.table.setObjectName("summary_table")
@@ -57,7 +57,7 @@ class SummaryView(QWidget):
         self.table.setTextFormat(Qt.TextFormat.RichText)
         self.table.setAlignment(Qt.AlignmentFlag.AlignCenter)
         tfont = QFont(self.table.font())
-        tfont.setPointSizeF(tfont.pointSizeF() * 1.7)
+        tfont.setPointSizeF(tfont.pointSizeF() * 2.0)
         self.table.setFont(tfont)
         self.buttons = QVBoxLayout()
         layout = QVBoxLayout(self)
@@ -81,7 +81,7 @@ class SummaryView(QWidget):
             f"<tr><td align='right'>{label}&nbsp;&nbsp;</td><td><b>{value}</b></td></tr>"
             for label, value in self._rows
         )
-        self.table.setText(f"<table cellspacing='6'>{cells}</table>")
+        self.table.setText(f"<table align='center' cellspacing='8'>{cells}</table>")
 
     def rows(self) -> dict[str, str]:
         return dict(self._rows)

@@ -1,0 +1,58 @@
+"""The real window under Xvfb at 1280x800: library, run view and treadmill mode, not blank."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "screenshots.py"
+
+
+def _spread(image: QImage) -> tuple[float, int]:
+    """Variance of grey levels over a grid of pixels, and how many distinct levels."""
+    levels = []
+    for y in range(0, image.height(), 8):
+        for x in range(0, image.width(), 8):
+            c = image.pixelColor(x, y)
+            levels.append(0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue())
+    mean = sum(levels) / len(levels)
+    variance = sum((v - mean) ** 2 for v in levels) / len(levels)
+    return variance, len({round(v) for v in levels})
+
+
+@pytest.mark.xvfb
+@pytest.mark.slow
+def test_screenshots_of_the_real_window(qtbot: Any, tmp_path: Path) -> None:
+    xvfb = shutil.which("xvfb-run")
+    assert xvfb is not None, "xvfb-run is missing: run scripts/setup-system.sh"
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "xcb"
+    result = subprocess.run(
+        [xvfb, "-a", "-s", "-screen 0 1280x800x24", sys.executable, str(SCRIPT), "--out",
+         str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    for name in ("library", "run", "treadmill", "summary"):
+        image = QImage(str(tmp_path / f"{name}.png"))
+        assert not image.isNull(), name
+        assert (image.width(), image.height()) == (1280, 800), name
+        variance, distinct = _spread(image)
+        assert variance > 200, (name, variance)
+        assert distinct > 8, (name, distinct)
+    # Treadmill mode is dark: most of the screen is near black.
+    tread = QImage(str(tmp_path / "treadmill.png"))
+    corner = tread.pixelColor(5, tread.height() // 2)
+    assert corner.lightness() < 40
