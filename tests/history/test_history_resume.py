@@ -176,7 +176,7 @@ def test_describe_says_where_the_session_was(plan: Plan) -> None:
 # --- the keeper while a session runs ---------------------------------------------------------
 
 
-def test_the_keeper_saves_at_phase_changes_state_changes_and_every_five_seconds(
+def test_the_keeper_saves_at_phase_changes_state_changes_and_every_four_seconds(
     plan: Plan, script: Path
 ) -> None:
     clock = FakeClock()
@@ -187,19 +187,22 @@ def test_the_keeper_saves_at_phase_changes_state_changes_and_every_five_seconds(
     assert resume.read() is None
     engine.start()
     assert keeper.update(engine) is True
-    clock.advance(4.9)
+    assert keeper.wake_in(engine) == pytest.approx(4.0)
+    clock.advance(3.9)
     assert keeper.update(engine) is False
+    assert keeper.wake_in(engine) == pytest.approx(0.1)
     clock.advance(0.2)
+    assert keeper.wake_in(engine) == 0.0
     assert keeper.update(engine) is True
     point = resume.read()
     assert point is not None
     assert (point.phase_index, point.phase_elapsed, point.state) == (
         0,
-        pytest.approx(5.1),
+        pytest.approx(4.1),
         "running",
     )
     # Crossing into the next phase saves at once.
-    clock.advance(55.5)
+    clock.advance(56.5)
     engine.advance()
     assert keeper.update(engine) is True
     point = resume.read()
@@ -209,6 +212,7 @@ def test_the_keeper_saves_at_phase_changes_state_changes_and_every_five_seconds(
     # Pausing saves once; a paused session is not saved again.
     engine.pause()
     assert keeper.update(engine) is True
+    assert keeper.wake_in(engine) is None
     clock.advance(600)
     assert keeper.update(engine) is False
     assert resume.read().state == "paused"  # type: ignore[union-attr]

@@ -152,7 +152,7 @@ def test_a_run_is_saved_while_it_goes_and_logged_when_stopped(
     assert (point.phase_name, point.phase_elapsed) == ("Brisk", pytest.approx(10.0))
     clock.advance(6.0)
     assert window.run is not None
-    window.run.host.refresh()  # the display refresh saves every 5 s
+    window.run.host.refresh()  # the display refresh saves every 4 s
     point = resume.read()
     assert point is not None
     assert point.phase_elapsed == pytest.approx(16.0)

@@ -187,6 +187,15 @@ class RunKeeper:
         self.saves += 1
         return True
 
+    def wake_in(self, engine: Engine) -> float | None:
+        """Session seconds until the next timed save is due (0 when overdue); None when the
+        session is not running. A host that sleeps between deadlines wakes by then."""
+        if self._done or engine.state is not State.RUNNING:
+            return None
+        if self._last_at is None:
+            return 0.0
+        return max(0.0, self.save_every - (engine.clock.now() - self._last_at))
+
     # At the end.
 
     def finish(self, engine: Engine) -> int | None:

@@ -435,7 +435,7 @@ class HistoryView(QWidget):
         items = []
         for walk in self.walks:
             ended = walk.ended.label
-            if walk.phases and walk.ended.value != "finished":
+            if walk.phases and walk.ended.value not in ("finished", "resumed-finished"):
                 reached = sum(1 for p in walk.phases if p.outcome is not Outcome.NOT_REACHED)
                 ended += f" ({reached}/{len(walk.phases)} phases)"
             item = QTreeWidgetItem(

@@ -165,7 +165,7 @@ def _ended(walk: Walk) -> str:
     from walktimer.history.log import Outcome
 
     text = walk.ended.value
-    if walk.phases and walk.ended.value != "finished":
+    if walk.phases and walk.ended.value not in ("finished", "resumed-finished"):
         reached = sum(1 for p in walk.phases if p.outcome is not Outcome.NOT_REACHED)
         text += f" ({reached} of {len(walk.phases)} phases)"
     return text
