@@ -1,0 +1,160 @@
+"""Loading and planning a 1,000-phase script, against tomli's own parse of the same text.
+
+    .venv/bin/python benchmarks/bench_loader.py [--runs N] [--phases N]
+
+Generates a script of N [[phase]] tables: every fifth is a repeated block (two steps, played
+twice, each with a cue), the others are timed phases with an `at` cue and an `every` cue, and
+[reminders] apply throughout. Reports the median of each of:
+
+  (a) tomli.loads(text)                  the baseline
+  (b) load_text(text)                    parse + validate into the model
+  (c) load_text(text) + build_plan()     parse + validate + the full timeline
+
+and the ratio ((c) - (a)) / (a): what validation and planning add, in units of tomli's own
+parse time. The goal is at most 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import tomli
+
+from walktimer.core.loader import load_text
+from walktimer.core.plan import build_plan
+
+GOAL = 2.0
+
+
+def make_script(phases: int) -> str:
+    out = [
+        "format = 1",
+        'name = "Benchmark walk"',
+        'description = "A generated script for the loader benchmark."',
+        'tags = ["benchmark"]',
+        "",
+        "[voice]",
+        "rate = 170",
+        "",
+        "[announce]",
+        "countdown = 3",
+        'remaining = ["1m"]',
+        "halfway = true",
+        "",
+        "[reminders]",
+        'every = "20s"',
+        'order = "shuffle"',
+        'texts = ["Head level, eyes forward.", "Relax your shoulders.", "Engage your core."]',
+    ]
+    for i in range(phases):
+        if i % 5 == 4:
+            out += [
+                "",
+                "[[phase]]",
+                f'name = "Intervals {i}"',
+                "repeat = 2",
+                "",
+                "  [[phase.step]]",
+                '  name = "Brisk"',
+                '  duration = "30s"',
+                '  speed = "4.5 km/h"',
+                '  say = "Brisk, round {rep} of {reps}."',
+                "",
+                "    [[phase.step.cue]]",
+                '    at = "-10s"',
+                '    say = "Ten seconds, then slow down."',
+                "",
+                "  [[phase.step]]",
+                '  name = "Backward walking"',
+                '  kind = "technique"',
+                '  duration = "0:30"',
+                "  speed = 1.5",
+                "",
+                "    [[phase.step.cue]]",
+                '    at = "50%"',
+                '    sound = "beep"',
+            ]
+        else:
+            out += [
+                "",
+                "[[phase]]",
+                f'name = "Walk {i}"',
+                'kind = "walk"',
+                'duration = "40s"',
+                f'say = "Walk {i}, at {{speed}}."',
+                '  instructions = """',
+                "Head level, shoulders down.",
+                'Short, quick strides."""',
+                f'speed = "{3 + (i % 10) / 10} km/h"',
+                'incline = "1%"',
+                "",
+                "  [[phase.cue]]",
+                '  at = "5s"',
+                '  say = "Find your rhythm, {remaining} to go."',
+                "",
+                "  [[phase.cue]]",
+                '  every = "15s"',
+                '  sound = "tick"',
+            ]
+    return "\n".join(out) + "\n"
+
+
+def medians_ms(actions: list[Callable[[], object]], runs: int) -> list[float]:
+    """Median time of each action. Each round runs all of them in turn, so a machine that gets
+    busier or quieter during the run affects the baseline and the rest alike."""
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(runs):
+        for action, spent in zip(actions, times, strict=True):
+            start = time.perf_counter()
+            action()
+            spent.append((time.perf_counter() - start) * 1000)
+    return [statistics.median(spent) for spent in times]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs per measurement (21)")
+    parser.add_argument("--phases", type=int, default=1000, help="[[phase]] tables (1000)")
+    args = parser.parse_args(argv)
+
+    text = make_script(args.phases)
+    path = Path("benchmark.toml")
+    session = load_text(text, path)  # also proves the script is valid
+    plan = build_plan(session)
+    print(
+        f"script: {args.phases} [[phase]] tables, {len(plan.phases)} phases as played, "
+        f"{len(plan.events)} timeline events, {len(text.encode()) / 1024:.0f} KiB; "
+        f"median of {args.runs} runs"
+    )
+
+    parse, load, both = medians_ms(
+        [
+            lambda: tomli.loads(text),
+            lambda: load_text(text, path),
+            lambda: build_plan(load_text(text, path)),
+        ],
+        args.runs,
+    )
+    ratio = (both - parse) / parse
+    rows = [
+        ("(a) tomli.loads (baseline)", parse),
+        ("(b) load_text: parse + validate", load),
+        ("(c) load_text + build_plan", both),
+    ]
+    for label, ms in rows:
+        print(f"  {label:<34} {ms:8.1f} ms")
+    print(f"  validation alone adds             {(load - parse) / parse:8.2f} x tomli")
+    verdict = "met" if ratio <= GOAL else "not met"
+    print(
+        f"  validation + planning add         {ratio:8.2f} x tomli  (goal <= {GOAL:g}: {verdict})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
