@@ -7,10 +7,20 @@ The editor window wraps these in a QUndoStack; `History` is the same without Qt.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from walktimer.editing.document import SESSION_TABLES, Document, Entry, Loc, describe
+from tomlkit.items import AoT, Item, Table
+
+from walktimer.editing.document import (
+    SESSION_TABLES,
+    Document,
+    Entry,
+    Loc,
+    NotEditable,
+    describe,
+)
 
 __all__ = [
     "Command",
@@ -75,17 +85,53 @@ class Command:
 
 
 class SetFields(Command):
-    """Set keys of one place (None removes a key)."""
+    """Set keys of one place (None removes a key).
+
+    Undo and redo first try to work in place (putting the old items back, setting the
+    values again) and keep the result only when it is exactly the recorded text; otherwise
+    they restore the text itself. In place is far quicker on a long script than a re-parse.
+    """
 
     def __init__(self, loc: Loc, values: Mapping[str, Any], label: str | None = None) -> None:
         keys = ", ".join(values)
         super().__init__(label or f"Change {keys} of {describe(loc)}")
         self.loc = loc
         self.values = dict(values)
+        self._old: dict[str, Item | None] | None = None
 
     def perform(self, doc: Document) -> None:
+        old: dict[str, Item | None] | None = {}
+        for key in self.values:
+            item = doc.item(self.loc, key)
+            if old is not None and item is not None and not _simple(item):
+                old = None  # tables and lists of tables: undo restores the text instead
+            elif old is not None:
+                old[key] = copy.deepcopy(item)
         for key, value in self.values.items():
             doc.set_value(self.loc, key, value)
+        self._old = old
+
+    def apply(self, doc: Document) -> None:
+        if self._after is not None and doc.parsed and doc.text() == self._before:
+            try:
+                for key, value in self.values.items():
+                    doc.set_value(self.loc, key, value)
+            except NotEditable:
+                pass
+            if doc.text() == self._after:
+                return
+        super().apply(doc)
+
+    def undo(self, doc: Document) -> None:
+        if self._old is not None and doc.parsed and doc.text() == self._after:
+            try:
+                for key, item in reversed(self._old.items()):
+                    doc.restore_item(self.loc, key, copy.deepcopy(item))
+            except NotEditable:
+                pass
+            if doc.text() == self._before:
+                return
+        super().undo(doc)
 
     def merge(self, other: Command) -> bool:
         if (
@@ -97,6 +143,10 @@ class SetFields(Command):
             self._absorb(other)
             return True
         return False
+
+
+def _simple(item: Item) -> bool:
+    return not isinstance(item, Table | AoT)
 
 
 class SetSource(Command):

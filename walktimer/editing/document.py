@@ -243,6 +243,28 @@ class Document:
         value = container[key]
         return value.unwrap() if isinstance(value, Item | Container) else value
 
+    def item(self, loc: Loc, key: str) -> Item | None:
+        """The tomlkit item of a key, or None when the place or the key is missing."""
+        if not self.parsed or not self.exists(loc):
+            return None
+        container = self.container(loc)
+        if key not in container:
+            return None
+        found = container.item(key) if not isinstance(container, InlineTable) else container[key]
+        return found if isinstance(found, Item) else None
+
+    def restore_item(self, loc: Loc, key: str, item: Item | None) -> None:
+        """Put back an item as it was (None: the key did not exist); used by undo."""
+        if item is None:
+            self.remove_key(loc, key)
+            return
+        container = self.container(loc)
+        if key in container:
+            container[key] = item
+        else:
+            _add_key(container, key, item)
+        self._changed()
+
     def values(self, loc: Loc) -> dict[str, Plain]:
         """Every key of a place as plain values ({} when it does not exist)."""
         if not self.parsed or not self.exists(loc):

@@ -11,8 +11,10 @@ are. The positions come from tomlkit itself (a marker is rendered into each head
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from tomlkit import TOMLDocument
 from tomlkit.container import Container
@@ -139,23 +141,22 @@ def spans(doc: TOMLDocument, wanted: Sequence[Table]) -> tuple[str, list[Span]] 
     table renders no header of its own (an inline or dotted form the caller must handle)."""
     tables = header_tables(doc)
     text, positions = _header_positions(doc, tables)
-    ordered = sorted(positions.values())
+    owners = sorted((place, key) for key, place in positions.items())
+    ordered = [place for place, _key in owners]
     result: list[Span] = []
     for table in wanted:
         header = positions.get(id(table))
         if header is None:
             return None
         inside = _descendants(table)
-        after = [
-            positions[id(other)]
-            for other in tables
-            if id(other) in positions
-            and positions[id(other)] > header
-            and id(other) not in inside
-            and id(other) != id(table)
-        ]
-        boundary = min(after) if after else len(text)
-        floor = max((p for p in ordered if p < header), default=0)
+        boundary = len(text)
+        after = False
+        for place, key in islice(owners, bisect_right(ordered, header), None):
+            if key not in inside and key != id(table):
+                boundary, after = place, True
+                break
+        below = bisect_left(ordered, header)
+        floor = ordered[below - 1] if below > 0 else 0
         lead = _lead(text, header, floor)
         if after:
             next_lead = _lead(text, boundary, header)
