@@ -45,8 +45,11 @@ import sys
 from walktimer.audio.preview import Previewer
 
 if __name__ == "__main__":
+    import time
     previewer = Previewer()
+    began = time.monotonic()
     previewer.preview(sys.argv[1], voice=None, rate=200, volume=0.5)
+    print("RETURNED AFTER", time.monotonic() - began)
     # preview() returned at once; wait here for the words to have played.
     import time
     end = time.monotonic() + 30
@@ -140,6 +143,9 @@ def test_the_bell_and_a_spoken_cue_reach_the_device(device: Path, tmp_path: Path
 def test_the_preview_says_it_now_at_its_volume(device: Path) -> None:
     result = run(PREVIEW, "Say this now.")
     assert result.returncode == 0, result.stderr
+    # preview() does not wait for the worker to start or render: it returns at once.
+    returned = float(result.stdout.split("RETURNED AFTER")[1].split()[0])
+    assert returned < 0.1, returned
     [words] = played(device, 22050)
     clip = read_wav(words)
     assert not clip.is_silent()
