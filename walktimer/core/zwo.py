@@ -880,9 +880,6 @@ class _Phase:
 class _Writer:
     def __init__(self, workout: _Workout) -> None:
         self.workout = workout
-        self.exact = 0.0  # exact workout time so far
-        self.written = 0  # whole seconds written so far
-        self.played = 0
 
     def warn(self, text: str) -> None:
         if text not in self.workout.warnings:
@@ -890,6 +887,7 @@ class _Writer:
 
     def text(self) -> str:
         workout = self.workout
+        lengths = self.lengths()
         doc = tomlkit.document()
         for line in self.header():
             doc.add(tomlkit.comment(line))
@@ -903,22 +901,12 @@ class _Writer:
         if workout.tags:
             doc.add("tags", workout.tags)
         phases = tomlkit.aot()
-        for item in workout.items:
+        for item, seconds in zip(workout.items, lengths, strict=True):
             if isinstance(item, _Intervals):
                 for table in self.intervals(item):
                     phases.append(table)
             else:
-                phases.append(self.single(item))
-        if self.written > MAX_SESSION_SECONDS:
-            raise ZwoError(
-                f"the workout lasts {format_clock(self.written)}, and a walktimer session may "
-                "last at most 24 hours"
-            )
-        if self.played > _MAX_PLAYED:
-            raise ZwoError(
-                f"the workout has {self.played} phases once its intervals are counted, and a "
-                f"walktimer session may have at most {_MAX_PLAYED}"
-            )
+                phases.append(self.single(item, seconds))
         doc.add(tomlkit.nl())
         doc.add("phase", phases)
         return tomlkit.dumps(doc)
@@ -945,18 +933,44 @@ class _Writer:
 
     # -- durations --
 
-    def take(self, seconds: float) -> int:
-        """Whole seconds for the next stretch, so that the running total stays exact."""
-        self.exact += seconds
-        whole = max(1, _round(self.exact) - self.written)
-        self.written += whole
-        return whole
+    def lengths(self) -> list[int]:
+        """Whole seconds for each block, the running total kept exact; refuse what is too big.
+
+        A block's length is the rounded end of the workout so far minus what was written
+        before it, so fractions do not add up. IntervalsT parts are rounded on their own (a
+        repeated step has one length in every round); the blocks after them even it out.
+        """
+        exact = 0.0
+        written = 0
+        played = 0
+        out: list[int] = []
+        for item in self.workout.items:
+            if isinstance(item, _Intervals):
+                on, off = _interval_seconds(item)
+                exact += item.repeat * (item.on.seconds + (item.off.seconds if item.off else 0))
+                whole = item.repeat * (on + off)
+                played += item.repeat * (2 if item.off is not None else 1)
+            else:
+                exact += item.seconds
+                whole = max(1, _round(exact) - written)
+                played += 1
+            written += whole
+            out.append(whole)
+        if written > MAX_SESSION_SECONDS:
+            raise ZwoError(
+                f"the workout lasts {format_clock(written)}, and a walktimer session may last "
+                "at most 24 hours"
+            )
+        if played > _MAX_PLAYED:
+            raise ZwoError(
+                f"the workout has {played} phases once its intervals are counted, and a "
+                f"walktimer session may have at most {_MAX_PLAYED}"
+            )
+        return out
 
     # -- phases --
 
-    def single(self, part: _Part) -> Table:
-        seconds = self.take(part.seconds)
-        self.played += 1
+    def single(self, part: _Part, seconds: int) -> Table:
         cues, dropped = _cues(part.events, seconds)
         cues = sorted([*cues, *self.ramp_cues(part, seconds)], key=lambda cue: cue[0])
         return self.phase_table(part.name, part, seconds, cues, part.say, _left_out(dropped))
@@ -981,12 +995,8 @@ class _Writer:
         return cues
 
     def intervals(self, block: _Intervals) -> list[Table]:
-        on_seconds = max(1, _round(block.on.seconds))
-        off_seconds = max(1, _round(block.off.seconds)) if block.off is not None else 0
+        on_seconds, off_seconds = _interval_seconds(block)
         period = on_seconds + off_seconds
-        self.exact += block.repeat * (block.on.seconds + (block.off.seconds if block.off else 0))
-        self.written += block.repeat * period
-        self.played += block.repeat * (2 if block.off is not None else 1)
         # Each event goes to (round, step, offset in that step), on the whole-second timeline.
         rounds: list[list[tuple[int, int, str]]] = [[] for _ in range(block.repeat)]
         dropped: list[str] = []
@@ -1067,6 +1077,12 @@ class _Writer:
         if cue_tables:
             table.add("cue", cue_tables)
         return table
+
+
+def _interval_seconds(block: _Intervals) -> tuple[int, int]:
+    """Whole seconds of an IntervalsT's on and off parts (0 for no off part)."""
+    on = max(1, _round(block.on.seconds))
+    return on, (max(1, _round(block.off.seconds)) if block.off is not None else 0)
 
 
 def _left_out(texts: Iterable[str]) -> list[str]:
