@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from engine_helpers import QUIET, engine_for, make_plan, run_out, summary
 
+from walktimer.core.clock import FakeClock
 from walktimer.core.durations import say_duration
 from walktimer.core.engine import (
     RESTART_AFTER,
@@ -932,3 +933,15 @@ def test_restore_refuses_what_does_not_fit() -> None:
     other_engine, _ = engine_for(other)
     with pytest.raises(EngineError, match=r"the saved run has 1 phases but the session now has 3"):
         Engine.restore(plan, clock, 0, 0.0, other_engine.record())
+
+
+def test_a_host_on_a_fast_clock_can_widen_the_stall_limit() -> None:
+    plan = stall_plan()
+    clock = FakeClock()
+    engine = Engine(plan, clock, stall_limit=STALL_LIMIT * 600)
+    engine.start()
+    clock.advance(70)  # 10 s late: at 600x that is 17 ms of real time, no stall
+    assert summary(engine.advance()) == [(60.0, "reminder", "Shoulders down.")]
+    assert engine.record().dropped == 0
+    again = Engine.restore(plan, clock, 0, 10.0, stall_limit=1.0)
+    assert again.stall_limit == 1.0

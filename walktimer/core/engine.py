@@ -269,11 +269,14 @@ class _Slot:
 class Engine:
     """Runs one Plan against a Clock. Create one per run."""
 
-    def __init__(self, plan: Plan, clock: Clock) -> None:
+    def __init__(self, plan: Plan, clock: Clock, *, stall_limit: float = STALL_LIMIT) -> None:
+        """`stall_limit`: how late (session seconds) a cue may still fire. A host on a sped-up
+        clock scales it by the factor, so a hiccup of a few real milliseconds is no stall."""
         if not plan.phases:
             raise ValueError("a plan has at least one phase")
         self.plan = plan
         self.clock = clock
+        self.stall_limit = stall_limit
         count = len(plan.phases)
         self._durations: list[float | None] = [p.duration for p in plan.phases]
         self._extended = [0.0] * count
@@ -312,6 +315,11 @@ class Engine:
     @property
     def phase_index(self) -> int:
         return self._index
+
+    @property
+    def visit(self) -> int:
+        """How many times a phase has been entered so far (Fired.visit of the current one)."""
+        return self._visit
 
     def session_elapsed(self) -> float:
         """Session time now: the time spent running. Between a deadline and the host's next
@@ -576,12 +584,13 @@ class Engine:
         record_so_far: RunRecord | None = None,
         *,
         session_elapsed: float | None = None,
+        stall_limit: float = STALL_LIMIT,
     ) -> Engine:
         """A paused engine at `phase_elapsed` seconds into phase `phase_index`, to pick a run
         up after a crash. `record_so_far` (from the resume file) carries over the outcomes,
         extensions and active time; without it, earlier phases count as done. On resume the
         phase's start is announced again; cues before `phase_elapsed` are not."""
-        engine = cls(plan, clock)
+        engine = cls(plan, clock, stall_limit=stall_limit)
         engine._check_index(phase_index, "resume at phase")
         if not (math.isfinite(phase_elapsed) and phase_elapsed >= 0):
             raise EngineError(
@@ -757,12 +766,12 @@ class Engine:
         """Fire (or, when stale, drop) one pending slot that has come due."""
         event = slot.event
         due = self._phase_start + self._position(slot)
-        stale = now - due > STALL_LIMIT and not (current and event.kind in START_KINDS)
+        stale = now - due > self.stall_limit and not (current and event.kind in START_KINDS)
         if event.every is not None:
             following = slot.repeat + 1
             if stale:
                 # Skip straight past every repeat that is already too late.
-                fresh = (now - STALL_LIMIT - self._phase_start - event.offset) / event.every
+                fresh = (now - self.stall_limit - self._phase_start - event.offset) / event.every
                 following = max(following, math.ceil(fresh - EPSILON))
                 self._dropped += following - slot.repeat
             else:

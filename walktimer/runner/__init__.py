@@ -1,0 +1,140 @@
+"""The terminal runner (`walktimer run FILE --no-gui`): builds the clock, screen, keys, sink and
+event log around one Engine and hands them to the host loop."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import argparse
+
+    from walktimer.core.ports import CueSink
+    from walktimer.core.script import Session
+    from walktimer.history.resume import ResumePoint
+    from walktimer.runner.host import KeySource
+
+__all__ = ["run_terminal"]
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_terminal(
+    args: argparse.Namespace,
+    session: Session,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    path: Path | None = None,
+    resume_from: ResumePoint | None = None,
+) -> int:
+    """Run `session` in the terminal with the options of `walktimer run`. Returns the exit
+    code: 0 when it finished or was stopped with q, 130 when interrupted (Ctrl-C, SIGTERM).
+    `path` is the script file (for the resume file and the history); `resume_from` carries
+    on a run that died where it was saved."""
+    from walktimer.core.clock import Clock, ScaledClock, SystemClock
+    from walktimer.core.durations import format_clock
+    from walktimer.core.engine import STALL_LIMIT, Engine
+    from walktimer.core.plan import build_plan
+    from walktimer.history.keeper import RunKeeper
+    from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
+    from walktimer.runner.host import NoKeys, Outcome, TerminalHost
+    from walktimer.runner.output import EventLog, make_sink
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    plan = build_plan(session)
+
+    log: EventLog | None = None
+    if args.events is not None:
+        try:
+            log = EventLog(Path(args.events))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            print(
+                f"walktimer run: cannot write the event log {args.events}: {reason}. "
+                "Give a path in a folder you can write to.",
+                file=sys.stderr,
+            )
+            return 1
+
+    clock: Clock = SystemClock()
+    to_base = None
+    if args.speed != 1.0:
+        scaled = ScaledClock(clock, args.speed)
+        clock, to_base = scaled, scaled.to_base
+
+    screen: Screen = LiveScreen(stdout) if _is_tty(stdout) else PlainScreen(stdout)
+    keys: KeySource = NoKeys()
+    sink: CueSink | None = None
+    outcome: Outcome | None = None
+    previous_term = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if _is_tty(stdin):
+            keys = _keyboard(stdin.fileno())
+        total = format_clock(plan.total)
+        if plan.has_manual:
+            total = f"at least {total}"
+        count = len(plan.phases)
+        screen.line(f"{session.name}: {total}, {count} phase{'s' if count != 1 else ''}.")
+        sink = make_sink(args, session, screen.line)
+        sink.prepare(plan, None)
+        for notice in sink.notices():
+            screen.line(notice)
+        # The stall rule is about a host waking late in real time: scale it with --speed.
+        stall_limit = STALL_LIMIT * max(1.0, args.speed)
+        if resume_from is None:
+            engine = Engine(plan, clock, stall_limit=stall_limit)
+            keeper = RunKeeper.begin(plan, path, speed=args.speed, on_notice=screen.line)
+        else:
+            engine = Engine.restore(
+                plan, clock, resume_from.phase_index, resume_from.phase_elapsed,
+                resume_from.record, session_elapsed=resume_from.session_elapsed,
+                stall_limit=stall_limit,
+            )  # fmt: skip
+            keeper = RunKeeper.resuming(plan, resume_from, speed=args.speed, on_notice=screen.line)
+        host = TerminalHost(
+            engine, clock, sink=sink, screen=screen, keys=keys, log=log, to_base=to_base,
+            keeper=keeper,
+        )  # fmt: skip
+        outcome = host.run()  # handles Ctrl-C itself once the session runs
+        keeper.finish(engine)  # finished or stopped: logged, and the resume file removed
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        if sink is not None:
+            sink.close()
+        keys.close()
+        screen.close()
+        if log is not None:
+            log.close()
+    if outcome is None:
+        print("Stopped before the session began.", file=stdout)
+        return 130
+    print(summary_line(outcome.record), file=stdout)
+    stdout.flush()
+    return 130 if outcome.interrupted else 0
+
+
+def _is_tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except ValueError:  # closed
+        return False
+
+
+def _keyboard(fd: int) -> KeySource:
+    from walktimer.runner.host import NoKeys
+
+    try:
+        from walktimer.runner.keys import Keyboard
+
+        return Keyboard(fd)
+    except ImportError:  # no termios (Windows): run without keys
+        return NoKeys()

@@ -1,0 +1,175 @@
+"""`walktimer run [FILE]`: run a session in the window, or in the terminal with --no-gui."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from walktimer.history.resume import ResumePoint
+
+HELP = "Run a session: in the window, or in this terminal with --no-gui."
+
+DESCRIPTION = """\
+Run a session script. FILE is a .toml script or the name of a bundled session
+(back-care-30, beginner-15, ...); without FILE, the default bundled session.
+
+With --no-gui the session runs in this terminal. On a terminal it shows the phase, the
+time left in big digits, what comes next and a progress bar, and takes keys:
+  space  pause / resume      n  next phase       p  back (restart the phase, or the one before)
+  +      one more minute     q  stop (asks first)
+Without a terminal (output to a pipe or file) keys are off and each phase and each cue is
+printed as a line. Ctrl-C stops the session.
+
+While a session runs, where it is is saved every few seconds; a finished or stopped session
+is added to the history (`walktimer history`). If the last session died instead (a crash, a
+power cut, kill -9), --no-gui deals with it first: with --resume it carries on where it
+stopped, without asking (FILE is then not needed); on a terminal without --resume it asks
+whether to resume it, log it as interrupted or ignore it; with no terminal and no --resume
+it is logged as interrupted and FILE starts afresh. A session whose script has changed
+since cannot be resumed and is logged as interrupted. The window offers the same choice
+when it opens.
+
+Exit status: 0 when the session finished or was stopped with q, 1 when the script is not
+valid (every problem is printed) or cannot be found, 2 on a usage error, 130 on Ctrl-C."""
+
+MAX_SPEED = 10_000.0
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_SPEED):
+        raise argparse.ArgumentTypeError(
+            f"the speed must be a number greater than 0 and at most {MAX_SPEED:g}, "
+            f"like 60 (a minute a second), not {text!r}"
+        )
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument(
+        "file", metavar="FILE", nargs="?", help="a session script, or a bundled session's name"
+    )
+    parser.add_argument("--no-gui", action="store_true", help="run in this terminal")
+    parser.add_argument("--mute", action="store_true", help="no sound (cues are still printed)")
+    parser.add_argument(
+        "--speed",
+        metavar="FACTOR",
+        type=_speed,
+        default=1.0,
+        help="run the clock FACTOR times faster, for demos and tests (--no-gui only)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="carry on an interrupted session without asking (--no-gui only)",
+    )
+    parser.add_argument(
+        "--events",
+        metavar="FILE",
+        help="write one JSON line per fired cue to FILE: t_plan, t_fired, late_ms, kind, "
+        "phase, text (--no-gui only)",
+    )
+
+
+def resolve(name: str | None) -> Path | None:
+    """The script FILE names: a path, or a bundled session by name; None when neither."""
+    from walktimer import resources
+
+    if name is None:
+        return resources.bundled_session()
+    path = Path(name).expanduser()
+    if path.exists():
+        return path
+    if "/" not in name and "\\" not in name:
+        stem = name[: -len(".toml")] if name.endswith(".toml") else name
+        bundled = resources.bundled_session(f"{stem}.toml")
+        if bundled.is_file():
+            return bundled
+    return None
+
+
+def _not_found(name: str) -> str:
+    from walktimer import resources
+
+    names = ", ".join(p.stem for p in resources.bundled_sessions())
+    return (
+        f"walktimer run: there is no file {name!r} and no bundled session of that name. "
+        f"Give the path of a .toml script, or one of: {names}."
+    )
+
+
+def _pending(args: argparse.Namespace) -> ResumePoint | None:
+    """The interrupted session to carry on, after asking if need be."""
+    from walktimer.history.terminal import pending_for_terminal
+
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    return pending_for_terminal(resume=args.resume, interactive=interactive)
+
+
+def run(args: argparse.Namespace) -> int:
+    point = _pending(args) if args.no_gui else None
+    if point is not None:
+        args.file = point.script_path  # a point offered for resuming always has its script
+    elif args.no_gui and args.resume and args.file is None:
+        message = "there is no interrupted session to resume; give a FILE to start one."
+        print(f"walktimer run: {message}", file=sys.stderr)
+        return 1
+    path = resolve(args.file)
+    if path is None:
+        print(_not_found(args.file), file=sys.stderr)
+        return 1
+    if not args.no_gui:
+        terminal_only = [
+            option
+            for option, given in (
+                ("--mute", args.mute),
+                ("--speed", args.speed != 1.0),
+                ("--events", args.events is not None),
+                ("--resume", args.resume),
+            )
+            if given
+        ]
+        if terminal_only:
+            print(
+                f"walktimer run: {' and '.join(terminal_only)} work only with --no-gui; "
+                "add --no-gui to run in the terminal.",
+                file=sys.stderr,
+            )
+            return 2
+        return _gui(path)
+
+    from walktimer.core.loader import SessionError, load_path
+    from walktimer.runner import run_terminal
+
+    try:
+        session = load_path(path)
+    except SessionError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    return run_terminal(args, session, path=path, resume_from=point)
+
+
+def _gui(path: Path) -> int:
+    import importlib
+
+    try:
+        app = importlib.import_module("walktimer.ui.app")
+    except ImportError as error:
+        print(
+            f"walktimer run: the window cannot start ({error}); "
+            "add --no-gui to run in the terminal.",
+            file=sys.stderr,
+        )
+        return 1
+    code: int = app.run_gui([str(path)])
+    return code
