@@ -370,8 +370,8 @@ def test_odd_blocks_are_warned_about_and_left_out() -> None:
         "block 2 (SteadyState): a text event without a message was left out",
         "block 4 (SolidState) is not a block walktimer knows (Warmup, SteadyState, IntervalsT, "
         "Ramp, FreeRide, MaxEffort, Cooldown) and was left out",
-        "block 5 (SteadyState) has no duration and was left out",
-        "block 6 (SteadyState): power 250 is not an intensity (a share such as 0.75 for 75%) "
+        "block 5 (SteadyState) has no Duration and was left out",
+        "block 6 (SteadyState): Power 250 is not an intensity (a share such as 0.75 for 75%) "
         "and was ignored",
         "block 7 (textevent): a text event outside any block was left out",
     )

@@ -40,6 +40,7 @@ __all__ = [
     "convert_zwo",
     "import_zwo_file",
     "parse_reference_speed",
+    "suggested_file_name",
 ]
 
 MAX_ZWO_BYTES = 5 * 1024 * 1024
@@ -476,7 +477,7 @@ class _Importer:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            self.warn(f"{where}: {key} {raw!r} is not a number and was ignored")
+            self.warn(f"{where}: {_shown(key)} {raw!r} is not a number and was ignored")
             return None
         return value
 
@@ -486,8 +487,8 @@ class _Importer:
             return None
         if value < 0 or value > _MAX_FRACTION:
             self.warn(
-                f"{where}: {key} {attrs[key]} is not an intensity (a share such as 0.75 for "
-                "75%) and was ignored"
+                f"{where}: {_shown(key)} {attrs[key]} is not an intensity (a share such as "
+                "0.75 for 75%) and was ignored"
             )
             return None
         return value
@@ -497,10 +498,10 @@ class _Importer:
         value = self.number(attrs, key, where)
         if value is None:
             if not attrs.get(key):
-                self.warn(f"{where} has no {key} and was left out")
+                self.warn(f"{where} has no {_shown(key)} and was left out")
             return None
         if value < 0:
-            self.warn(f"{where}: {key} {attrs[key]} is negative and was left out")
+            self.warn(f"{where}: {_shown(key)} {attrs[key]} is negative and was left out")
             return None
         return value
 
@@ -825,6 +826,31 @@ class _Importer:
                 "workout; it is spoken at the block's start"
             )
         return None, 0.0
+
+
+_ATTRIBUTES = {
+    name.lower(): name
+    for name in (
+        "Duration",
+        "Power",
+        "PowerLow",
+        "PowerHigh",
+        "Repeat",
+        "OnDuration",
+        "OffDuration",
+        "OnPower",
+        "OffPower",
+        "PowerOnLow",
+        "PowerOnHigh",
+        "PowerOffLow",
+        "PowerOffHigh",
+    )
+}
+
+
+def _shown(key: str) -> str:
+    """An attribute's name as Zwift writes it, for messages ("powerlow" -> "PowerLow")."""
+    return _ATTRIBUTES.get(key, key)
 
 
 def _short(text: str) -> str:
