@@ -116,10 +116,13 @@ class SetFields(Command):
             try:
                 for key, value in self.values.items():
                     doc.set_value(self.loc, key, value)
-            except NotEditable:
-                pass
+            except (NotEditable, KeyError, ValueError, TypeError):
+                doc.set_text(self._after)
+                return
             if doc.text() == self._after:
                 return
+            doc.set_text(self._after)
+            return
         super().apply(doc)
 
     def undo(self, doc: Document) -> None:
@@ -127,10 +130,13 @@ class SetFields(Command):
             try:
                 for key, item in reversed(self._old.items()):
                     doc.restore_item(self.loc, key, copy.deepcopy(item))
-            except NotEditable:
-                pass
+            except (NotEditable, KeyError, ValueError, TypeError):
+                doc.set_text(self._before or "")
+                return
             if doc.text() == self._before:
                 return
+            doc.set_text(self._before or "")
+            return
         super().undo(doc)
 
     def merge(self, other: Command) -> bool:

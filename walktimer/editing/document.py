@@ -570,13 +570,17 @@ def _add_key(container: TomlContainer, key: str, item: Item) -> None:
         if isinstance(container, Table):
             indent = container.trivia.indent if container.is_aot_element() else ""
         item.trivia.indent = indent
-        if len(body.body):
-            body._insert_at(0, key, item)
-        else:
+        if not len(body.body):
             container[key] = item
-        return
-    item.trivia.indent = indent
-    body._insert_after(last_key, key, item)
+            return
+        body._insert_at(0, key, item)
+    else:
+        item.trivia.indent = indent
+        body._insert_after(last_key, key, item)
+    if isinstance(container, Table):
+        # The container's own insert does not update the Table's mapping view of it, which
+        # `del table[key]` later needs.
+        dict.__setitem__(container, key, item)
 
 
 def _chunk(text: str, place: Span) -> str:
