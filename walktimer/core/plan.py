@@ -15,6 +15,7 @@ import random
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from walktimer.core.durations import say_duration
 from walktimer.core.script import (
@@ -124,9 +125,12 @@ class PlannedPhase:
         return f"{self.base_name}, round {self.rep} of {self.reps}"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """Something to sound or say at one moment of the session."""
+class Event(NamedTuple):
+    """Something to sound or say at one moment of the session.
+
+    Immutable like the model's dataclasses, but a NamedTuple: a long session has tens of
+    thousands of events and a frozen dataclass costs about three times as much to build.
+    """
 
     seq: int  # position in timeline order: 0, 1, 2, ...
     t: float  # planned session time, seconds
@@ -237,9 +241,12 @@ def _remaining_text(seconds: int) -> str:
 class _Builder:
     def __init__(self, session: Session) -> None:
         self.session = session
-        # (timeline key, Event fields after seq): each Event is built once, in timeline order.
-        self.events: list[tuple[tuple[int, float, int, int], _EventFields]] = []
+        # One phase's events at a time as (position, priority, counter, Event fields after
+        # seq); phases are laid out in order, so sorting each phase's list sorts the timeline.
+        self.pending: list[_Pending] = []
+        self.fields: list[_EventFields] = []
         self.counter = 0
+        self.targets_cache: dict[tuple[Speed | None, Incline | None], str | None] = {}
         texts = list(session.reminders.texts) if session.reminders else []
         if session.reminders and session.reminders.order is ReminderOrder.SHUFFLE:
             # The same file shuffles the same way every run: seed from its own texts.
@@ -249,14 +256,19 @@ class _Builder:
 
     def build(self) -> Plan:
         phases = self._phases()
+        last = phases[-1]
         for phase in phases:
             following = phase.index + 1
             next_name = phases[following].spoken_name if following < len(phases) else None
             self._phase_events(phase, next_name)
-        last = phases[-1]
-        self._add(last, EventKind.FINISH, Anchor.END, 0.0, FINISH_TEXT, self.session.sounds.finish)
-        self.events.sort(key=_timeline_key)
-        events = tuple(Event(i, *fields) for i, (_, fields) in enumerate(self.events))
+            if phase is last:
+                self._add(phase, EventKind.FINISH, Anchor.END, 0.0, FINISH_TEXT,
+                          self.session.sounds.finish)  # fmt: skip
+            self.pending.sort()
+            self.fields.extend(item[3] for item in self.pending)
+            self.pending.clear()
+        new = tuple.__new__  # Event._make without its length check: the fields are ours
+        events = tuple(new(Event, (i, *fields)) for i, fields in enumerate(self.fields))
         return Plan(session=self.session, phases=tuple(phases), events=events)
 
     def _phases(self) -> list[PlannedPhase]:
@@ -288,7 +300,7 @@ class _Builder:
                 kind=phase.kind,
                 start=start,
                 duration=duration,
-                say="",
+                say=_plain_say(phase, rep, reps),
                 instructions=phase.instructions,
                 speed=phase.speed,
                 incline=phase.incline,
@@ -301,20 +313,16 @@ class _Builder:
             )
             out.append(planned)
             start += duration or 0.0
-        # Fill each phase's spoken intro now that the following phase is known.
-        filled: list[PlannedPhase] = []
+        # A `say` with placeholders is filled now that the following phase is known.
         for planned, (phase, *_rest) in zip(out, flat, strict=True):
+            if phase.say is None or "{" not in phase.say:
+                continue
             following = planned.index + 1
             next_name = out[following].spoken_name if following < len(out) else None
-            if phase.say is None:
-                # No `say`: the name as it is spoken ("Backward walking, round 2 of 3"), taken
-                # literally; a name is not a template.
-                filled.append(_replace_say(planned, planned.spoken_name))
-                continue
             ctx = TextContext(planned, next_name, 0.0, planned.duration)
-            filled.append(_replace_say(planned, fill_text(phase.say, ctx)))
+            out[planned.index] = _replace_say(planned, fill_text(phase.say, ctx))
         self._sources = [item[0] for item in flat]
-        return filled
+        return out
 
     def _add(
         self,
@@ -333,15 +341,16 @@ class _Builder:
         position = offset if anchor is Anchor.START else (phase.duration or 0.0) - offset
         self.counter += 1
         # The finish closes the session even after a manual phase's open-ended cues.
-        order = float("inf") if kind is EventKind.FINISH else position
-        key = (phase.index, order, kind.priority, self.counter)
+        order = _INF if kind is EventKind.FINISH else position
         fields = (phase.start + position, phase.index, kind, anchor, offset, text, sound,
                   template, every)  # fmt: skip
-        self.events.append((key, fields))
+        self.pending.append((order, _PRIORITY[kind], self.counter, fields))
 
     def _text(
         self, template: str, phase: PlannedPhase, next_name: str | None, at: float
     ) -> tuple[str, str | None]:
+        if "{" not in template:
+            return template, None
         remaining = None if phase.duration is None else max(0.0, phase.duration - at)
         ctx = TextContext(phase, next_name, at, remaining)
         return fill_text(template, ctx), (template if uses_time(template) else None)
@@ -356,7 +365,11 @@ class _Builder:
         self._add(phase, EventKind.PHASE_START, Anchor.START, 0.0, None, sounds.phase)
         self._add(phase, EventKind.SAY, Anchor.START, 0.0, phase.say, None)
         if announce.targets:
-            targets = _targets_text(phase.speed, phase.incline)
+            target_key = (phase.speed, phase.incline)
+            if target_key in self.targets_cache:
+                targets = self.targets_cache[target_key]
+            else:
+                targets = self.targets_cache[target_key] = _targets_text(*target_key)
             self._add(phase, EventKind.TARGETS, Anchor.START, 0.0, targets, None)
 
         for cue in source.cues:
@@ -440,10 +453,18 @@ _EventFields = tuple[
 ]
 
 
-def _timeline_key(
-    item: tuple[tuple[int, float, int, int], _EventFields],
-) -> tuple[int, float, int, int]:
-    return item[0]
+_Pending = tuple[float, int, int, _EventFields]
+_INF = float("inf")
+
+
+def _plain_say(phase: Phase, rep: int | None, reps: int | None) -> str:
+    """The intro when it needs no placeholder filled. Without `say`: the name as it is spoken
+    ("Backward walking, round 2 of 3"), taken literally, since a name is not a template."""
+    if phase.say is not None:
+        return phase.say
+    if rep is None:
+        return phase.name
+    return f"{phase.name}, round {rep} of {reps}"
 
 
 def _replace_say(p: PlannedPhase, say: str) -> PlannedPhase:
