@@ -59,6 +59,8 @@ def parse_duration(value: object) -> int:
     if isinstance(value, int):
         seconds = value
     elif isinstance(value, float):
+        if not math.isfinite(value) or value <= 0:
+            raise DurationError(f"expected {_EXPECTED}, not {_describe(value)}")
         raise DurationError(f"durations are whole seconds: write {math.floor(value)} or a string")
     elif isinstance(value, str):
         parsed = _parse_unsigned_text(value.strip())
