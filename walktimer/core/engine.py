@@ -277,6 +277,7 @@ class Engine:
         self.plan = plan
         self.clock = clock
         self.stall_limit = stall_limit
+        self._has_manual = plan.has_manual
         count = len(plan.phases)
         self._durations: list[float | None] = [p.duration for p in plan.phases]
         self._extended = [0.0] * count
@@ -401,7 +402,7 @@ class Engine:
             session_elapsed=self.session_elapsed(),
             session_remaining=session_remaining,
             session_total=total,
-            at_least=plan.has_manual,
+            at_least=self._has_manual,
             next_name=plan.phases[following].name if following < len(plan.phases) else None,
             progress=progress,
             speed=phase.speed,
