@@ -46,7 +46,7 @@ class ResumePrompt(QDialog):
         self.setWindowTitle("Resume the last walk?")
         self.setAccessibleName("Resume the last walk")
         # Explicit, so the layout does not reset the window's size hints after it is shown.
-        self.setMinimumSize(QSize(520, 200))
+        self.setMinimumSize(QSize(520, 170))
         layout = QVBoxLayout(self)
         text = f"The last session did not end: {resume.describe(pending.point)}."
         if pending.resumable:
@@ -57,7 +57,8 @@ class ResumePrompt(QDialog):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setAccessibleName("What happened")
-        layout.addWidget(self.text)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.text, 1)
         self.buttons = QDialogButtonBox()
         self.resume_button = self.buttons.addButton(
             "&Resume", QDialogButtonBox.ButtonRole.AcceptRole
