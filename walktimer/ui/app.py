@@ -118,6 +118,9 @@ class ErrorReporter(QObject):
 
 def make_application(argv: list[str]) -> QApplication:
     """The QApplication with walktimer's identity (names, desktop id, icon)."""
+    from walktimer.ui.qtfix import protect
+
+    protect()  # before the first signal is emitted from Python
     existing = QApplication.instance()
     QGuiApplication.setApplicationName(APP_NAME)
     QGuiApplication.setApplicationDisplayName("WalkTimer")
@@ -174,7 +177,7 @@ def run_gui(args: list[str]) -> int:
     from walktimer.ui.settings import Settings
 
     window = MainWindow(Settings(), app=app)
-    _attach_history(window)
+    window.after_first_paint(lambda: _attach_history(window))
     if file is not None:
         window.open_session(file.expanduser())
     window.show()
