@@ -205,7 +205,9 @@ def test_a_dropped_zwo_workout_is_imported_into_my_sessions(
     assert any("Imported ride.zwo" in n for n in window.run_view.notices())
     # It is one of the user's own sessions now.
     window.back_to_library()
-    assert any(e.origin == "Yours" and e.name == "Easy spin" for e in window.library.entries())
+    qtbot.waitUntil(
+        lambda: any(e.origin == "Yours" and e.name == "Easy spin" for e in window.library.entries())
+    )
 
 
 def test_a_broken_zwo_workout_is_explained_in_one_sentence(
@@ -313,6 +315,7 @@ def test_reopening_uses_user_voice_settings(
     settings.voice = "en-gb"
     settings.volume = 0.5
     window.open_session(short_file)
+    qtbot.waitUntil(lambda: bool(sinks.calls))  # the sink is built on the prepare thread
     session = sinks.calls[-1]["session"]
     assert session.voice.rate == 200
     assert session.voice.voice == "en-gb"

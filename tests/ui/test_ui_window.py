@@ -109,6 +109,7 @@ def test_preparing_shows_progress_and_can_be_cancelled(
     assert window.open_session(short_file, start=True)
     run = window.run
     assert run is not None
+    qtbot.waitUntil(lambda: bool(sinks.sinks))  # built on the prepare thread
     sink = sinks.last
     qtbot.waitUntil(window.run_view.prepare_panel.isVisible)
     qtbot.waitUntil(lambda: window.run_view.prepare_bar.maximum() == sink.steps)
@@ -130,6 +131,7 @@ def test_space_while_preparing_starts_when_ready(
     assert window.run is not None
     assert window.run.start_when_prepared
     assert "as soon as" in window.run_view.hint.text()
+    qtbot.waitUntil(lambda: bool(sinks.sinks))
     sinks.last.release()
     qtbot.waitUntil(lambda: window.run is not None and window.run.prepared)
     assert window.run.host.ready_left() == 3

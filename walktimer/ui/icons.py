@@ -17,7 +17,7 @@ CONTROL_ICONS = (
     "play", "pause", "next", "previous", "extend", "stop", "mute", "sound", "fullscreen",
     "fullscreen-exit", "help", "open", "edit", "new", "history", "settings", "back", "library",
 )  # fmt: skip
-_SIZES = (16, 24, 32, 48, 64)
+_SIZES = (24, 48)  # Qt scales between these and greys out disabled icons itself
 
 
 def _render(svg: bytes, size: int) -> QPixmap:
@@ -37,22 +37,17 @@ def _svg_text(name: str) -> str:
 
 
 @cache
-def _control_icon(name: str, colour: str, disabled: str) -> QIcon:
-    text = _svg_text(name)
+def _control_icon(name: str, colour: str) -> QIcon:
+    svg = _svg_text(name).replace("currentColor", colour).encode()
     icon = QIcon()
     for size in _SIZES:
-        icon.addPixmap(_render(text.replace("currentColor", colour).encode(), size))
-        icon.addPixmap(
-            _render(text.replace("currentColor", disabled).encode(), size), QIcon.Mode.Disabled
-        )
+        icon.addPixmap(_render(svg, size))
     return icon
 
 
 def control_icon(name: str, colour: QColor) -> QIcon:
     """A control icon in the given colour (so it reads on light and dark backgrounds)."""
-    faded = QColor(colour)
-    faded.setAlpha(110)
-    return _control_icon(name, colour.name(), faded.name(QColor.NameFormat.HexArgb))
+    return _control_icon(name, colour.name())
 
 
 @cache

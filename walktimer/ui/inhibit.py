@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Protocol
-
-from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
+from typing import TYPE_CHECKING, Protocol
 
 from walktimer import APP_NAME
+
+if TYPE_CHECKING:
+    from PySide6.QtDBus import QDBusConnection, QDBusInterface
 
 __all__ = ["Inhibitor", "ScreenSaverInhibitor"]
 
@@ -45,6 +46,9 @@ class ScreenSaverInhibitor:
     def inhibit(self, reason: str) -> str | None:
         if self._cookie is not None:
             return None
+        # Imported here: D-Bus is only needed once a session runs, not for the first frame.
+        from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusMessage
+
         bus = self._bus if self._bus is not None else QDBusConnection.sessionBus()
         if not bus.isConnected():
             return _cannot("no desktop session bus")
@@ -68,6 +72,8 @@ class ScreenSaverInhibitor:
     def release(self) -> None:
         if self._cookie is None or self._iface is None:
             return
+        from PySide6.QtDBus import QDBusMessage
+
         reply = self._iface.call("UnInhibit", self._cookie)
         if reply.type() == QDBusMessage.MessageType.ErrorMessage:
             log.info("ScreenSaver.UnInhibit failed: %s", reply.errorMessage())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -49,7 +49,7 @@ from walktimer.ui.host import GET_READY_SECONDS, SessionHost
 from walktimer.ui.icons import app_icon, control_icon
 from walktimer.ui.inhibit import Inhibitor, ScreenSaverInhibitor
 from walktimer.ui.library import LibraryView, scan_library
-from walktimer.ui.prepare import PrepareThread
+from walktimer.ui.prepare import DeferredSink, PrepareThread
 from walktimer.ui.runview import RunView
 from walktimer.ui.settings import Settings
 from walktimer.ui.summary import SummaryView
@@ -87,7 +87,7 @@ class _Run:
     plan: Plan
     path: Path | None
     host: SessionHost
-    sink: CueSink
+    sink: DeferredSink
     prepare: PrepareThread | None = None
     prepared: bool = False
     start_when_prepared: bool = False
@@ -139,6 +139,8 @@ class MainWindow(QMainWindow):
         self._history: QWidget | None = None
         self._dark = False
         self._pending_notices: list[str] = []
+        self._painted = False
+        self._after_paint: list[Callable[[], None]] = []
 
         self.setWindowTitle("WalkTimer")
         self.setWindowIcon(app_icon())
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
         for page in (self.library, self.run_view, self.summary):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
+        for page in (self.library, self.run_view):
+            page.installEventFilter(self)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
@@ -478,12 +482,21 @@ class MainWindow(QMainWindow):
     def show_library(self) -> None:
         self._leave_fullscreen()
         if not self._library_loaded:
-            self.refresh_library()
+            # Read the session files once the window is up: opening a file from the command
+            # line should not wait for the whole library to load.
+            self._library_loaded = True
+            QTimer.singleShot(0, self._load_library_if_shown)
         self.stack.setCurrentWidget(self.library)
         self.toolbar.hide()
         self.setWindowTitle("WalkTimer")
         self.library.tree.setFocus()
         self._update_actions()
+
+    def _load_library_if_shown(self) -> None:
+        if self.page() == "library":
+            self.refresh_library()
+        else:
+            self._library_loaded = False
 
     def refresh_library(self) -> None:
         self._library_loaded = True
@@ -617,10 +630,12 @@ class MainWindow(QMainWindow):
         *, start: bool,
     ) -> None:  # fmt: skip
         self._close_run()
-        # Always a sounding sink: muting is done here, so M can unmute mid-session.
-        sink = self.sink_factory(
-            self._sink_session(session), mute=False, verbosity=str(self.settings.verbosity)
-        )
+        # Always a sounding sink: muting is done here, so M can unmute mid-session. It is
+        # built on the prepare thread once the run view is on screen.
+        voiced = self._sink_session(session)
+        verbosity = str(self.settings.verbosity)
+        factory = self.sink_factory
+        sink = DeferredSink(lambda: factory(voiced, mute=False, verbosity=verbosity))
         engine = engine if engine is not None else Engine(plan, self.clock)
         host = SessionHost(engine, self.clock, sink, get_ready=self.get_ready, parent=self)
         host.set_muted(self.settings.mute)
@@ -639,10 +654,30 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{plan.session.name} — WalkTimer")
         self._show_run_page()
         self.session_opened.emit(plan, path)
-        self._prepare(run)
+        self.after_first_paint(lambda: self._prepare(run))
         host.refresh()
 
+    def after_first_paint(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the window has painted its first frame (at once after that):
+        for work the first frame need not wait for."""
+        if self._painted:
+            QTimer.singleShot(0, callback)
+        else:
+            self._after_paint.append(callback)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            for page in (self.library, self.run_view):
+                page.removeEventFilter(self)
+            callbacks, self._after_paint = self._after_paint, []
+            for callback in callbacks:
+                QTimer.singleShot(0, callback)
+        return False
+
     def _prepare(self, run: _Run) -> None:
+        if self.run is not run:
+            return  # closed before it got going
         thread = PrepareThread(run.sink, run.plan)
         run.prepare = thread
         thread.progress.connect(self._on_prepare_progress)
