@@ -6,7 +6,8 @@ It builds a fresh history in a temporary folder (never the user's), inserts the 
 (three phases each) in one transaction and, separately, 200 walks one transaction each as
 a session end does; then it times what the history view and `walktimer history` compute
 (minutes per local day over the whole history, the totals, and the 8 weeks with goal and
-streak) against a plain `SELECT COUNT(*)` measured in the same run. Medians, in ms.
+streak) against a plain `SELECT COUNT(*)` measured in the same run, and what opening the
+log costs. Medians, in ms.
 """
 
 from __future__ import annotations
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             stats_ms = median_ms(lambda: stats_query(history), args.repeat)
             recent_ms = median_ms(lambda: history.walks(50), args.repeat)
+        # Every reader and writer opens the log afresh: connect, WAL, quick_check, version.
+        open_ms = median_ms(lambda: HistoryLog(path).close(), args.repeat)
         size_kib = path.stat().st_size / 1024 if path.exists() else 0.0
 
     print(f"walks in the history:              {total}")
@@ -120,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"SELECT COUNT(*) (baseline):        {count_ms:8.3f} ms median")
     print(f"8-week stats (days, totals, streak): {stats_ms:6.3f} ms median")
     print(f"50 most recent walks with phases:  {recent_ms:8.3f} ms median")
+    print(f"open the log (with quick_check):   {open_ms:8.3f} ms median")
     print(f"stats / COUNT(*):                  {stats_ms / count_ms:8.1f} x")
     print(
         f"(streak {result.streak} weeks, {len(result.days)} days shown, "
