@@ -291,3 +291,24 @@ def test_the_app_hook_offers_once_the_window_is_up(
     assert len(asked) == 1
     assert window.run is not None
     assert window.run.host.state() is State.PAUSED
+
+
+def test_closing_the_window_mid_walk_logs_it_as_stopped(
+    qtbot: Any,
+    make_window: Callable[..., MainWindow],
+    clock: FakeClock,
+    dialogs: FakeDialogs,
+    script: Path,
+) -> None:
+    window = make_window()
+    RunTracker(window, chooser=Chooser(None))
+    started(qtbot, window, clock, script)
+    advance(window, clock, 30.0)
+    assert resume.read() is not None
+    dialogs.answers = [True]  # "A session is running. Stop it?"
+    window.close()
+    assert dialogs.confirms[-1][0] == "Stop the session?"
+    [walk] = logged()
+    assert walk.ended is Ending.STOPPED
+    assert walk.active_seconds == pytest.approx(30.0)
+    assert resume.read() is None
