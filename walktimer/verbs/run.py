@@ -140,7 +140,8 @@ def run(args: argparse.Namespace) -> int:
         ]
         if terminal_only:
             print(
-                f"walktimer run: {' and '.join(terminal_only)} work only with --no-gui; "
+                f"walktimer run: {' and '.join(terminal_only)} "
+                f"work{'s' if len(terminal_only) == 1 else ''} only with --no-gui; "
                 "add --no-gui to run in the terminal.",
                 file=sys.stderr,
             )
