@@ -367,25 +367,20 @@ class SpeechService:
         """Render every text (cached ones cost nothing) and return the clips that exist.
 
         Blocks until all are done, speech fails, or `cancelled()` turns true. Call it off the GUI
-        thread. `progress(done, total)` is called after each text.
+        thread. `progress(done, total)` is called on the calling thread for each text done.
         """
         wanted = list(dict.fromkeys(texts))
         total = len(wanted)
         clips: dict[str, Clip] = {}
-        finished = threading.Event()
+        changed = threading.Condition()
         count = [0]
-        lock = threading.Lock()
 
         def one(text: str, clip: Clip | None) -> None:
-            with lock:
+            with changed:
                 if clip is not None:
                     clips[text] = clip
                 count[0] += 1
-                done_now = count[0]
-            if progress is not None:
-                progress(done_now, total)
-            if done_now == total:
-                finished.set()
+                changed.notify_all()
 
         if total == 0:
             if progress is not None:
@@ -393,10 +388,18 @@ class SpeechService:
             return clips
         for text in wanted:
             self.request(text, one)
-        while not finished.wait(0.05):
-            if cancelled() or self._closed:
+        reported = 0
+        while reported < total:
+            with changed:
+                changed.wait_for(lambda seen=reported: count[0] > seen, timeout=0.1)
+                done = count[0]
+            if progress is not None:
+                for step in range(reported + 1, done + 1):
+                    progress(step, total)
+            reported = done
+            if reported < total and (cancelled() or self._closed):
                 break
-        with lock:
+        with changed:
             return dict(clips)
 
     def voices(self, timeout: float = START_TIMEOUT) -> list[VoiceInfo]:
