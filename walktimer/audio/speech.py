@@ -389,9 +389,13 @@ class SpeechService:
         for text in wanted:
             self.request(text, one)
         reported = 0
+
+        def more() -> bool:
+            return count[0] > reported
+
         while reported < total:
             with changed:
-                changed.wait_for(lambda seen=reported: count[0] > seen, timeout=0.1)
+                changed.wait_for(more, timeout=0.1)
                 done = count[0]
             if progress is not None:
                 for step in range(reported + 1, done + 1):
