@@ -16,7 +16,7 @@ from typing import NoReturn
 from walktimer import __version__
 
 # The verbs in the order `walktimer --help` lists them.
-VERBS: tuple[str, ...] = ("run", "check", "plan", "schema", "history", "import")
+VERBS: tuple[str, ...] = ("run", "check", "plan", "schema", "history", "import", "doctor", "cache")
 # Verbs whose module has another name ("import" is a Python keyword).
 _MODULES = {"import": "import_zwo"}
 
