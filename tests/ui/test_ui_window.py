@@ -356,6 +356,24 @@ def test_logging_goes_to_a_rotating_file(tmp_path: Path) -> None:
                 handler.close()
 
 
+def test_log_file_rotates_when_it_grows(tmp_path: Path) -> None:
+    from walktimer.ui.app import RotatingLog
+
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    handler = RotatingLog(logs / "w.log", max_bytes=200, backups=2)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    try:
+        for i in range(100):
+            handler.emit(logging.LogRecord("t", logging.INFO, "", 0, f"line {i:02d}", None, None))
+    finally:
+        handler.close()
+    names = sorted(p.name for p in logs.iterdir())
+    assert names == ["w.log", "w.log.1", "w.log.2"]  # never more than the backups asked for
+    assert "line 99" in (logs / "w.log").read_text("utf-8")
+    assert all(p.stat().st_size < 260 for p in logs.iterdir())
+
+
 def test_application_identity(qtbot: Any) -> None:
     app = make_application(["walktimer"])
     assert app.applicationName() == "walktimer"

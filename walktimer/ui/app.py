@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-import logging.handlers
+import os
 import sys
 import threading
 import traceback
@@ -14,7 +14,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from walktimer import APP_ID, APP_NAME, __version__, paths
 
@@ -33,9 +33,7 @@ def setup_logging(folder: Path | None = None) -> Path:
     folder = folder if folder is not None else paths.log_dir()
     folder.mkdir(parents=True, exist_ok=True)
     file = folder / LOG_FILE
-    handler = logging.handlers.RotatingFileHandler(
-        file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
+    handler = RotatingLog(file)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.WARNING)
@@ -51,6 +49,35 @@ def setup_logging(folder: Path | None = None) -> Path:
     root.addHandler(handler)
     root.addHandler(console)
     return file
+
+
+class RotatingLog(logging.FileHandler):
+    """A log file that moves to .1 (.1 to .2, ...) when it grows past `max_bytes`.
+
+    The same as logging.handlers.RotatingFileHandler for this use, without importing that
+    module (sockets, pickle, queues), which alone cost a tenth of the start-up time.
+    """
+
+    def __init__(self, file: Path, max_bytes: int = 1_000_000, backups: int = 3) -> None:
+        super().__init__(file, encoding="utf-8", delay=True)
+        self.max_bytes = max_bytes
+        self.backups = backups
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is not None and self.stream.tell() >= self.max_bytes:
+            self.rotate()
+        super().emit(record)
+
+    def rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None
+        base = self.baseFilename
+        for i in range(self.backups - 1, 0, -1):
+            if os.path.exists(f"{base}.{i}"):
+                os.replace(f"{base}.{i}", f"{base}.{i + 1}")
+        if os.path.exists(base):
+            os.replace(base, f"{base}.1")
 
 
 def _qt_messages(kind: QtMsgType, _context: object, message: str) -> None:
@@ -112,6 +139,8 @@ class ErrorReporter(QObject):
         )
 
     def _dialog(self, text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         parent = QApplication.activeWindow()
         QMessageBox.critical(parent if isinstance(parent, QWidget) else None, "WalkTimer", text)
 
@@ -176,10 +205,10 @@ def run_gui(args: list[str]) -> int:
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.settings import Settings
 
-    window = MainWindow(Settings(), app=app)
+    window = MainWindow(Settings(), app=app, open_library=file is None)
     window.after_first_paint(lambda: _attach_history(window))
-    if file is not None:
-        window.open_session(file.expanduser())
+    if file is not None and not window.open_session(file.expanduser()):
+        window.show_library()
     window.show()
     code = app.exec()
     log.info("walktimer exits with %d", code)

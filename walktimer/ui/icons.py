@@ -54,7 +54,10 @@ def control_icon(name: str, colour: QColor) -> QIcon:
 def app_icon() -> QIcon:
     icon = QIcon()
     hicolor = asset("icons", "hicolor")
-    for size in (16, 22, 24, 32, 48, 64, 128, 256, 512):
+    # Up to 128 px: the window system gets every size at each window's first show (a 512 px
+    # icon alone is 1 MiB of window property); menus take the large ones from the
+    # installed icon theme.
+    for size in (16, 22, 24, 32, 48, 64, 128):
         png = hicolor / f"{size}x{size}" / "apps" / f"{APP_ID}.png"
         if png.is_file():
             icon.addFile(str(png), QSize(size, size))

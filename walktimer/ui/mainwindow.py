@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -44,16 +44,18 @@ from walktimer.core.problems import SessionError
 from walktimer.core.script import Session, Voice
 from walktimer.ui.banner import Banner
 from walktimer.ui.dialogs import Dialogs, QtDialogs
-from walktimer.ui.help_overlay import HelpOverlay
 from walktimer.ui.host import GET_READY_SECONDS, SessionHost
 from walktimer.ui.icons import app_icon, control_icon
 from walktimer.ui.inhibit import Inhibitor, ScreenSaverInhibitor
-from walktimer.ui.library import LibraryView, scan_library
 from walktimer.ui.prepare import DeferredSink, PrepareThread
 from walktimer.ui.runview import RunView
 from walktimer.ui.settings import Settings
-from walktimer.ui.summary import SummaryView
 from walktimer.ui.theme import apply_theme, colours_for, is_dark
+
+if TYPE_CHECKING:
+    from walktimer.ui.help_overlay import HelpOverlay
+    from walktimer.ui.library import LibraryView
+    from walktimer.ui.summary import SummaryView
 
 __all__ = ["MainWindow", "SinkFactory"]
 
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
         inhibitor: Inhibitor | None = None,
         get_ready: int = GET_READY_SECONDS,
         app: QApplication | None = None,
+        open_library: bool = True,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -148,30 +151,65 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setMinimumSize(QSize(640, 480))
 
+        self._apply_theme()  # before any widget exists: no re-polishing them all
         self.stack = QStackedWidget()
-        self.library = LibraryView()
-        self.library.activated.connect(lambda path: self.open_session(path, start=True))
-        self.library.selection_changed.connect(self._update_actions)
+        self._library: LibraryView | None = None
+        self._summary: SummaryView | None = None
+        self._help: HelpOverlay | None = None
         self.run_view = RunView()
         self.run_view.jump_requested.connect(self._jump_requested)
         self.run_view.cancel_prepare.connect(self.back_to_library)
-        self.summary = SummaryView()
-        for page in (self.library, self.run_view, self.summary):
-            self.stack.addWidget(page)
+        self.stack.addWidget(self.run_view)
         self.setCentralWidget(self.stack)
-        for page in (self.library, self.run_view):
-            page.installEventFilter(self)
+        self.run_view.installEventFilter(self)
 
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self.toolbar = self._build_toolbar()
-        self._build_library_buttons()
-        self._build_summary_buttons()
-        self.help = HelpOverlay(self.stack, self._help_rows())
         self.apply_settings()
         self._restore_geometry()
-        self._safety_banner()
-        self.show_library()
+        if open_library:
+            self.show_library()
+
+    # The library, the summary and the help overlay are built when first needed, so a
+    # session opened from the command line shows without waiting for them.
+
+    @property
+    def library(self) -> LibraryView:
+        if self._library is None:
+            from walktimer.ui.library import LibraryView
+
+            library = LibraryView()
+            library.activated.connect(lambda path: self.open_session(path, start=True))
+            library.selection_changed.connect(self._update_actions)
+            self._library = library
+            self.stack.addWidget(library)
+            if not self._painted:
+                library.installEventFilter(self)
+            self._build_library_buttons()
+            self._safety_banner()
+        return self._library
+
+    @property
+    def summary(self) -> SummaryView:
+        if self._summary is None:
+            from walktimer.ui.summary import SummaryView
+
+            self._summary = SummaryView()
+            self.stack.addWidget(self._summary)
+            self._build_summary_buttons()
+        return self._summary
+
+    @property
+    def help(self) -> HelpOverlay:
+        if self._help is None:
+            from walktimer.ui.help_overlay import HelpOverlay
+
+            self._help = HelpOverlay(self.stack, self._help_rows())
+        return self._help
+
+    def _selected_path(self) -> Path | None:
+        return self._library.selected_path() if self._library is not None else None
 
     # ------------------------------------------------------------------ actions
 
@@ -363,7 +401,7 @@ class MainWindow(QMainWindow):
         widget = self.stack.currentWidget()
         if widget is self.run_view:
             return "run"
-        if widget is self.summary:
+        if widget is not None and widget is self._summary:
             return "summary"
         return "library"
 
@@ -381,8 +419,8 @@ class MainWindow(QMainWindow):
             "stop": on_run and active,
             "fullscreen": page == "run",
             "library": page != "library",
-            "start": page == "library" and self.library.selected_path() is not None,
-            "edit": page == "library" and self.library.selected_path() is not None,
+            "start": page == "library" and self._selected_path() is not None,
+            "edit": page == "library" and self._selected_path() is not None,
             "new": page == "library",
             "history": page == "library",
             "search": page == "library",
@@ -422,14 +460,18 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ settings
 
-    def apply_settings(self) -> None:
-        """Theme, font scale and mute from the settings (after the dialog, and at start)."""
+    def _apply_theme(self) -> None:
         app = self._app or QApplication.instance()
         if isinstance(app, QApplication):
             self._dark = apply_theme(app, self.settings.theme, self.settings.font_scale)
         else:
             self._dark = is_dark(self.settings.theme)
         self.setPalette(QApplication.palette())
+
+    def apply_settings(self, *, theme: bool = False) -> None:
+        """Theme, font scale and mute from the settings (after the dialog, and at start)."""
+        if theme:
+            self._apply_theme()
         self.run_view.set_colours(colours_for(self._dark))
         self.run_view.set_font_scale(self.settings.font_scale)
         self._retint_icons()
@@ -473,7 +515,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self, voices=_voice_list, preview=None)
         if dialog.exec():
-            self.apply_settings()
+            self.apply_settings(theme=True)
             if self.run is not None:
                 self.run.host.set_muted(self.settings.mute)
 
@@ -499,6 +541,8 @@ class MainWindow(QMainWindow):
             self._library_loaded = False
 
     def refresh_library(self) -> None:
+        from walktimer.ui.library import scan_library
+
         self._library_loaded = True
         self.library.set_entries(scan_library(self.settings.recent_files()))
 
@@ -668,8 +712,9 @@ class MainWindow(QMainWindow):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
-            for page in (self.library, self.run_view):
-                page.removeEventFilter(self)
+            for page in (self._library, self.run_view):
+                if page is not None:
+                    page.removeEventFilter(self)
             callbacks, self._after_paint = self._after_paint, []
             for callback in callbacks:
                 QTimer.singleShot(0, callback)
@@ -881,8 +926,8 @@ class MainWindow(QMainWindow):
         self.help.toggle()
 
     def escape(self) -> None:
-        if self.help.isVisible():
-            self.help.hide()
+        if self._help is not None and self._help.isVisible():
+            self._help.hide()
             return
         if self.isFullScreen() or self.run_view.treadmill:
             self.set_treadmill(False)
@@ -896,8 +941,8 @@ class MainWindow(QMainWindow):
                 self.back_to_library()
         elif page == "summary":
             self.back_to_library()
-        elif self.library.search.text():
-            self.library.search.clear()
+        elif self._library is not None and self._library.search.text():
+            self._library.search.clear()
 
     def _confirm_leave_session(self) -> bool:
         run = self.run
@@ -950,7 +995,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ library actions
 
     def start_selected(self) -> None:
-        path = self.library.selected_path()
+        path = self._selected_path()
         if path is not None:
             self.open_session(path, start=True)
 
@@ -998,7 +1043,7 @@ class MainWindow(QMainWindow):
             self.refresh_library()
 
     def edit_session(self) -> None:
-        self._open_editor(self.library.selected_path())
+        self._open_editor(self._selected_path())
 
     def new_session(self) -> None:
         self._open_editor(None)
