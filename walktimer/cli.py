@@ -16,7 +16,17 @@ from typing import NoReturn
 from walktimer import __version__
 
 # The verbs in the order `walktimer --help` lists them.
-VERBS: tuple[str, ...] = ("run", "check", "plan", "schema", "history", "import", "doctor", "cache")
+VERBS: tuple[str, ...] = (
+    "run",
+    "check",
+    "plan",
+    "schema",
+    "history",
+    "import",
+    "doctor",
+    "cache",
+    "install-desktop",
+)
 # Verbs whose module has another name ("import" is a Python keyword).
 _MODULES = {"import": "import_zwo"}
 
