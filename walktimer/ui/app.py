@@ -157,6 +157,9 @@ def make_application(argv: list[str]) -> QApplication:
     QGuiApplication.setOrganizationDomain("walktimer.org")
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
+    if existing is None and "-style" not in argv and not os.environ.get("QT_STYLE_OVERRIDE"):
+        # Fusion follows the light and dark palettes on every desktop.
+        argv = [*argv, "-style", "fusion"]
     app = existing if isinstance(existing, QApplication) else QApplication(argv)
     from walktimer.ui.icons import app_icon
 
