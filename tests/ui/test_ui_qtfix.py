@@ -10,16 +10,19 @@ from walktimer.ui import qtfix
 
 PROGRAM = textwrap.dedent(
     """
+    import sys
     from PySide6.QtCore import QObject, Signal
     from walktimer.ui.qtfix import protect
+    calls = sys.getrefcount(None) + 1000  # more than None has without the guard
     protect()
 
     class Ticker(QObject):
         tick = Signal(int)
 
     ticker = Ticker()
-    for i in range(20000):  # far more than True has references without the guard
-        ticker.tick.emit(i)
+    for i in range(calls):
+        ticker.tick.emit(i)  # returns True
+        ticker.setObjectName("t")  # returns None
     print("survived")
     """
 )
@@ -36,6 +39,7 @@ def test_many_emits_do_not_abort_the_interpreter() -> None:
 def test_protect_is_applied_once_where_it_is_needed() -> None:
     first = qtfix.protect()
     assert qtfix.protect() == first
-    if sys.version_info < (3, 12) and qtfix.leaks_true():
+    if sys.version_info < (3, 12) and qtfix.leaks():
         assert first
-        assert sys.getrefcount(True) > qtfix.RESERVE // 2
+        for value in (None, True, False):
+            assert sys.getrefcount(value) > qtfix.RESERVE // 2

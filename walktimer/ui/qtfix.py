@@ -1,16 +1,18 @@
 """A guard against a PySide6 reference-count bug that aborts the interpreter in long sessions.
 
-In PySide6 6.12.0, every `SignalInstance.emit()` called from Python returns True without
-taking a reference to it, so each call made from Python takes one reference away from True.
-True starts with only a few hundred references, so after some hundreds of emits (a session
-redraws once a second) CPython aborts with "Fatal Python error: bool_dealloc: deallocating
-True or False". Found here with a two-line probe; `leaks_true()` is that probe.
+PySide6 6.12.0 (its abi3 wheel, which also serves Python 3.11) returns None, True and False
+to Python without taking a reference to them, as if they were immortal, which they are only
+from Python 3.12 on. On 3.11 every call of a method that returns nothing (`setText`,
+`update`, `QTimer.start`, ...) takes one reference away from None, and every
+`SignalInstance.emit()` one from True. True starts with a few hundred references and None
+with a few tens of thousands; a session that redraws every second used them up within
+minutes, and CPython aborted with "Fatal Python error: none_dealloc: deallocating None" (or
+bool_dealloc). `leaks()` is the two-line probe that shows it.
 
-On CPython before 3.12, where True can still be deallocated, `protect()` gives True and
-False a large reserve of references once at start-up, so the leak cannot reach zero in any
-realistic run. True and False are never freed anyway, so the extra references cost nothing,
-and a PySide6 without the bug is left alone. From 3.12 on they are immortal and the bug is
-harmless.
+Where the bug is present, `protect()` gives None, True and False a large reserve of
+references once at start-up, so the leak cannot reach zero in any realistic run. These
+objects are never freed anyway, so the extra references cost nothing, and a PySide6 without
+the bug (or a Python where they are immortal) is left alone.
 """
 
 from __future__ import annotations
@@ -18,34 +20,35 @@ from __future__ import annotations
 import ctypes
 import sys
 
-__all__ = ["RESERVE", "leaks_true", "protect"]
+__all__ = ["RESERVE", "leaks", "protect"]
 
 RESERVE = 1 << 40  # about one emit per microsecond for twelve days before it matters
 
 
-def leaks_true() -> bool:
-    """Whether emitting a signal from Python takes a reference away from True."""
+def leaks() -> bool:
+    """Whether calls into PySide6 take references away from None or True."""
     from PySide6.QtCore import QObject, Signal
 
     class _Probe(QObject):
         ping = Signal()
 
     probe = _Probe()
-    before = sys.getrefcount(True)
+    none, true = sys.getrefcount(None), sys.getrefcount(True)
     for _ in range(4):
-        probe.ping.emit()
-    return sys.getrefcount(True) < before
+        probe.setObjectName("probe")  # returns nothing
+        probe.ping.emit()  # returns True
+    return sys.getrefcount(None) < none or sys.getrefcount(True) < true
 
 
 def protect() -> bool:
     """Apply the guard if this interpreter and PySide6 need it; True when applied."""
-    if sys.getrefcount(True) > RESERVE // 2:
+    if sys.getrefcount(None) > RESERVE // 2:
         return True  # already given
     if sys.implementation.name != "cpython" or sys.version_info >= (3, 12):
         return False
-    if not leaks_true():
+    if not leaks():
         return False
-    for value in (True, False):
+    for value in (None, True, False):
         # ob_refcnt is the first field of every CPython object.
         ctypes.c_ssize_t.from_address(id(value)).value += RESERVE
     return True
