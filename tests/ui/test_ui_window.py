@@ -404,3 +404,40 @@ def test_closing_during_a_session_asks_first(
     assert window.isVisible()
     dialogs.answers = [True]
     assert window.close()
+
+
+def test_try_the_voice_speaks_through_the_previewer(
+    qtbot: Any, window: MainWindow, settings: Settings, monkeypatch: Any
+) -> None:
+    import walktimer.audio.preview as preview_module
+
+    said: list[tuple[str, str | None, int, float]] = []
+
+    class FakePreviewer:
+        closed = False
+
+        def preview(self, text: str, voice: str | None, rate: int, volume: float) -> None:
+            said.append((text, voice, rate, volume))
+
+        def close(self) -> None:
+            FakePreviewer.closed = True
+
+    monkeypatch.setattr(preview_module, "Previewer", FakePreviewer)
+
+    def fake_exec(self: SettingsDialog) -> int:
+        self.rate.setValue(150)
+        self.volume.setValue(50)
+        self.try_voice.click()
+        self.reject()
+        return 0
+
+    monkeypatch.setattr(SettingsDialog, "exec", fake_exec)
+    window.show_settings()
+    assert len(said) == 1
+    text, voice, rate, volume = said[0]
+    assert text
+    assert voice is None  # the script's choice
+    assert (rate, volume) == (150, 0.5)
+    assert settings.rate == 0  # cancelled: nothing saved
+    window.close()
+    assert FakePreviewer.closed

@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self._dark = False
         self._pending_notices: list[str] = []
         self._painted = False
+        self._previewer: Any = None
         self._after_paint: list[Callable[[], None]] = []
 
         self.setWindowTitle("WalkTimer")
@@ -513,11 +514,19 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from walktimer.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self, voices=_voice_list, preview=None)
+        dialog = SettingsDialog(self.settings, self, voices=_voice_list, preview=self._preview)
         if dialog.exec():
             self.apply_settings(theme=True)
             if self.run is not None:
                 self.run.host.set_muted(self.settings.mute)
+
+    def _preview(self, text: str, voice: str | None, rate: int, volume: float) -> None:
+        """The settings dialog's "Try the voice": said at once, without blocking."""
+        if self._previewer is None:
+            from walktimer.audio.preview import Previewer
+
+            self._previewer = Previewer()
+        self._previewer.preview(text, voice=voice, rate=rate, volume=volume)
 
     # ------------------------------------------------------------------ pages
 
@@ -1130,6 +1139,9 @@ class MainWindow(QMainWindow):
             self.settings.geometry = self.saveGeometry()
             self.settings.sync()
         self._close_run()
+        if self._previewer is not None:
+            self._previewer.close()
+            self._previewer = None
         for thread in list(self._retired):
             thread.wait(3000)
         super().closeEvent(event)

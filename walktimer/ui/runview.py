@@ -97,7 +97,8 @@ class RunView(QWidget):
         self.prepare_bar.setTextVisible(True)
         self.prepare_cancel = QPushButton("Cancel")
         self.prepare_cancel.setAccessibleName("Cancel preparing")
-        self.prepare_cancel.setToolTip("Stop preparing and go back to the library")
+        self.prepare_cancel.setToolTip("Stop preparing and go back to the library (Esc)")
+        self.prepare_cancel.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space stays Start
         self.prepare_cancel.clicked.connect(self.cancel_prepare)
         row = QHBoxLayout(self.prepare_panel)
         row.setContentsMargins(0, 0, 0, 0)
