@@ -44,7 +44,7 @@ def run_terminal(
     from walktimer.history.keeper import RunKeeper
     from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
     from walktimer.runner.host import NoKeys, Outcome, TerminalHost
-    from walktimer.runner.output import EventLog, make_sink
+    from walktimer.runner.output import EventLog, RenderProgress, make_sink
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -83,7 +83,7 @@ def run_terminal(
         count = len(plan.phases)
         screen.line(f"{session.name}: {total}, {count} phase{'s' if count != 1 else ''}.")
         sink = make_sink(args, session, screen.line)
-        sink.prepare(plan, None)
+        sink.prepare(plan, RenderProgress(screen.line))
         for notice in sink.notices():
             screen.line(notice)
         # The stall rule is about a host waking late in real time: scale it with --speed.

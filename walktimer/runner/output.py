@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from walktimer.core.ports import CueSink, Progress
     from walktimer.core.script import Session
 
-__all__ = ["EventLog", "FanOutSink", "PrintingSink", "make_sink"]
+__all__ = ["EventLog", "FanOutSink", "PrintingSink", "RenderProgress", "make_sink"]
 
 Printer = Callable[[str], None]
 
@@ -83,11 +84,46 @@ class FanOutSink:
 def make_sink(args: argparse.Namespace, session: Session, printer: Printer) -> CueSink:
     """The sink for a terminal run: the one place where sound is chosen.
 
-    Cue lines are always printed. Sound joins them here: unless `args.mute`, append the
-    audio package's sink (walktimer.audio.sink.build_sink) to `sinks`.
+    Cue lines are always printed. Unless `args.mute`, the audio package's sink plays them
+    too; it goes first so that printing never delays a sound, and its notices (speech off,
+    no device) are printed as lines, on this thread, when they arise.
     """
-    sinks: list[CueSink] = [PrintingSink(printer)]
+    sinks: list[CueSink] = []
+    if not args.mute:
+        from walktimer.audio.sink import build_sink
+
+        sinks.append(build_sink(session, mute=False, on_notice=printer))
+    sinks.append(PrintingSink(printer))
     return FanOutSink(sinks)
+
+
+class RenderProgress:
+    """Rendering the spoken cues, for the terminal: a line while it takes a while, and one
+    when they are ready. Nothing when there is nothing to render (muted, speech off)."""
+
+    def __init__(
+        self, printer: Printer, *, now: Callable[[], float] = time.monotonic, every: float = 2.0
+    ) -> None:
+        self._print = printer
+        self._now = now
+        self._every = every
+        self._start: float | None = None
+        self._last: float | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total == 0:
+            return
+        now = self._now()
+        if self._start is None:
+            self._start = now
+        if done >= total:
+            noun = "cue" if total == 1 else "cues"
+            self._print(f"Spoken {noun} ready: {total} ({now - self._start:.1f} s).")
+            return
+        waited = now - (self._last if self._last is not None else self._start)
+        if waited >= (self._every if self._last is not None else 0.3):
+            self._print(f"Preparing the spoken cues: {done} of {total}...")
+            self._last = now
 
 
 class EventLog:
