@@ -334,3 +334,34 @@ def test_notices_can_be_pushed_on_the_callers_thread() -> None:
         assert sink.notices() == []
     finally:
         sink.close()
+
+
+@pytest.mark.slow
+def test_a_session_with_pyttsx3_missing_completes_with_tones_and_one_sentence() -> None:
+    from walktimer.audio.speech import SpeechService
+
+    session = load_path(bundled_session("backward-10.toml"))
+    plan = build_plan(session)
+    output = RecordingOutput()
+    shown: list[str] = []
+    sink = AudioSink(
+        session,
+        player=Player(lambda: output),
+        speech=SpeechService(engine_module="walktimer_no_such_engine"),
+        echo=shown.append,
+    )
+    try:
+        sink.prepare(plan)
+        engine = Engine(plan, FakeClock())
+        sink.play(engine.start())
+        while (deadline := engine.next_deadline()) is not None:
+            engine.clock.set(deadline)  # type: ignore[attr-defined]
+            sink.play(engine.advance())
+        assert engine.state is State.FINISHED
+        assert sink.player.wait_idle(5)
+        [notice] = sink.notices()
+    finally:
+        sink.close()
+    assert output.labels == [e.sound.label for e in plan.events if e.sound is not None]
+    assert shown == [e.text for e in plan.events if e.text]
+    assert notice.startswith("Speech is off: pyttsx3 could not be loaded (ModuleNotFoundError")
