@@ -78,8 +78,10 @@ def chime() -> list[float]:
             u = t - start
             if u >= 0:
                 ramp = min(1.0, u / 0.005)
-                total += ramp * math.exp(-u / 0.55) * (
-                    math.sin(2 * math.pi * f * u) + 0.3 * math.sin(4 * math.pi * f * u)
+                total += (
+                    ramp
+                    * math.exp(-u / 0.55)
+                    * (math.sin(2 * math.pi * f * u) + 0.3 * math.sin(4 * math.pi * f * u))
                 )
         return total
 
