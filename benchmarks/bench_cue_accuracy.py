@@ -86,7 +86,13 @@ def percentile(values: list[float], q: float) -> float:
 def run_child(argv: list[str]) -> tuple[float, int, float]:
     """Run to the end; (user + system CPU seconds, voluntary context switches, wall seconds)."""
     started = time.monotonic()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    # The child's user folders live in a scratch dir: benchmark walks stay out of the
+    # user's history and resume file.
+    scratch = Path(tempfile.mkdtemp(prefix="walktimer-bench-"))
+    env = dict(os.environ)
+    for var in ("DATA", "STATE", "CACHE", "CONFIG"):
+        env[f"XDG_{var}_HOME"] = str(scratch / var.lower())
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - started

@@ -35,8 +35,9 @@ DEVICE.mkdir()
     'pcm.!default { type file  slave.pcm "null"  '
     f'file "{DEVICE}/play-%r-%c-%b.wav"  format "wav"  truncate false }}\n'
 )
-os.environ["XDG_CONFIG_HOME"] = str(WORK / "config")
-os.environ["XDG_CACHE_HOME"] = str(WORK / "cache")
+# Every user folder in the scratch dir: a benchmark walk must not land in the user's history.
+for _var, _sub in (("CONFIG", "config"), ("CACHE", "cache"), ("DATA", "data"), ("STATE", "state")):
+    os.environ[f"XDG_{_var}_HOME"] = str(WORK / _sub)
 
 from walktimer.audio.cache import SpeechCache  # noqa: E402
 from walktimer.audio.player import PlaybackReport, Player, open_simpleaudio  # noqa: E402
