@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from ui_helpers import FakeDialogs, FakeInhibitor, SinkFactory, advance, media_key, open_ready
 
 from walktimer.core.clock import FakeClock
@@ -343,3 +344,26 @@ def test_digits_keep_their_place_as_they_count(
         rect = clock_widget.ink_rect()
         rects.add((round(rect.x(), 3), round(rect.width(), 3)))
     assert len(rects) == 1, rects
+
+
+def test_digits_keep_their_size_when_rows_change(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    clock_widget = window.run_view.clock
+    assert window.run_view.caption.text()  # the start was just spoken
+    assert window.run_view.instructions.text()
+    settle = QApplication.processEvents  # layouts are redone from the event queue
+    settle()
+    height = clock_widget.height()
+    advance(window, clock, 9.0)  # the caption has gone
+    settle()
+    assert window.run_view.caption.text() == ""
+    assert clock_widget.height() == height
+    qtbot.keyClick(window, Qt.Key.Key_N)  # "Brisk" has no instructions
+    settle()
+    assert window.run_view.instructions.text() == ""
+    assert clock_widget.height() == height
+    window.run_view.add_notice("A long notice about something that does not work here.")
+    settle()
+    assert clock_widget.height() == height

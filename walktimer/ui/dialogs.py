@@ -52,7 +52,7 @@ class ProblemsDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setPlainText("\n".join(lines))
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text.setAccessibleName("Problems found")
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -63,7 +63,7 @@ class ProblemsDialog(QDialog):
         close.setAccessibleName("Close")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 320)
+        self.resize(900, 360)
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text.toPlainText())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -214,6 +216,15 @@ class RunView(QWidget):
         self.muted.setFont(font(18 * big, bold=True))
         self.prepare_label.setFont(font(18))
         self.timeline.setFixedHeight(max(24, round(34 * unit * big)))
+        # Rows keep their height whatever they hold, so the digits never change size when a
+        # caption comes and goes or a phase has no instructions.
+        for label, rows in (
+            (self.hint, 1),
+            (self.instructions, 2),
+            (self.caption, 2),
+            (self.notice, 2),
+        ):
+            label.setFixedHeight(math.ceil(QFontMetricsF(label.font()).lineSpacing() * rows) + 2)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -251,7 +262,6 @@ class RunView(QWidget):
         self.targets.setText(targets_text(view.speed, view.incline))
         self.next_phase.setText(f"Next: {view.next_name}" if view.next_name else "Last phase")
         self.instructions.setText((view.instructions or "").strip())
-        self.instructions.setVisible(bool(view.instructions))
 
         left = format_clock(view.session_remaining, ceil=True)
         more = "at least " if view.at_least else ""

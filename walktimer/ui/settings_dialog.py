@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -123,7 +124,9 @@ class SettingsDialog(QDialog):
         voice_row.addWidget(self.try_voice)
 
         form = QFormLayout()
-        form.addRow("&Voice", voice_row)
+        voice_label = QLabel("&Voice")
+        voice_label.setBuddy(self.voice)
+        form.addRow(voice_label, voice_row)
         form.addRow("&Rate", self.rate)
         form.addRow("Vo&lume", self.volume)
         form.addRow("", self.mute)
@@ -143,6 +146,7 @@ class SettingsDialog(QDialog):
                 button.setAccessibleName(name)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
