@@ -287,6 +287,45 @@ def test_edit_opens_the_editor_on_the_selected_file(
     assert opened == [selected, None]
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no raise(), no hints
+def test_the_real_editor_opens_and_its_run_button_opens_the_session(
+    qtbot: Any, window: MainWindow, short_file: Path
+) -> None:
+    from walktimer.ui.editor import EditorWindow
+
+    window.settings.add_recent(short_file)
+    window.refresh_library()
+    assert window.library.select(short_file.resolve())
+    window.edit_session()
+    editors = [e for e in window._editors if isinstance(e, EditorWindow)]
+    assert len(editors) == 1
+    editor = editors[0]
+    qtbot.addWidget(editor)
+    editor.run_requested.emit(short_file)
+    assert window.page() == "run"
+    assert window.run is not None
+    assert window.run.path == short_file
+
+
+def test_an_editor_that_cannot_open_the_file_says_why(
+    qtbot: Any, window: MainWindow, dialogs: FakeDialogs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class EditorWindow(QWidget):
+        def __init__(self, path: Path | None = None) -> None:
+            raise OSError(f"{path} does not exist; pick another file or start a new one.")
+
+    fake = types.ModuleType("walktimer.ui.editor")
+    fake.EditorWindow = EditorWindow  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "walktimer.ui.editor", fake)
+    window._open_editor(Path("/nowhere/walk.toml"))
+    assert dialogs.informs == [
+        (
+            "Cannot open the session",
+            "/nowhere/walk.toml does not exist; pick another file or start a new one.",
+        )
+    ]
+
+
 def test_recent_files_are_remembered_newest_first(tmp_path: Path, settings: Settings) -> None:
     files = []
     for i in range(12):

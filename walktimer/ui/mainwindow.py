@@ -1038,13 +1038,26 @@ class MainWindow(QMainWindow):
                 "session file in a text editor; WalkTimer reads it again when you open it.",
             )
             return
-        editor: Any = editor_class(path) if path is not None else editor_class()
+        try:
+            editor: Any = editor_class(path) if path is not None else editor_class()
+        except OSError as error:  # the editor's OpenError: one sentence for the user
+            self.dialogs.inform(self, "Cannot open the session", str(error))
+            return
         self._editors = [e for e in self._editors if e.isVisible()]
         self._editors.append(editor)
         saved = getattr(editor, "saved", None)
         if saved is not None and hasattr(saved, "connect"):
             saved.connect(lambda *_args: self._library_changed())
+        run_requested = getattr(editor, "run_requested", None)
+        if run_requested is not None and hasattr(run_requested, "connect"):
+            # "Run" in the editor: the session opens here, ready for Space.
+            run_requested.connect(self._run_from_editor)
         editor.show()
+
+    def _run_from_editor(self, path: Path) -> None:
+        if self.open_session(Path(path)):
+            self.raise_()
+            self.activateWindow()
 
     def _library_changed(self) -> None:
         self._library_loaded = False
