@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from ui_helpers import SHORT, FakeDialogs, SinkFactory
@@ -140,7 +140,7 @@ def _drop(window: MainWindow, files: list[Path]) -> tuple[bool, bool]:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
     enter = QDragEnterEvent(
-        QPointF(50, 50),
+        QPoint(50, 50),  # Qt's C++ signature: a QPoint here, a QPointF for the drop
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

@@ -9,6 +9,9 @@ with a few tens of thousands; a session that redraws every second used them up w
 minutes, and CPython aborted with "Fatal Python error: none_dealloc: deallocating None" (or
 bool_dealloc). `leaks()` is the two-line probe that shows it.
 
+pyproject.toml keeps Python 3.11 on PySide6 6.11, which does not have the bug (checked with
+`leaks()`); the guard stays for installs that bring 6.12 anyway.
+
 Where the bug is present, `protect()` gives None, True and False a large reserve of
 references once at start-up, so the leak cannot reach zero in any realistic run. These
 objects are never freed anyway, so the extra references cost nothing, and a PySide6 without
