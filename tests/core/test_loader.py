@@ -109,7 +109,7 @@ def test_complex_script_loads_into_the_exact_model() -> None:
                 name="Hold",
                 kind=Kind.STRETCH,
                 duration=None,
-                reminders=True,
+                reminders=False,
                 cues=(
                     Cue(every=20, say="Breathe. {elapsed} held."),
                     Cue(at=Offset("start", 10.0), sound=Sound(name="bell")),

@@ -116,6 +116,7 @@ RULES = {
     "manual: no percent at": "is a share of the phase, but a manual phase has no set length",
     "manual: no {remaining}": "{remaining} cannot be used in a manual phase",
     "manual: no countdown": "a manual phase has no end to count down to",
+    "manual: no reminders = true": "a manual phase has no posture reminders",
     "unknown placeholder": "unknown placeholder {phse} (did you mean {phase}?)",
     "{rep} outside a block": "{rep} only works inside a repeated block",
     "repeat >= 1": "repeat: expected a whole number of rounds from 1 to 1000, not 0",

@@ -539,6 +539,8 @@ def test_manual_phase_has_no_countdown_next_remaining_halfway_or_reminders() -> 
     assert hold.manual
     assert hold.duration is None
     assert hold.countdown == 0
+    assert not hold.reminders  # resolved like countdown: a manual phase never has them
+    assert plan.phases[0].reminders
     assert kinds(plan, phase=1) == [
         EventKind.PHASE_START,
         EventKind.SAY,

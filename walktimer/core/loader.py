@@ -1174,7 +1174,15 @@ class _Checker:
             )
 
         reminders = self.boolean(table, "reminders", at, where)
-        if reminders and not self.has_reminders_table:
+        if reminders and duration_ok and duration is None:
+            self.problem(
+                (*at, "reminders"),
+                where,
+                "a manual phase has no posture reminders (they keep clear of a phase's end, "
+                "which it does not have): remove reminders = true, or add an every cue for a "
+                "repeated prompt",
+            )
+        elif reminders and not self.has_reminders_table:
             self.problem(
                 (*at, "reminders"),
                 where,

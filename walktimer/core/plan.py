@@ -103,7 +103,7 @@ class PlannedPhase:
     speed: Speed | None
     incline: Incline | None
     countdown: int  # resolved: the phase's own, or announce.countdown; 0 for manual phases
-    reminders: bool  # resolved, and False when the session has no [reminders]
+    reminders: bool  # resolved; False without [reminders] and in manual phases
     rep: int | None = None  # 1-based round inside a repeated block
     reps: int | None = None
     block: str | None = None  # the block's name
@@ -305,7 +305,7 @@ class _Builder:
                 speed=phase.speed,
                 incline=phase.incline,
                 countdown=max(0, countdown),
-                reminders=has_reminders and phase.has_reminders,
+                reminders=has_reminders and phase.has_reminders and duration is not None,
                 rep=rep,
                 reps=reps,
                 block=block,

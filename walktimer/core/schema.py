@@ -127,7 +127,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "countdown": f"Seconds of countdown ticks before this phase ends, {_num(_COUNT[0])} "
         f"to {_num(_COUNT[1])}; overrides [announce] countdown. Not in a manual phase.",
         "reminders": "Whether posture reminders are spoken in this phase. Default: true for "
-        "walk and technique phases, false otherwise. Needs a [reminders] table.",
+        "walk and technique phases, false otherwise. Needs a [reminders] table; a manual "
+        "phase has none.",
         "cue": "Extra cues inside the phase: at a time (at) or repeating (every).",
         "repeat": "Makes this phase a repeated block: its [[phase.step]] tables are played "
         'this many times, shown as "Backward walking (2/3)".',
