@@ -230,7 +230,7 @@ def test_no_espeak_ng_is_said_before_any_worker_starts(monkeypatch: pytest.Monke
     )
 
 
-def test_the_worker_killed_mid_render_fails_what_was_queued(
+def test_a_worker_killed_mid_render_is_replaced_once_then_speech_is_off(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     name = fake_engine(
@@ -259,33 +259,78 @@ def test_the_worker_killed_mid_render_fails_what_was_queued(
     )
     service = SpeechService(engine_module=name, engine="slow engine")
     got: list[tuple[str, Clip | None]] = []
-    both = threading.Event()
+    changed = threading.Condition()
 
     def one(text: str, clip: Clip | None) -> None:
-        got.append((text, clip))
-        if len(got) == 2:
-            both.set()
+        with changed:
+            got.append((text, clip))
+            changed.notify_all()
+
+    def started(text: str) -> bool:
+        return any(f.read_text() == text for f in service.cache.folder.glob("*.started"))
 
     try:
         service.request("A very long text.", one)
         service.request("The next one.", one)
-        folder = service.cache.folder
-        assert _wait(lambda: any(folder.glob("*.started")))
-        pid = service.worker_pid
-        assert pid is not None
-        os.kill(pid, signal.SIGKILL)
-        assert both.wait(30)
+        service.request("The last one.", one)
+        assert _wait(lambda: started("A very long text."))
+        first = service.worker_pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        # The text being rendered is given up; a new worker takes the rest of the queue.
+        with changed:
+            assert changed.wait_for(lambda: len(got) == 1, 30)
+        assert got == [("A very long text.", None)]
+        assert _wait(lambda: started("The next one."))
+        assert service.failure() is None
+        second = service.worker_pid
+        assert second is not None
+        assert second != first
+        os.kill(second, signal.SIGKILL)
+        with changed:
+            assert changed.wait_for(lambda: len(got) == 3, 30)
         failure = service.failure()
+        assert service.worker_pid == second  # no third worker
     finally:
         service.close()
-    assert sorted(got, key=lambda g: g[0]) == [("A very long text.", None), ("The next one.", None)]
+    assert sorted(got, key=lambda g: g[0]) == [
+        ("A very long text.", None),
+        ("The last one.", None),
+        ("The next one.", None),
+    ]
     assert failure == (
         "Speech is off: the speech engine stopped unexpectedly (exit code -9); "
         "cues are shown as text. Run `walktimer doctor`."
     )
 
 
-def test_the_real_worker_killed_mid_render_turns_speech_off() -> None:
+def test_a_worker_that_dies_while_starting_turns_speech_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = fake_engine(
+        tmp_path,
+        "walktimer_tts_dies",
+        """
+        import os
+
+        def init(*args, **kwargs):
+            os._exit(3)
+        """,
+        monkeypatch,
+    )
+    service = SpeechService(engine_module=name, engine="dying engine")
+    try:
+        assert collect(service, "Warm up.") == [None]
+        failure = service.failure()
+    finally:
+        service.close()
+    assert failure == (
+        "Speech is off: the speech engine stopped while starting (exit code 3); "
+        "cues are shown as text. Run `walktimer doctor`."
+    )
+
+
+def test_the_real_worker_killed_mid_render_is_replaced_and_speech_goes_on() -> None:
     service = SpeechService()
     long_text = " ".join(
         ["Keep walking tall, with your shoulders relaxed and your eyes forward."] * 400
@@ -300,13 +345,15 @@ def test_the_real_worker_killed_mid_render_turns_speech_off() -> None:
         os.kill(pid, signal.SIGKILL)
         assert done.wait(30)
         assert got == [None]
-        assert service.failure() is not None
-        assert "stopped unexpectedly" in (service.failure() or "")
-        # Speech stays off for the rest of the session; nothing hangs.
-        assert collect(service, "Warm up.") == [None]
+        assert service.failure() is None
+        # The replacement renders the next text; nothing hangs.
+        (clip,) = collect(service, "Warm up.")
+        assert clip is not None
+        assert not clip.is_silent()
+        assert service.worker_pid not in (None, pid)
     finally:
         service.close()
-    assert not list(service.cache.folder.glob("*.wav"))
+    assert len(list(service.cache.folder.glob("*.wav"))) == 1
 
 
 def _wait(predicate, timeout: float = 30.0) -> bool:  # type: ignore[no-untyped-def]

@@ -4,8 +4,10 @@ pyttsx3 is never called in walktimer's own process. Its espeak driver blocks, pl
 `aplay`, hangs a forked child once initialised and dislikes being called from several threads
 (see PITFALLS.md), so one process started with the multiprocessing *spawn* method owns the
 engine and does one `save_to_file` + `runAndWait` per text. The parent keeps the job queue,
-sends one job at a time, and hears back on a pipe. When the worker cannot start or dies, speech
-is off for the rest of the session and `failure` says, in a sentence, what to install.
+sends one job at a time, and hears back on a pipe. When the worker cannot start, speech is off
+for the rest of the session and `failure` says, in a sentence, what to install. A worker that
+dies after it started is replaced once (the text it was rendering is given up, in case that
+text is what killed it); when the replacement dies too, speech is off.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ log = logging.getLogger(__name__)
 
 ESPEAK_MISSING = "Speech is off: espeak-ng is not installed (sudo apt install espeak-ng)."
 START_TIMEOUT = 20.0  # seconds for the worker to import pyttsx3 and start the engine
+RESTARTS = 1  # how many times a worker that died after starting is replaced
 
 # Called with (text, clip) once a text is rendered, or (text, None) when it cannot be.
 Done = Callable[[str, Clip | None], None]
@@ -512,8 +515,40 @@ class SpeechService:
         self._call(pending, None)
 
     def _serve(self) -> None:
-        """The speech thread: starts the worker, then relays its answers."""
+        """The speech thread: starts the worker, relays its answers, and replaces it once if
+        it dies after starting."""
         context = multiprocessing.get_context("spawn")
+        restarts = 0
+        while True:
+            died = self._launch(context)
+            if died is None:
+                return
+            with self._lock:
+                if self._closed:
+                    return
+                lost = self._in_flight
+                self._in_flight = None
+                if lost is not None:
+                    self._by_key.pop(lost.key, None)
+                if restarts < RESTARTS:
+                    self._ready.clear()
+                    self._conn = None
+            if restarts >= RESTARTS:
+                self._fail(
+                    "Speech is off: the speech engine stopped unexpectedly "
+                    f"(exit code {died}); cues are shown as text. Run `walktimer doctor`."
+                )
+                if lost is not None:
+                    self._call([lost], None)
+                return
+            restarts += 1
+            log.warning("speech: the worker stopped (exit code %s); starting a new one", died)
+            if lost is not None:
+                self._call([lost], None)
+
+    def _launch(self, context: Any) -> int | None:
+        """Run one worker until it quits. Returns its exit code when it died unexpectedly
+        after it had started; None when it ended any other way (closed, failed to start)."""
         parent, child = context.Pipe()
         process = context.Process(
             target=_worker_main,
@@ -525,7 +560,7 @@ class SpeechService:
             process.start()
         except OSError as error:
             self._fail(f"Speech is off: the speech worker could not start ({error}).")
-            return
+            return None
         finally:
             child.close()
         with self._lock:
@@ -534,11 +569,13 @@ class SpeechService:
             if self._closed:
                 parent.send(("quit",))
         try:
-            self._relay(parent, process)
+            return self._relay(parent, process)
         finally:
             parent.close()
 
-    def _relay(self, conn: Connection, process: multiprocessing.process.BaseProcess) -> None:
+    def _relay(self, conn: Connection, process: multiprocessing.process.BaseProcess) -> int | None:
+        """Pass the worker's answers on until it ends; its exit code when it died after it
+        had started, else None."""
         waited = 0.0
         while True:
             ready = wait([conn, process.sentinel], timeout=None if self._ready.is_set() else 0.5)
@@ -550,7 +587,7 @@ class SpeechService:
                         f"Speech is off: the speech engine did not start within "
                         f"{START_TIMEOUT:.0f} s; run `walktimer doctor`."
                     )
-                    return
+                    return None
                 continue
             if conn in ready:
                 try:
@@ -560,17 +597,20 @@ class SpeechService:
                 if message is not None:
                     self._handle(message)
                     if message[0] == "failed":
-                        return
+                        return None
                     continue
             # The worker's end of the pipe closed or the process ended.
             process.join(timeout=1.0)
-            if not self._closed:
-                code = process.exitcode
+            if self._closed:
+                return None
+            code = process.exitcode
+            if not self._ready.is_set():
                 self._fail(
-                    "Speech is off: the speech engine stopped unexpectedly "
+                    "Speech is off: the speech engine stopped while starting "
                     f"(exit code {code}); cues are shown as text. Run `walktimer doctor`."
                 )
-            return
+                return None
+            return -1 if code is None else code
 
     def _handle(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
