@@ -517,6 +517,65 @@ def test_extend_during_the_countdown_moves_the_end_and_sounds_the_end_cues_again
     assert record.active_seconds == pytest.approx(200)
 
 
+def test_extend_keeps_halfway_and_percent_cues_at_their_share_of_the_longer_phase() -> None:
+    plan = make_plan(
+        Phase(
+            "Walk",
+            duration=240,
+            cues=(
+                Cue(at=Offset("percent", 25), say="A quarter."),
+                Cue(at=Offset("percent", 75), say="Three quarters."),
+                Cue(at=Offset("start", 150), say="At 2:30."),
+            ),
+        ),
+        announce=Announce(countdown=0, remaining=(), halfway=True, next=False, targets=False),
+    )
+    engine, clock = engine_for(plan)
+    engine.start()
+    clock.advance(61)
+    assert summary(engine.advance()) == [(60.0, "cue", "A quarter.")]
+    clock.advance(40)
+    assert engine.advance() == []
+    engine.extend(60)  # 300 s now: halfway at 150, three quarters at 225
+    rest = run_out(engine, clock)
+    assert summary(rest) == [
+        (150.0, "halfway", "Halfway."),  # before a script cue at the same moment
+        (150.0, "cue", "At 2:30."),
+        (225.0, "cue", "Three quarters."),
+        (300.0, "finish", "Session complete."),
+    ]
+
+
+def test_extend_after_halfway_does_not_say_it_again() -> None:
+    plan = make_plan(
+        Phase("Walk", duration=240),
+        announce=Announce(countdown=0, remaining=(), halfway=True, next=False, targets=False),
+    )
+    engine, clock = engine_for(plan)
+    engine.start()
+    clock.advance(121)
+    assert summary(engine.advance()) == [(120.0, "halfway", "Halfway.")]
+    engine.extend(60)
+    assert [str(f.kind) for f in run_out(engine, clock)] == ["finish"]
+
+
+def test_a_restored_extended_run_places_halfway_at_half_the_longer_phase() -> None:
+    plan = make_plan(
+        Phase("Walk", duration=240),
+        announce=Announce(countdown=0, remaining=(), halfway=True, next=False, targets=False),
+    )
+    engine, clock = engine_for(plan)
+    engine.start()
+    clock.advance(100)
+    engine.extend(60)
+    engine.advance()
+    record = engine.record()
+    again = Engine.restore(plan, clock, 0, 100.0, record)
+    again.resume()
+    halfway = [f for f in run_out(again, clock) if f.kind is K.HALFWAY]
+    assert [f.t_plan for f in halfway] == [150.0]
+
+
 def test_extend_refills_time_placeholders_at_fire_time() -> None:
     plan = make_plan(
         Phase("Stretch", duration=70, cues=(Cue(at=Offset("start", 40), say="{remaining} left."),))

@@ -5,9 +5,11 @@ commands and calls `advance()` when `next_deadline()` says the next event is due
 returns the events that became due, in timeline order, as `Fired` objects.
 
 Session time is the time spent running: it stands still while paused. Each phase visit starts at
-a session time; an event is due at that start plus its position in the phase (events counted
-from the phase end move when the phase is extended). Remaining time always comes from these
-deadlines and the clock, never from counting ticks, so a late wake-up never shifts what follows.
+a session time; an event is due at that start plus its position in the phase (when the phase is
+extended, events counted from its end move with the end, and events at a share of it, such as
+"Halfway" and percentage cues, stay at that share of the longer phase). Remaining time always
+comes from these deadlines and the clock, never from counting ticks, so a late wake-up never
+shifts what follows.
 
 A host that wakes late (a frozen process, a suspended laptop) does not get a burst of stale cues:
 whatever is more than `STALL_LIMIT` seconds late is dropped, except the start of the phase that
@@ -531,7 +533,9 @@ class Engine:
         return self._drain()
 
     def extend(self, seconds: float) -> list[Fired]:
-        """Lengthen the current phase: its end, and cues counted from its end, move later."""
+        """Lengthen the current phase: its end and cues counted from its end move later, and
+        cues at a share of it ("Halfway", percentages) still to come stay at that share. A cue
+        counted from the end that already sounded comes round again; one at a share does not."""
         self._require("extend the phase", State.RUNNING, State.PAUSED)
         if not (math.isfinite(seconds) and seconds > 0):
             raise EngineError(

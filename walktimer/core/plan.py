@@ -5,8 +5,9 @@ need. It is deterministic: the same session always gives the same plan.
 
 Timeline order is (phase index, position inside the phase, priority, sequence). Each event is
 anchored to its phase's start or end, so when the engine lengthens a phase, events counted
-from its end move with it and everything after shifts. `t` is the planned session time with
-manual phases counted as zero seconds long.
+from its end move with it and everything after shifts. Events placed at a share of the phase
+(percentage `at` cues, "Halfway") carry that share and stay at it when the phase is lengthened.
+`t` is the planned session time with manual phases counted as zero seconds long.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import random
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 from walktimer.core.durations import say_duration
@@ -142,10 +144,13 @@ class Event(NamedTuple):
     sound: Sound | None = None
     template: str | None = None  # the raw text when it uses {remaining} or {elapsed}
     every: float | None = None  # manual phases only: repeats every so many seconds
+    share: float | None = None  # at this share (0..1) of the phase's length, however long
 
     def position(self, duration: float | None) -> float:
         """Seconds after the phase start, for a phase of the given length."""
         if self.anchor is Anchor.START:
+            if self.share is not None and duration is not None:
+                return duration * self.share
             return self.offset
         return (duration or 0.0) - self.offset
 
@@ -190,33 +195,63 @@ TIME_PLACEHOLDERS = frozenset({"remaining", "elapsed"})
 
 def fill_text(template: str, ctx: TextContext) -> str:
     """Replace {placeholders}; the loader has already refused unknown ones."""
+    phase = ctx.phase
+    return _fill(
+        template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
+        ctx.next_name, ctx.elapsed, ctx.remaining,
+    )  # fmt: skip
 
-    def value(match: re.Match[str]) -> str:
-        key = match.group(1).strip()
-        phase = ctx.phase
+
+@lru_cache(maxsize=4096)
+def _template(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The literal parts of a text and the placeholders between them, as written."""
+    parts = _PLACEHOLDER.split(template)
+    return tuple(parts[0::2]), tuple(parts[1::2])
+
+
+def _fill(
+    template: str,
+    base_name: str,
+    speed: Speed | None,
+    incline: Incline | None,
+    rep: int | None,
+    reps: int | None,
+    next_name: str | None,
+    elapsed: float,
+    remaining: float | None,
+) -> str:
+    """fill_text on the values themselves: the plan fills texts before their phase exists."""
+    literals, keys = _template(template)
+    if not keys:
+        return template
+    out = [literals[0]]
+    for raw, literal in zip(keys, literals[1:], strict=True):
+        key = raw.strip()
         if key == "phase":
-            return phase.base_name
-        if key == "next":
-            return ctx.next_name or "the end"
-        if key == "remaining":
-            return say_duration(ctx.remaining or 0.0)
-        if key == "elapsed":
-            return say_duration(ctx.elapsed)
-        if key == "speed":
-            return phase.speed.spoken if phase.speed else "your own pace"
-        if key == "incline":
-            return phase.incline.spoken if phase.incline else "no incline"
-        if key == "rep":
-            return str(phase.rep or 1)
-        if key == "reps":
-            return str(phase.reps or 1)
-        return match.group(0)
-
-    return _PLACEHOLDER.sub(value, template)
+            value = base_name
+        elif key == "next":
+            value = next_name or "the end"
+        elif key == "remaining":
+            value = say_duration(remaining or 0.0)
+        elif key == "elapsed":
+            value = say_duration(elapsed)
+        elif key == "speed":
+            value = speed.spoken if speed else "your own pace"
+        elif key == "incline":
+            value = incline.spoken if incline else "no incline"
+        elif key == "rep":
+            value = str(rep or 1)
+        elif key == "reps":
+            value = str(reps or 1)
+        else:
+            value = "{" + raw + "}"
+        out.append(value)
+        out.append(literal)
+    return "".join(out)
 
 
 def uses_time(template: str) -> bool:
-    return any(m.group(1).strip() in TIME_PLACEHOLDERS for m in _PLACEHOLDER.finditer(template))
+    return any(key.strip() in TIME_PLACEHOLDERS for key in _template(template)[1])
 
 
 def build_plan(session: Session) -> Plan:
@@ -335,6 +370,7 @@ class _Builder:
         *,
         template: str | None = None,
         every: float | None = None,
+        share: float | None = None,
     ) -> None:
         if text is None and sound is None:
             return
@@ -343,7 +379,7 @@ class _Builder:
         # The finish closes the session even after a manual phase's open-ended cues.
         order = _INF if kind is EventKind.FINISH else position
         fields = (phase.start + position, phase.index, kind, anchor, offset, text, sound,
-                  template, every)  # fmt: skip
+                  template, every, share)  # fmt: skip
         self.pending.append((order, _PRIORITY[kind], self.counter, fields))
 
     def _text(
@@ -352,8 +388,11 @@ class _Builder:
         if "{" not in template:
             return template, None
         remaining = None if phase.duration is None else max(0.0, phase.duration - at)
-        ctx = TextContext(phase, next_name, at, remaining)
-        return fill_text(template, ctx), (template if uses_time(template) else None)
+        text = _fill(
+            template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
+            next_name, at, remaining,
+        )  # fmt: skip
+        return text, (template if uses_time(template) else None)
 
     def _phase_events(self, phase: PlannedPhase, next_name: str | None) -> None:
         session = self.session
@@ -399,11 +438,13 @@ class _Builder:
                     )
                     at += cue.every
             elif cue.at is not None:
+                share: float | None = None
                 if cue.at.anchor == "end":
                     anchor, offset = Anchor.END, cue.at.value
                     position = (duration or 0.0) - offset
                 elif cue.at.anchor == "percent":
-                    anchor, offset = Anchor.START, (duration or 0.0) * cue.at.value / 100.0
+                    share = cue.at.value / 100.0
+                    anchor, offset = Anchor.START, (duration or 0.0) * share
                     position = offset
                 else:
                     anchor, offset = Anchor.START, cue.at.value
@@ -411,7 +452,10 @@ class _Builder:
                 text, template = (None, None)
                 if cue.say is not None:
                     text, template = self._text(cue.say, phase, next_name, position)
-                self._add(phase, EventKind.CUE, anchor, offset, text, cue.sound, template=template)
+                self._add(
+                    phase, EventKind.CUE, anchor, offset, text, cue.sound, template=template,
+                    share=share,
+                )  # fmt: skip
 
         if duration is None:
             return
@@ -432,7 +476,9 @@ class _Builder:
                 at += every
 
         if announce.halfway and duration >= HALFWAY_MIN:
-            self._add(phase, EventKind.HALFWAY, Anchor.START, duration / 2, "Halfway.", None)
+            self._add(
+                phase, EventKind.HALFWAY, Anchor.START, duration / 2, "Halfway.", None, share=0.5
+            )
 
         for left in announce.remaining:
             if duration >= left + REMAINING_MARGIN:
@@ -447,9 +493,19 @@ class _Builder:
             self._add(phase, EventKind.COUNTDOWN, Anchor.END, float(tick), None, sounds.countdown)
 
 
-# Event's fields after seq, in order: t, phase, kind, anchor, offset, text, sound, template, every.
+# Event's fields after seq, in order: t, phase, kind, anchor, offset, text, sound, template, every,
+# share.
 _EventFields = tuple[
-    float, int, EventKind, Anchor, float, str | None, Sound | None, str | None, float | None
+    float,
+    int,
+    EventKind,
+    Anchor,
+    float,
+    str | None,
+    Sound | None,
+    str | None,
+    float | None,
+    float | None,
 ]
 
 
