@@ -561,3 +561,48 @@ def test_run_now_saves_first_and_asks_for_the_run(
         window.run_now()
     assert saved.args == [script]
     assert _saved(script)["name"] == "Before the run"
+
+
+# -- the library's New and Edit open this editor ------------------------------------------------
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen
+def test_the_librarys_new_offers_blank_and_every_bundled_session(
+    window: Any, prompts: FakePrompts, qtbot: QtBot
+) -> None:
+    menu = window.new_menu
+    menu.aboutToShow.emit()
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    names = [e.name for e in window.library.entries() if e.origin == "Bundled"]
+    assert texts[0].startswith("Blank session")
+    assert [a.text() for a in menu.actions() if a.text() in names] == names
+    assert len(names) == len(resources.bundled_sessions())
+    template = resources.bundled_sessions()[1]
+    pick = next(a for a in menu.actions() if a.text() == names[1])
+    pick.trigger()
+    (editor,) = [e for e in window._editors if isinstance(e, EditorWindow)]
+    editor.prompts = prompts
+    prompts.unsaved = "discard"
+    qtbot.addWidget(editor)
+    assert editor.file.path is None
+    assert editor.doc.text() != template.read_text(encoding="utf-8")
+    assert editor.file.title.endswith("(my copy)")
+    assert not editor.banner.isVisible()
+    prompts.path = paths.user_sessions_dir() / "from-template.toml"
+    assert editor.save()
+    assert _saved(prompts.path)["phase"] == _saved(template)["phase"]
+    assert any(e.path == prompts.path for e in window.library.entries())
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen
+def test_the_librarys_new_blank_opens_the_blank_script(
+    window: Any, prompts: FakePrompts, qtbot: QtBot
+) -> None:
+    window.new_menu.aboutToShow.emit()
+    window.new_menu.actions()[0].trigger()
+    (editor,) = [e for e in window._editors if isinstance(e, EditorWindow)]
+    editor.prompts = prompts
+    prompts.unsaved = "discard"
+    qtbot.addWidget(editor)
+    assert editor.file.path is None
+    assert editor.file.title == "My walk"

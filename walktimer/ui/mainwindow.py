@@ -26,6 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QToolBar,
@@ -359,10 +360,34 @@ class MainWindow(QMainWindow):
     def _build_library_buttons(self) -> None:
         self.library.add_button(self._button("start", primary=True))
         for name in ("edit", "new", "open"):
-            self.library.add_button(self._button(name))
+            button = self._button(name)
+            if name == "new":
+                self._add_new_menu(button)
+            self.library.add_button(button)
         self.library.add_button_stretch()
         for name in ("history", "settings", "help"):
             self.library.add_button(self._button(name))
+
+    def _add_new_menu(self, button: QToolButton) -> None:
+        """New in the library: a blank session, or a copy of a bundled one to start from."""
+        menu = QMenu(button)
+        menu.setAccessibleName("New session")
+        menu.aboutToShow.connect(lambda: self._fill_new_menu(menu))
+        button.setMenu(menu)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolTip("Write a new session: blank, or from a bundled session")
+        self.new_menu = menu
+
+    def _fill_new_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        blank = menu.addAction("Blank session\tCtrl+N")
+        blank.triggered.connect(lambda _checked=False: self.new_session())
+        menu.addSection("From a bundled session")
+        names = {entry.path: entry.name for entry in self.library.entries()}
+        for path in resources.bundled_sessions():
+            item = menu.addAction(names.get(path, path.stem))
+            item.setToolTip(f"A copy of {path.name} to change and save as your own")
+            item.triggered.connect(lambda _checked=False, p=path: self.new_from_template(p))
 
     def _build_summary_buttons(self) -> None:
         row = QWidget()
@@ -1028,7 +1053,7 @@ class MainWindow(QMainWindow):
             return None
         return getattr(module, "EditorWindow", None)
 
-    def _open_editor(self, path: Path | None) -> None:
+    def _open_editor(self, path: Path | None, template: Path | None = None) -> None:
         editor_class = self._editor_class()
         if editor_class is None:
             self.dialogs.inform(
@@ -1039,7 +1064,12 @@ class MainWindow(QMainWindow):
             )
             return
         try:
-            editor: Any = editor_class(path) if path is not None else editor_class()
+            if path is not None:
+                editor: Any = editor_class(path)
+            elif template is not None:
+                editor = editor_class(template=template)
+            else:
+                editor = editor_class()
         except OSError as error:  # the editor's OpenError: one sentence for the user
             self.dialogs.inform(self, "Cannot open the session", str(error))
             return
@@ -1069,6 +1099,10 @@ class MainWindow(QMainWindow):
 
     def new_session(self) -> None:
         self._open_editor(None)
+
+    def new_from_template(self, template: Path) -> None:
+        """A new, unsaved session that starts as a copy of `template` (a bundled session)."""
+        self._open_editor(None, template=template)
 
     def show_history(self) -> None:
         try:
