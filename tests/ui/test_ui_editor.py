@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import tomli
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -561,6 +562,29 @@ def test_run_now_saves_first_and_asks_for_the_run(
         window.run_now()
     assert saved.args == [script]
     assert _saved(script)["name"] == "Before the run"
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen
+def test_the_line_being_typed_stays_in_sight_when_the_problems_appear(
+    make: Factory, qtbot: QtBot
+) -> None:
+    window = make(resources.bundled_session())
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.source)
+    window.source.setFocus()
+    cursor = window.source.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.source.setTextCursor(cursor)
+    qtbot.keyClick(window.source, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.source, "broken = = 1")
+    before = window.source.viewport().height()
+    window.source.flush()
+    window.validate()
+    assert window.problem_list.isVisible()
+    qtbot.waitUntil(lambda: window.source.viewport().height() < before)
+    assert window.source.viewport().rect().contains(window.source.cursorRect())
+    window.stack.setClean()
 
 
 # -- the library's New and Edit open this editor ------------------------------------------------

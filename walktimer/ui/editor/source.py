@@ -160,6 +160,12 @@ class SourceView(QPlainTextEdit):
         super().resizeEvent(event)
         area = self.contentsRect()
         self._gutter.setGeometry(QRect(area.left(), area.top(), self.gutter_width(), area.height()))
+        # The problem list appearing below shrinks the view: keep the line being typed in sight.
+        shrunk = event.oldSize().height() - event.size().height()
+        cursor = self.cursorRect()
+        height = self.viewport().height()
+        if shrunk > 0 and cursor.top() >= 0 and height < cursor.bottom() <= height + shrunk:
+            self.ensureCursorVisible()
 
     def paint_gutter(self, event: QPaintEvent) -> None:
         painter = QPainter(self._gutter)
