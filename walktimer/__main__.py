@@ -2,17 +2,74 @@
 
 from __future__ import annotations
 
+import difflib
+import os
 import sys
 from collections.abc import Sequence
+
+EXIT_USAGE = 2
+EXIT_NO_DISPLAY = 1
+_CLI_OPTIONS = {"-h", "--help", "--version"}
+_SESSION_SUFFIXES = (".toml", ".zwo")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     from walktimer import cli
 
-    if not args or (not cli.is_verb(args[0]) and args[0] not in {"-h", "--help", "--version"}):
-        return _gui(args)
-    return cli.main(args)
+    if args and (cli.is_verb(args[0]) or args[0] in _CLI_OPTIONS):
+        return cli.main(args)
+    if args and not args[0].startswith("-") and not _names_a_session(args[0]):
+        print(_unknown_word(args[0], cli.VERBS), file=sys.stderr)
+        return EXIT_USAGE
+    problem = _no_display()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_NO_DISPLAY
+    if args and not args[0].startswith("-"):
+        args[0] = _session_path(args[0])
+    return _gui(args)
+
+
+def _names_a_session(word: str) -> bool:
+    """Whether the GUI should try to open `word`: an existing path, something that looks like
+    a script or workout file (the window then says what is wrong with it), or a bundled name."""
+    from walktimer import resources
+
+    if word.lower().endswith(_SESSION_SUFFIXES) or os.sep in word:
+        return True
+    return resources.resolve_session(word) is not None
+
+
+def _session_path(word: str) -> str:
+    """A bundled session's name becomes its path; anything else is passed on as written."""
+    from walktimer import resources
+
+    path = resources.resolve_session(word)
+    return str(path) if path is not None else word
+
+
+def _unknown_word(word: str, verbs: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, verbs, n=1)
+    hint = f' Did you mean "walktimer {close[0]}"?' if close else ""
+    return (
+        f'walktimer: "{word}" is neither a command nor a session file.{hint} '
+        f"Commands: {', '.join(verbs)}; see walktimer --help."
+    )
+
+
+def _no_display() -> str | None:
+    """A sentence when a window cannot be shown here (Linux without X11 or Wayland), since
+    Qt's own message then wrongly asks for xcb libraries."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "walktimer: there is no display to open a window on (neither DISPLAY nor "
+        "WAYLAND_DISPLAY is set). Start it from a desktop session, or walk in this terminal "
+        "with: walktimer run SESSION --no-gui"
+    )
 
 
 def _gui(args: list[str]) -> int:

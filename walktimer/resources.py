@@ -32,6 +32,22 @@ def bundled_session(name: str = DEFAULT_SESSION) -> Path:
     return resource_root() / "sessions" / name
 
 
+def resolve_session(name: str | None) -> Path | None:
+    """The script a user names: an existing path, or a bundled session by name
+    ("back-care-30" or "back-care-30.toml"); no name means the default. None when neither."""
+    if name is None:
+        return bundled_session()
+    path = Path(name).expanduser()
+    if path.exists():
+        return path
+    if "/" not in name and "\\" not in name:
+        stem = name[: -len(".toml")] if name.endswith(".toml") else name
+        bundled = bundled_session(f"{stem}.toml")
+        if bundled.is_file():
+            return bundled
+    return None
+
+
 def asset(*parts: str) -> Path:
     """A file under `assets/`, e.g. asset("audio", "bell.wav")."""
     return resource_root().joinpath("assets", *parts)

@@ -84,17 +84,7 @@ def resolve(name: str | None) -> Path | None:
     """The script FILE names: a path, or a bundled session by name; None when neither."""
     from walktimer import resources
 
-    if name is None:
-        return resources.bundled_session()
-    path = Path(name).expanduser()
-    if path.exists():
-        return path
-    if "/" not in name and "\\" not in name:
-        stem = name[: -len(".toml")] if name.endswith(".toml") else name
-        bundled = resources.bundled_session(f"{stem}.toml")
-        if bundled.is_file():
-            return bundled
-    return None
+    return resources.resolve_session(name)
 
 
 def _not_found(name: str) -> str:
