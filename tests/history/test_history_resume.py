@@ -549,3 +549,112 @@ def test_a_record_round_trips_through_the_file(plan: Plan, script: Path) -> None
     point = crashed_run(plan, script, 150.0)
     assert isinstance(point.record, RunRecord)
     assert point.record == RunRecord.from_dict(json.loads(point.to_json())["record"])
+
+
+# --- two sessions at once (one resume file) ----------------------------------------------------
+
+
+def running(plan: Plan, script: Path, seconds: float) -> tuple[Engine, FakeClock, RunKeeper]:
+    """A session that is still going: its keeper saved `seconds` into it and holds its lock."""
+    clock = FakeClock()
+    engine = Engine(plan, clock)
+    keeper = keeper_for(plan, script, Wall())
+    engine.start()
+    clock.advance(seconds)
+    engine.advance()
+    keeper.update(engine)
+    return engine, clock, keeper
+
+
+def test_a_session_still_running_elsewhere_is_never_offered(plan: Plan, script: Path) -> None:
+    _engine, _clock, keeper = running(plan, script, 40.0)
+    assert resume.run_alive(None, keeper.run_id)
+    assert resume.find_pending() is None
+    assert resume.read() is not None  # left for its owner
+    assert walks() == []
+    del keeper, _engine, _clock  # the process that ran it dies
+    assert not resume.run_alive(None, resume.read().run_id)  # type: ignore[union-attr]
+    found = resume.find_pending()
+    assert found is not None
+    assert found.point.phase_elapsed == pytest.approx(40.0)
+
+
+def test_finishing_leaves_the_point_another_session_saved(plan: Plan, script: Path) -> None:
+    first, first_clock, first_keeper = running(plan, script, 30.0)
+    _second, _clock, second_keeper = running(plan, script, 100.0)
+    assert resume.read().run_id == second_keeper.run_id  # type: ignore[union-attr]
+    first_clock.advance(300)
+    first.advance()
+    assert first.state is State.FINISHED
+    first_keeper.finish(first)
+    point = resume.read()
+    assert point is not None
+    assert point.run_id == second_keeper.run_id
+    assert [w.run_id for w in walks()] == [first_keeper.run_id]
+    assert not resume.lock_path(None, first_keeper.run_id).exists()
+
+
+def test_saving_over_a_dead_sessions_point_logs_it_as_interrupted_first(
+    plan: Plan, script: Path
+) -> None:
+    live, live_clock, live_keeper = running(plan, script, 10.0)
+    dead = crashed_run(plan, script, 95.0)  # saved over the live one's point, then died
+    said: list[str] = []
+    live_keeper._on_notice = said.append
+    live_clock.advance(5)
+    live.advance()
+    assert live_keeper.update(live)
+    [walk] = walks()
+    assert (walk.run_id, walk.ended) == (dead.run_id, Ending.INTERRUPTED)
+    assert walk.active_seconds == pytest.approx(95.0)
+    assert resume.read().run_id == live_keeper.run_id  # type: ignore[union-attr]
+    assert len(said) == 1
+    assert "logged as interrupted" in said[0]
+    # Saving again logs nothing more.
+    live_clock.advance(5)
+    live.advance()
+    assert live_keeper.update(live)
+    assert len(walks()) == 1
+
+
+def test_saving_over_a_live_sessions_point_logs_nothing(plan: Plan, script: Path) -> None:
+    first, first_clock, first_keeper = running(plan, script, 10.0)
+    _second, _clock, _second_keeper = running(plan, script, 50.0)
+    first_clock.advance(5)
+    first.advance()
+    assert first_keeper.update(first)
+    assert walks() == []
+    assert resume.read().run_id == first_keeper.run_id  # type: ignore[union-attr]
+
+
+def test_the_run_lock_is_dropped_when_its_process_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    state = tmp_path / "state"
+    target = str(state / "resume.json")
+    code = (
+        "import sys; from pathlib import Path; from walktimer.history import resume\n"
+        f"lock = resume.RunLock.take(resume.lock_path(Path({target!r}), 'r1'))\n"
+        "print('held' if lock else 'no', flush=True); sys.stdin.read()\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "held"
+        assert resume.run_alive(state / "resume.json", "r1")
+        assert resume.RunLock.take(resume.lock_path(state / "resume.json", "r1")) is None
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        for stream in (child.stdin, child.stdout):
+            if stream is not None:
+                stream.close()
+    assert not resume.run_alive(state / "resume.json", "r1")
+    assert not resume.lock_path(state / "resume.json", "r1").exists()

@@ -4,6 +4,9 @@ The terminal runner and the GUI each make one `RunKeeper` per run and call `upda
 after every command and on each display refresh (it decides itself whether a save is due),
 and `finish(engine)` once the session has finished or been stopped. Neither call raises on a
 full disk or an unusable history: the problem becomes one notice and the walk goes on.
+
+Several keepers (in several processes) may share the one resume file; see
+`walktimer.history.resume` for how they stay out of each other's way.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class RunKeeper:
         self._last_at: float | None = None
         self._save_failed = False
         self._done = False
+        self._lock: resume.RunLock | None = None
 
     @classmethod
     def begin(
@@ -173,7 +177,11 @@ class RunKeeper:
             resumes=self.resumes,
         )
         try:
-            resume.write(point, self.resume_file)
+            if self._lock is None:
+                self._lock = resume.RunLock.take(resume.lock_path(self.resume_file, self.run_id))
+            with resume.guard(self.resume_file):
+                self._keep_dead_point()
+                resume.write(point, self.resume_file)
         except OSError as error:
             if not self._save_failed:
                 self._save_failed = True
@@ -186,6 +194,31 @@ class RunKeeper:
         self._last_at = now
         self.saves += 1
         return True
+
+    def _keep_dead_point(self) -> None:
+        """Before saving over another run's point: if that run died (a crash while this
+        session ran), log it as interrupted so it is not lost. A live run's point is simply
+        saved over; that run saves its own again within `save_every`."""
+        other = resume.peek_run_id(self.resume_file)
+        if not other or other == self.run_id or resume.run_alive(self.resume_file, other):
+            return
+        try:
+            point = resume.read(self.resume_file)
+        except resume.ResumeFileError as error:
+            self._notice(str(error))
+            return
+        if point is None:
+            return
+        try:
+            with HistoryLog(self.history_path, on_notice=self._notice) as history:
+                history.add(resume.walk_from_point(point))
+        except HistoryError as error:
+            self._notice(f"An interrupted walk could not be added to the history: {error}")
+            return
+        self._notice(
+            f"Another session had stopped without ending: {resume.describe(point)}. "
+            "It was logged as interrupted."
+        )
 
     def wake_in(self, engine: Engine) -> float | None:
         """Session seconds until the next timed save is due (0 when overdue); None when the
@@ -226,13 +259,22 @@ class RunKeeper:
                 self.walk_id = history.add(walk)
         except HistoryError as error:
             self._notice(f"This walk could not be added to the history: {error}")
-        resume.clear(self.resume_file)
+        self._clear()
         return self.walk_id
 
     def discard(self) -> None:
         """Drop the resume file without logging (the session never got going)."""
         self._done = True
-        resume.clear(self.resume_file)
+        self._clear()
+
+    def _clear(self) -> None:
+        """Remove the resume file if it holds this run's point, and let go of the run lock."""
+        try:
+            resume.clear(self.resume_file, self.run_id)
+        except OSError as error:
+            log.warning("keeper: cannot remove %s: %s", self.resume_file, error)
+        if self._lock is not None:
+            self._lock.release()
 
     def _notice(self, text: str) -> None:
         log.info("%s", text)

@@ -12,18 +12,37 @@ removes the file, so a resume file on start means the last session died.
 On the next start `pending()` reads it and `inspect()` says whether it can be resumed: only
 when the script is still there with the same content (SHA-256). Otherwise it can only be
 logged as interrupted.
+
+There is one resume file for every walktimer on the machine. Two sessions at once (a window
+and a terminal, say) take turns writing it, so these rules keep that case safe:
+
+- The process running a walk holds a lock on `.resume.json.RUN_ID.lock` (flock) from its
+  first save to its end; the kernel drops the lock when the process dies, however it dies. A
+  point whose run still holds its lock belongs to a live session: it is never offered for
+  resuming, logged or removed by anyone else (`run_alive`).
+- A session removes the file at its end only if the point in it is its own (`clear` with a
+  run id); another session's point stays.
+- A session about to save over the point of a run that is dead (killed while another session
+  ran) first logs that run as interrupted, so a walk that died is never silently dropped;
+  such a walk is logged, not offered for resuming.
+- Finished and stopped walks go straight into the history (with a unique run id, so never
+  twice); the resume file plays no part in keeping them.
+
+Where there is no `fcntl` (Windows) every run counts as dead, as before.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
 import tempfile
 import uuid
-from collections.abc import Callable, Mapping
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
@@ -32,6 +51,13 @@ from typing import Any
 
 from walktimer import paths
 from walktimer.core.engine import RunRecord
+
+try:
+    import fcntl
+
+    HAVE_FLOCK = True
+except ImportError:  # pragma: no cover - Windows
+    HAVE_FLOCK = False
 from walktimer.history.log import (
     Ending,
     HistoryError,
@@ -48,14 +74,19 @@ __all__ = [
     "Pending",
     "ResumeFileError",
     "ResumePoint",
+    "RunLock",
     "clear",
     "describe",
     "find_pending",
+    "guard",
     "inspect",
+    "lock_path",
     "log_interrupted",
+    "peek_run_id",
     "pending",
     "read",
     "resume_path",
+    "run_alive",
     "settle",
     "sha256_file",
     "walk_from_point",
@@ -213,9 +244,115 @@ def read(path: Path | None = None) -> ResumePoint | None:
         ) from error
 
 
-def clear(path: Path | None = None) -> None:
+def clear(path: Path | None = None, run_id: str | None = None) -> None:
+    """Remove the resume file; with `run_id`, only while it holds that run's point (another
+    session may have saved its own point over it since)."""
     path = path if path is not None else resume_path()
-    path.unlink(missing_ok=True)
+    if run_id is None:
+        path.unlink(missing_ok=True)
+        return
+    with guard(path):
+        if peek_run_id(path) == run_id:
+            path.unlink(missing_ok=True)
+
+
+def peek_run_id(path: Path | None = None) -> str | None:
+    """The run id in the resume file: None when there is no file, "" when it is unreadable."""
+    path = path if path is not None else resume_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return ""
+    run_id = data.get("run_id") if isinstance(data, dict) else None
+    return str(run_id) if run_id is not None else ""
+
+
+# --- which runs are alive -------------------------------------------------------------------
+
+
+def lock_path(path: Path | None, run_id: str) -> Path:
+    """The lock file a live run of `run_id` holds, next to the resume file."""
+    path = path if path is not None else resume_path()
+    return path.with_name(f".{path.name}.{run_id}.lock")
+
+
+class RunLock:
+    """An exclusive flock on a run's lock file, held while the run goes. Released by
+    `release()`, or by the kernel when the process dies; the descriptor is also closed
+    when the object is collected (a dropped keeper counts as a dead run)."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+        self._finalizer = weakref.finalize(self, os.close, fd)
+
+    @classmethod
+    def take(cls, path: Path) -> RunLock | None:
+        """The lock, or None when another live process holds it (or locks are unsupported)."""
+        if not HAVE_FLOCK:
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return None
+        return cls(path, fd)
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        self._fd = None
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
+        self._finalizer()  # closes the descriptor, which drops the lock
+
+
+def run_alive(path: Path | None, run_id: str) -> bool:
+    """Whether a process still runs `run_id` (it holds the run's lock). A dead run's lock
+    file is removed."""
+    if not HAVE_FLOCK or not run_id:
+        return False
+    lock = lock_path(path, run_id)
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False  # no lock file: the run never saved, ended, or was cleaned up
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            return error.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def guard(path: Path | None = None) -> Iterator[None]:
+    """Serialise look-then-change steps on the resume file between processes (a short
+    flock on `.resume.json.lock`)."""
+    path = path if path is not None else resume_path()
+    if not HAVE_FLOCK:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(f".{path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 # --- on the next start ----------------------------------------------------------------------
@@ -315,7 +452,7 @@ def walk_from_point(point: ResumePoint, ended: Ending = Ending.INTERRUPTED) -> W
 def log_interrupted(point: ResumePoint, history: HistoryLog, path: Path | None = None) -> int:
     """Log the dead session as interrupted where it was last saved, then drop the file."""
     walk_id = history.add(walk_from_point(point, Ending.INTERRUPTED))
-    clear(path)
+    clear(path, point.run_id)
     return walk_id
 
 
@@ -349,10 +486,14 @@ def find_pending(
         return None
     if point is None:
         return None
+    if run_alive(path, point.run_id):
+        # Another walktimer is running this walk right now: it is not ours to offer.
+        log.info("resume: %s is still running in another process", point.run_id)
+        return None
     try:
         with HistoryLog(history_path, on_notice=on_notice) as history:
             if already_logged(point, history):
-                clear(path)
+                clear(path, point.run_id)
                 return None
     except HistoryError as error:
         log.warning("resume: history unavailable while checking %s: %s", point.run_id, error)
@@ -373,7 +514,7 @@ def settle(
     if choice is Choice.RESUME and found.resumable:
         return found.point
     if choice is Choice.IGNORE:
-        clear(path)
+        clear(path, found.point.run_id)
         return None
     try:
         with HistoryLog(history_path, on_notice=on_notice) as history:
@@ -381,7 +522,7 @@ def settle(
     except HistoryError as error:
         if on_notice is not None:
             on_notice(f"The interrupted walk could not be added to the history: {error}")
-        clear(path)
+        clear(path, found.point.run_id)
     return None
 
 
