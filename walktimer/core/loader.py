@@ -471,6 +471,12 @@ class _Checker:
         # Valid durations and offsets by (type, value): scripts repeat a few of them many times.
         self.duration_cache: dict[tuple[type, object], int] = {}
         self.offset_cache: dict[tuple[type, object], tuple[str, float]] = {}
+        # Valid targets, sounds and offsets, shared: they are frozen, and a script uses a few
+        # values many times (building one costs more than finding it).
+        self.speed_cache: dict[tuple[type, object], Speed] = {}
+        self.incline_cache: dict[tuple[type, object], Incline] = {}
+        self.sound_cache: dict[str, Sound | None] = {}
+        self.offsets: dict[tuple[str, float], Offset] = {}
         self.has_reminders_table = False
         # Keys an unknown key was taken for ("durtion" -> duration): not reported as missing too.
         self.suggested: set[KeyPath] = set()
@@ -655,6 +661,14 @@ class _Checker:
 
     def sound(self, value: object, at: KeyPath, where: str, key: str) -> tuple[bool, Sound | None]:
         """(valid, sound); `none` is a valid None."""
+        if isinstance(value, str) and value in self.sound_cache:
+            return True, self.sound_cache[value]
+        valid, sound = self._sound(value, at, where, key)
+        if valid and isinstance(value, str):
+            self.sound_cache[value] = sound
+        return valid, sound
+
+    def _sound(self, value: object, at: KeyPath, where: str, key: str) -> tuple[bool, Sound | None]:
         if not isinstance(value, str):
             self.problem(at, where, f"{key}: expected {_SOUND_HINT} in quotes, not {_show(value)}")
             return False, None
@@ -1208,6 +1222,15 @@ class _Checker:
         if "speed" not in table:
             return None
         value = table["speed"]
+        key = (type(value), value) if isinstance(value, str | int | float) else None
+        if key is not None and key in self.speed_cache:
+            return self.speed_cache[key]
+        speed = self._speed(value, at, where)
+        if key is not None and speed is not None:
+            self.speed_cache[key] = speed
+        return speed
+
+    def _speed(self, value: Any, at: KeyPath, where: str) -> Speed | None:
         low, high = LIMITS["speed"]
         kmh: float | None = None
         unit = "km/h"
@@ -1250,6 +1273,15 @@ class _Checker:
         if "incline" not in table:
             return None
         value = table["incline"]
+        key = (type(value), value) if isinstance(value, str | int | float) else None
+        if key is not None and key in self.incline_cache:
+            return self.incline_cache[key]
+        incline = self._incline(value, at, where)
+        if key is not None and incline is not None:
+            self.incline_cache[key] = incline
+        return incline
+
+    def _incline(self, value: Any, at: KeyPath, where: str) -> Incline | None:
         low, high = LIMITS["incline"]
         percent: float | None = None
         if _is_number(value):
@@ -1367,7 +1399,7 @@ class _Checker:
             self.problem(at, where, f"at: {message}")
             return None
         if not ctx.duration_ok:
-            return Offset(anchor=anchor, value=amount)
+            return self.offset_of(anchor, amount)
         duration = ctx.duration
         if duration is None:
             if anchor == "end":
@@ -1386,7 +1418,7 @@ class _Checker:
                     'length: use a time from its start, like "30s"',
                 )
                 return None
-            return Offset(anchor=anchor, value=amount)
+            return self.offset_of(anchor, amount)
         if anchor == "start" and amount >= duration:
             length = _clock(duration)
             self.problem(
@@ -1412,7 +1444,14 @@ class _Checker:
                 f"at: {_show(value)} is the end of the phase: use a share below 100%",
             )
             return None
-        return Offset(anchor=anchor, value=amount)
+        return self.offset_of(anchor, amount)
+
+    def offset_of(self, anchor: str, amount: float) -> Offset:
+        key = (anchor, amount)
+        found = self.offsets.get(key)
+        if found is None:
+            found = self.offsets[key] = Offset(anchor=anchor, value=amount)
+        return found
 
     def every(self, value: object, at: KeyPath, where: str, ctx: _Ctx) -> int | None:
         seconds = self.duration(value, at, where, "every")
