@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -177,3 +178,35 @@ def test_the_installed_command_imports_and_check_accepts_the_result(tmp_path: Pa
         f"{out}: error: this file already exists: choose another name with -o, or add --force "
         "to replace it\n"
     )
+
+
+# -- docs/importing.md ---------------------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "importing.md"
+
+
+def test_the_importing_page_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(DATA / "run_every_block.zwo", tmp_path / "workout.zwo")
+    commands = [
+        line.split("#")[0].split()[2:]
+        for line in DOC.read_text(encoding="utf-8").splitlines()
+        if line.startswith("walktimer import ")
+    ]
+    assert len(commands) == 4
+    for command in commands:
+        args = shlex.split(" ".join(command))
+        for made in ("workout.toml", "my-walk.toml"):
+            (tmp_path / made).unlink(missing_ok=True)
+        assert cli.main(["import", *args]) == 0, args
+    assert "speed = " in (tmp_path / "workout.toml").read_text(encoding="utf-8")
+
+
+def test_the_importing_page_quotes_the_importer() -> None:
+    from walktimer.core.zwo import MAX_ZWO_BYTES, REFERENCE_PACES
+
+    page = " ".join(DOC.read_text(encoding="utf-8").split())
+    assert ", ".join(REFERENCE_PACES[:-1]) + ", " + REFERENCE_PACES[-1] in page
+    assert f"over {MAX_ZWO_BYTES // (1024 * 1024)} MiB" in page
