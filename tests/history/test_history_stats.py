@@ -268,7 +268,12 @@ def test_the_streak_matches_counting_week_by_week(
 
 def test_the_goal_defaults_to_five_days_of_thirty_minutes() -> None:
     assert load_goal() == DEFAULT_GOAL == Goal(5, 30)
-    assert DEFAULT_GOAL.text == "5 days a week with 30+ minutes"
+    assert DEFAULT_GOAL.text == "30+ minutes of walking on 5 days a week"
+    assert DEFAULT_GOAL.rule == (
+        "A day counts when its walks add up to 30 minutes or more; "
+        "a week meets the goal with 5 such days."
+    )
+    assert Goal(1, 45).text == "45+ minutes of walking on 1 day a week"
 
 
 def test_the_goal_is_saved_in_the_config_directory(user_dirs: Path) -> None:

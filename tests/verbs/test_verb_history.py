@@ -89,17 +89,18 @@ def test_recent_walks_weekly_table_streak_and_totals(capsys: pytest.CaptureFixtu
     ]  # fmt: skip
     assert lines[3].split()[:7] == [str(ids[-2]), "Tue", "05", "Jan", "2021", "07:30", "Back-care"]
     table = lines[lines.index("") + 1 :]
-    assert (
-        table[0] == "Weekly goal: 5 days a week with 30+ minutes. Minutes walked per day (* = 30+):"
+    assert table[0] == "Weekly goal: 30+ minutes of walking on 5 days a week."
+    assert table[1] == (
+        "Minutes walked per day (* = 30+, a goal day; Days = goal days of the 5 needed):"
     )
-    weeks = {line.split()[0]: line for line in table[2:10]}
+    weeks = {line.split()[0]: line for line in table[3:11]}
     assert list(weeks) == [f"2020-W{w}" for w in range(47, 54)] + ["2021-W01"]
     assert weeks["2020-W53"].split() == ["2020-W53", "32*", "32*", "32*", ".", "32*", "32*", ".",
                                          "5/5", "160", "met"]  # fmt: skip
     current = weeks["2021-W01"].split()
     assert current == ["2021-W01", "32*", "32*", "12", "2/5", "76", "(this", "week)"]
-    assert table[10] == "Streak: 3 weeks in a row meeting the goal (best 3)."
-    assert table[11] == "Totals: 18 walks, 9 h 16 min walking, since 14 Dec 2020."
+    assert table[11] == "Streak: 3 weeks in a row meeting the goal (best 3)."
+    assert table[12] == "Totals: 18 walks, 9 h 16 min walking, since 14 Dec 2020."
 
 
 def test_limit_zero_lists_every_walk(capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,7 +216,7 @@ def test_delete_all(capsys: pytest.CaptureFixture[str]) -> None:
 def test_set_goal_is_kept_and_used(capsys: pytest.CaptureFixture[str]) -> None:
     year_end_history()
     assert cli.main(["history", "--set-goal", "2x30"]) == 0
-    assert capsys.readouterr().out == "Weekly goal set: 2 days a week with 30+ minutes.\n"
+    assert capsys.readouterr().out == "Weekly goal set: 30+ minutes of walking on 2 days a week.\n"
     assert load_goal() == Goal(2, 30)
     assert cli.main(["history"]) == 0
     out = capsys.readouterr().out

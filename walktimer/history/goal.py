@@ -1,7 +1,8 @@
 """The weekly goal as the walker set it: a small JSON file in the user config directory.
 
 The GUI and `walktimer history` read and write the same file, so the goal is the same in
-both. A missing or unreadable file means the default goal (five days of 30 minutes).
+both. A missing or unreadable file means the default goal (30+ minutes of walking on five days
+a week; see `walktimer.history.stats` for how days count).
 """
 
 from __future__ import annotations
@@ -60,11 +61,11 @@ _GOAL_TEXT = re.compile(r"^\s*(\d+)\s*[x×*/:]\s*(\d+)\s*(?:m|min|minutes?)?\s*$
 
 
 def parse_goal(text: str) -> Goal:
-    """ "5x30" -> five days a week with at least 30 minutes. Raises ValueError (a sentence)."""
+    """ "5x30" -> 30+ minutes of walking on five days a week. Raises ValueError (a sentence)."""
     match = _GOAL_TEXT.match(text)
     if match is None:
         raise ValueError(
-            f'"{text}" is not a goal; write DAYSxMINUTES, e.g. 5x30 for five days a week '
-            "with at least 30 minutes"
+            f'"{text}" is not a goal; write DAYSxMINUTES, e.g. 5x30 for 30 minutes or more '
+            "of walking on five days a week"
         )
     return Goal(days=int(match.group(1)), minutes=int(match.group(2)))

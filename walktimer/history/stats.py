@@ -7,9 +7,15 @@ daylight-saving changes move no walk to the wrong day. Weeks are ISO weeks (Mond
 Sunday), counted by stepping back seven days from a Monday, so a year end (2020-W53, or
 29 December 2025 opening 2026-W01) is one week like any other.
 
-The goal follows the guidance the bundled sessions are built on, "at least 30 minutes a day,
-five days a week": a week meets it when it has at least `Goal.days` days on each of which
-the walks add up to at least `Goal.minutes` active minutes.
+The goal counts DAYS, not walks. The guidance the bundled sessions are built on asks for "at
+least 30 minutes a day, five days a week", so a week meets the goal when it has at least
+`Goal.days` days on each of which the walks add up to at least `Goal.minutes` active minutes.
+Two 15-minute walks on one day make one goal day (the guidance is about the day's walking),
+and two 30-minute walks on one day still make only one (five days spread over the week is
+the point, not five walks). Counting walks instead ("five walks of 30 minutes") would let
+two long walks on a weekend count double and miss a day split into a morning and an
+evening walk. Every text shown to the walker says so: "30+ minutes of walking on 5 days a
+week" (`Goal.text`), with `Goal.rule` spelling out how a day counts.
 """
 
 from __future__ import annotations
@@ -37,7 +43,8 @@ MAX_GOAL_MINUTES = 24 * 60
 
 @dataclass(frozen=True, slots=True)
 class Goal:
-    """`days` days a week with at least `minutes` active minutes each."""
+    """At least `minutes` active minutes a day (all walks of the day together) on at least
+    `days` days a week."""
 
     days: int = 5
     minutes: int = 30
@@ -54,8 +61,18 @@ class Goal:
 
     @property
     def text(self) -> str:
+        """ "30+ minutes of walking on 5 days a week" """
         days = "day" if self.days == 1 else "days"
-        return f"{self.days} {days} a week with {self.minutes}+ minutes"
+        return f"{self.minutes}+ minutes of walking on {self.days} {days} a week"
+
+    @property
+    def rule(self) -> str:
+        """How a day and a week count, in one sentence."""
+        return (
+            f"A day counts when its walks add up to {self.minutes} minutes or more; "
+            f"a week meets the goal with {self.days} such "
+            f"{'day' if self.days == 1 else 'days'}."
+        )
 
 
 DEFAULT_GOAL = Goal()

@@ -22,10 +22,12 @@ Without options it lists the most recent walks (with the id each one is deleted 
 the last eight weeks: active minutes per day, how many days reached the daily minutes of
 the weekly goal, the current streak of weeks that met the goal, and totals.
 
-The weekly goal is "5 days a week with 30+ minutes" unless you set another with
---set-goal DAYSxMINUTES (kept in the config directory; the window uses the same goal).
-A day counts when its walks add up to the minutes. The current week does not break a
-streak before it is over.
+The weekly goal counts days, not walks: by default 30+ minutes of walking on 5 days a
+week, as the back-care guidance asks ("at least 30 minutes a day, five days a week"). A
+day counts when all its walks together add up to 30 minutes or more, so two 15-minute
+walks make a goal day and two 30-minute walks on one day still make one. Set another goal
+with --set-goal DAYSxMINUTES (kept in the config directory; the window uses the same goal).
+The current week does not break a streak before it is over.
 
 The history is a SQLite file in the user data directory and never leaves this machine.
 --delete and --delete-all ask first when run in a terminal; elsewhere they need --yes.
@@ -75,7 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     action.add_argument(
         "--set-goal",
         metavar="DAYSxMINUTES",
-        help="set the weekly goal, e.g. 5x30: five days a week with at least 30 minutes",
+        help="set the weekly goal, e.g. 5x30: 30+ minutes of walking (all walks of a day "
+        "together) on 5 days a week",
     )
     parser.add_argument(
         "-o", "--output", type=Path, metavar="FILE", help="with --csv: write to FILE"
@@ -202,7 +205,11 @@ def report(walks: Sequence[Walk], stats: Progress, total: int) -> list[str]:
             )
     lines.append("")
     goal = stats.goal
-    lines.append(f"Weekly goal: {goal.text}. Minutes walked per day (* = {goal.minutes}+):")
+    lines.append(f"Weekly goal: {goal.text}.")
+    lines.append(
+        f"Minutes walked per day (* = {goal.minutes}+, a goal day; Days = goal days "
+        f"of the {goal.days} needed):"
+    )
     lines.append("  Week     " + " ".join(f"{d:>4}" for d in WEEKDAYS) + "   Days  Minutes")
     for week in stats.weeks:
         cells = []
