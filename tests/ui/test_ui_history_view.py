@@ -58,7 +58,7 @@ def view(qtbot: Any, dialogs: FakeDialogs) -> HistoryView:
 
 
 def test_the_week_streak_and_totals_are_shown(view: HistoryView) -> None:
-    assert view.week_label.text() == "This week: 2 of 5 days · 1 h 16 min"
+    assert view.week_label.text() == "This week: 2 of 5 days with 30+ min · 1 h 16 min"
     assert view.streak_label.text() == "Streak: 3 weeks"
     assert view.totals_label.text() == (
         "18 walks, 9 h 16 min walking since 14 Dec 2020 · last eight weeks 9 h 16 min · "
@@ -128,6 +128,8 @@ def test_the_list_shows_the_newest_walks_first(view: HistoryView) -> None:
 
 
 def test_deleting_a_walk_asks_first(view: HistoryView, dialogs: FakeDialogs) -> None:
+    assert view.selected_walk() is view.walks[0]  # the newest, ready for the keyboard
+    view.list.clearSelection()
     assert not view.delete_button.isEnabled()
     view.list.setCurrentItem(view.list.topLevelItem(0))
     assert view.delete_button.isEnabled()
@@ -146,7 +148,7 @@ def test_deleting_a_walk_asks_first(view: HistoryView, dialogs: FakeDialogs) -> 
         assert history.count() == 17
         assert all(w.script_name != "Beginner walk" for w in history.walks())
     assert view.list.topLevelItemCount() == 17
-    assert view.week_label.text() == "This week: 2 of 5 days · 1 h 04 min"
+    assert view.week_label.text() == "This week: 2 of 5 days with 30+ min · 1 h 04 min"
 
 
 def test_deleting_the_history_asks_then_empties_it(
@@ -169,12 +171,72 @@ def test_editing_the_goal_saves_it_and_recounts_the_streak(view: HistoryView) ->
     view.goal_days.setValue(2)
     assert load_goal() == Goal(2, 30)
     assert view.streak_label.text() == "Streak: 4 weeks"
-    assert view.week_label.text() == "This week: 2 of 2 days ✓ · 1 h 16 min"
+    assert view.week_label.text() == "This week: 2 of 2 days with 30+ min ✓ · 1 h 16 min"
     view.goal_minutes.setValue(35)
     assert load_goal() == Goal(2, 35)
     assert view.streak_label.text() == "Streak: 0 weeks"
     assert view.chart.progress is not None
     assert view.chart.progress.goal == Goal(2, 35)
+    assert view.goal_rule.text() == (
+        "A day counts when its walks add up to 35 minutes or more; "
+        "a week meets the goal with 2 such days."
+    )
+
+
+def test_the_goal_row_says_minutes_a_day_on_days_a_week(view: HistoryView) -> None:
+    row = [view.goal_minutes.text(), "of walking", view.goal_days.text(), "a week"]
+    assert " ".join(row) == "30+ minutes of walking on 5 days a week"
+    assert "walks add up to 30 minutes" in view.goal_rule.text()
+
+
+def test_a_goal_set_on_the_command_line_is_shown_as_it_is(qtbot: Any) -> None:
+    from walktimer.history.goal import save_goal
+
+    save_goal(Goal(3, 300))
+    widget = HistoryView(now=lambda: NOW)
+    qtbot.addWidget(widget)
+    assert (widget.goal_days.value(), widget.goal_minutes.value()) == (3, 300)
+    widget.goal_days.setValue(4)
+    assert load_goal() == Goal(4, 300)
+
+
+def test_the_keyboard_deletes_a_walk_and_esc_closes(
+    view: HistoryView, dialogs: FakeDialogs, qtbot: Any
+) -> None:
+    from PySide6.QtCore import Qt
+
+    view.activateWindow()
+    qtbot.waitUntil(view.list.hasFocus)
+    qtbot.keyClick(view.list, Qt.Key.Key_Down)
+    assert view.selected_walk().started.date() == date(2021, 1, 5)  # type: ignore[union-attr]
+    qtbot.keyClick(view.list, Qt.Key.Key_Up)
+    assert view.selected_walk().script_name == "Beginner walk"  # type: ignore[union-attr]
+    dialogs.answers = [True]
+    qtbot.keyClick(view.list, Qt.Key.Key_Delete)
+    assert dialogs.confirms[-1][0] == "Delete this walk?"
+    with HistoryLog() as history:
+        assert history.count() == 17
+    assert view.selected_walk().started.date() == date(2021, 1, 5)  # type: ignore[union-attr]
+    # Tab reaches both delete buttons from the list.
+    reached = set()
+    for _ in range(6):
+        qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Tab)
+        reached.add(view.focusWidget())
+    assert {view.delete_button, view.delete_all_button} <= reached
+    qtbot.keyClick(view.focusWidget(), Qt.Key.Key_Escape)
+    assert not view.isVisible()
+
+
+def test_with_no_walks_the_list_gives_way_to_a_sentence(qtbot: Any) -> None:
+    widget = HistoryView(now=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert widget.list.isHidden()
+    assert widget.empty.isVisible()
+    assert widget.empty.text().startswith("No walks yet.")
+    assert not widget.delete_all_button.isEnabled()
+    assert widget.week_label.text() == "This week: 0 of 5 days with 30+ min · 0 min"
 
 
 def test_a_damaged_history_is_moved_aside_and_said_once(qtbot: Any, dialogs: FakeDialogs) -> None:

@@ -20,8 +20,26 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import (
+    QEvent,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,7 +58,7 @@ from walktimer.core.durations import format_clock
 from walktimer.history.goal import load_goal, save_goal
 from walktimer.history.keeper import local_now
 from walktimer.history.log import HistoryError, HistoryLog, Outcome, Walk
-from walktimer.history.stats import DayStats, Goal, Progress, progress
+from walktimer.history.stats import MAX_GOAL_MINUTES, DayStats, Goal, Progress, progress
 from walktimer.ui.dialogs import Dialogs, QtDialogs
 
 __all__ = ["LIST_LIMIT", "DayChart", "HistoryView", "attach", "show_history"]
@@ -188,6 +206,13 @@ class DayChart(QWidget):
             return
 
         stats = self.progress
+        if stats.total_walks == 0 and stats.max_day_seconds <= 0:
+            painter.setPen(dim)
+            painter.drawText(
+                plot,
+                Qt.AlignmentFlag.AlignCenter,
+                "Your walks will show here: one bar a day, green on goal days.",
+            )
         current = QColor(palette.color(QPalette.ColorRole.Highlight))
         current.setAlphaF(0.08)
         for week, area in zip(stats.weeks, self.week_rects(), strict=True):
@@ -221,9 +246,9 @@ class DayChart(QWidget):
         metrics = painter.fontMetrics()
         x = plot.right()
         for colour, label, line in (
-            (GOAL_LINE, f"goal {stats.goal.minutes} min a day", True),
-            (SHORT, "shorter", False),
-            (MET, f"{stats.goal.minutes}+ min", False),
+            (GOAL_LINE, f"goal: {stats.goal.minutes} min a day", True),
+            (SHORT, "shorter day", False),
+            (MET, f"goal day ({stats.goal.minutes}+ min)", False),
         ):
             width = metrics.horizontalAdvance(label)
             x -= width
@@ -317,26 +342,37 @@ class HistoryView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.totals_label)
 
+        # The goal counts days, not walks (see walktimer.history.stats): the row reads
+        # "Weekly goal: [30+ minutes] of walking on [5 days] a week".
         goal_row = QHBoxLayout()
-        goal_row.addWidget(QLabel("Weekly goal:"))
+        goal_label = QLabel("Weekly &goal:")
+        goal_row.addWidget(goal_label)
+        self.goal_minutes = QSpinBox()
+        self.goal_minutes.setRange(1, MAX_GOAL_MINUTES)
+        self.goal_minutes.setSingleStep(5)
+        self.goal_minutes.setAccessibleName("Goal minutes of walking a day")
+        self.goal_minutes.setSuffix("+ minutes")
+        goal_label.setBuddy(self.goal_minutes)
         self.goal_days = QSpinBox()
         self.goal_days.setRange(1, 7)
         self.goal_days.setAccessibleName("Goal days a week")
-        self.goal_days.setSuffix(" days a week")
-        self.goal_minutes = QSpinBox()
-        self.goal_minutes.setRange(5, 240)
-        self.goal_minutes.setSingleStep(5)
-        self.goal_minutes.setAccessibleName("Goal minutes a day")
-        self.goal_minutes.setPrefix("with ")
-        self.goal_minutes.setSuffix("+ minutes")
+        self.goal_days.setPrefix("on ")
+        self.goal_days.setSuffix(" days")
+        self.goal_minutes.setValue(self.goal.minutes)
         self.goal_days.setValue(self.goal.days)
-        self.goal_minutes.setValue(min(240, max(5, self.goal.minutes)))
         self.goal_days.valueChanged.connect(self._goal_edited)
         self.goal_minutes.valueChanged.connect(self._goal_edited)
-        goal_row.addWidget(self.goal_days)
         goal_row.addWidget(self.goal_minutes)
+        goal_row.addWidget(QLabel("of walking"))
+        goal_row.addWidget(self.goal_days)
+        goal_row.addWidget(QLabel("a week"))
         goal_row.addStretch(1)
         layout.addLayout(goal_row)
+        self.goal_rule = QLabel()
+        self.goal_rule.setObjectName("goal_rule")
+        self.goal_rule.setWordWrap(True)
+        self.goal_rule.setAccessibleName("How the goal counts")
+        layout.addWidget(self.goal_rule)
 
         self.chart = DayChart()
         layout.addWidget(self.chart, 2)
@@ -353,7 +389,14 @@ class HistoryView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.list.setToolTip("Select a walk and press Delete to remove it from the history")
         layout.addWidget(self.list, 3)
+        self.empty = QLabel("No walks yet. Every walk you start is listed here when it ends.")
+        self.empty.setObjectName("history_empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.hide()
+        layout.addWidget(self.empty, 3)
 
         buttons = QHBoxLayout()
         self.delete_button = QPushButton("&Delete walk…")
@@ -371,8 +414,23 @@ class HistoryView(QWidget):
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.delete_all_button)
         layout.addLayout(buttons)
+
+        # Keyboard: Esc (and the platform's Close, Ctrl+W) closes the window; Delete on the
+        # list deletes the selected walk after the same confirmation as the button.
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence(QKeySequence.StandardKey.Close)):
+            close = QShortcut(keys, self)
+            close.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            close.activated.connect(self.close)
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
+        self.setTabOrder(self.list, self.delete_button)
+        self.setTabOrder(self.delete_button, self.delete_all_button)
+        self.setTabOrder(self.delete_all_button, self.goal_minutes)
+        self.setTabOrder(self.goal_minutes, self.goal_days)
         self.resize(900, 680)
         self.reload()
+        self.list.setFocus()
 
     # Reading.
 
@@ -387,7 +445,7 @@ class HistoryView(QWidget):
         except HistoryError as error:
             self._show_notice(str(error))
             self.walks, self.total_walks, self.stats = [], 0, None
-            self.list.clear()
+            self._fill_list()
             self._update_buttons()
             return
         self._show_notice(" ".join(notices))
@@ -410,10 +468,12 @@ class HistoryView(QWidget):
         stats = self.stats
         week = stats.current_week
         self.week_label.setText(
-            f"This week: {week.goal_days} of {stats.goal.days} days"
+            f"This week: {week.goal_days} of {stats.goal.days} days with "
+            f"{stats.goal.minutes}+ min"
             + (" ✓" if week.met else "")
             + f" · {_minutes(week.active_seconds)}"
         )
+        self.goal_rule.setText(stats.goal.rule)
         weeks = "week" if stats.streak == 1 else "weeks"
         self.streak_label.setText(f"Streak: {stats.streak} {weeks}")
         self.streak_label.setToolTip(f"Weeks in a row meeting the goal; best {stats.best_streak}")
@@ -426,7 +486,7 @@ class HistoryView(QWidget):
                 f"best streak {stats.best_streak}"
             )
         else:
-            self.totals_label.setText("No walks yet. Finished and stopped walks appear here.")
+            self.totals_label.setText("No walks yet.")
         self.chart.set_progress(stats)
         self._update_buttons()
 
@@ -454,6 +514,12 @@ class HistoryView(QWidget):
         self.list.addTopLevelItems(items)
         for column in (0, 2, 3, 4):
             self.list.resizeColumnToContents(column)
+        self.list.setVisible(bool(items))
+        self.empty.setVisible(not items)
+        if items and self.list.currentItem() is None:
+            # Keyboard users land on the newest walk, selected: Delete (with its confirmation)
+            # or the arrow keys work from the first key press.
+            self.list.setCurrentItem(items[0])
 
     def _show_notice(self, text: str) -> None:
         self.notice.setText(text)
@@ -497,7 +563,14 @@ class HistoryView(QWidget):
             self, "Delete this walk?", f"Delete {what}? This cannot be undone.", "Delete"
         ):
             return False
-        return self._change(lambda history: history.delete(walk.id or 0))
+        current = self.list.currentItem()
+        row = self.list.indexOfTopLevelItem(current) if current is not None else 0
+        done = self._change(lambda history: history.delete(walk.id or 0))
+        following = self.list.topLevelItem(min(max(row, 0), self.list.topLevelItemCount() - 1))
+        if done and following is not None:
+            # The walk that took its place is selected, so Delete can go on from there.
+            self.list.setCurrentItem(following)
+        return done
 
     def delete_all(self) -> bool:
         if self.total_walks == 0:
