@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from walktimer import paths, resources
 from walktimer.core.loader import check_text
+from walktimer.editing import commands as C
 from walktimer.editing.document import Loc
 from walktimer.ui.editor import EditorWindow
 from walktimer.ui.editor.support import ExternalChoice, UnsavedChoice
@@ -530,6 +531,22 @@ def test_a_bundled_session_saves_a_copy(make: Factory, prompts: FakePrompts) -> 
     assert bundled.read_bytes() == before
     assert _saved(prompts.path)["name"] == "My own walk"
     assert "read-only" not in window.windowTitle()
+
+
+def test_a_bundled_copy_saved_under_its_old_name_is_marked_as_a_copy(
+    make: Factory, prompts: FakePrompts
+) -> None:
+    bundled = resources.bundled_session()
+    window = make(bundled)
+    name = window.doc.get(Loc(), "name")
+    window.execute(C.SetFields(Loc(phase=0), {"duration": "4m"}))
+    prompts.path = None  # cancelled: the name is as it was
+    assert not window.save()
+    assert window.doc.get(Loc(), "name") == name
+    prompts.path = paths.user_sessions_dir() / "copy.toml"
+    assert window.save()
+    assert _saved(prompts.path)["name"] == f"{name} (my copy)"
+    assert _saved(bundled)["name"] == name
 
 
 def test_new_from_a_template_and_from_blank(make: Factory, prompts: FakePrompts) -> None:

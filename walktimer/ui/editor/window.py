@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, Protocol
 
+import tomli
 from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -719,8 +720,12 @@ class EditorWindow(QMainWindow):
             else:
                 self.file.save(force=force)
         except NeedsName as needed:
-            path = self.prompts.save_path(self, needed.suggestion, str(needed))
+            renamed = self._name_the_copy()
+            suggestion = self.file.suggested_path() if renamed else needed.suggestion
+            path = self.prompts.save_path(self, suggestion, str(needed))
             if path is None:
+                if renamed:
+                    self.stack.undo()
                 return False
             try:
                 self.file.save_as(path)
@@ -735,6 +740,20 @@ class EditorWindow(QMainWindow):
             return False
         self._saved()
         return True
+
+    def _name_the_copy(self) -> bool:
+        """A bundled session saved as a copy gets "(my copy)" after its name unless the user
+        renamed it, so the library and the history can tell the two apart. Undoable."""
+        if not self.file.read_only or not self.doc.parsed or self.file.saved_text is None:
+            return False
+        name = self.doc.get(Loc(), "name")
+        try:
+            original = tomli.loads(self.file.saved_text).get("name")
+        except tomli.TOMLDecodeError:
+            return False
+        if not isinstance(name, str) or name != original:
+            return False
+        return self.execute(C.SetFields(Loc(), {"name": f"{name} (my copy)"[:80]}, "Name the copy"))
 
     def _saved(self) -> None:
         self.stack.setClean()
