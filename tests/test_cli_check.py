@@ -142,3 +142,21 @@ def test_the_installed_entry_point_checks_good_and_bad_files(tmp_path: Path) -> 
     assert usage.returncode == 2
     assert "FILE" in usage.stderr
     assert "Traceback" not in usage.stderr
+
+
+def test_a_bundled_session_can_be_named_instead_of_given_as_a_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["check", "backward-10", "back-care-30.toml"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[1] for line in lines] == [
+        "Backward walking, 10 minutes",
+        "Back-care walk, 30 minutes",
+    ]
+
+
+def test_an_unknown_name_is_still_reported_as_missing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["check", "no-such-walk"]) == 1
+    assert capsys.readouterr().out.startswith("no-such-walk: error: file: there is no such file")

@@ -227,3 +227,11 @@ def test_help_explains_the_marks(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--json" in out
     assert "marked" in out
     assert "at least" in out
+
+
+def test_a_bundled_session_can_be_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["plan", "backward-10", "--json"]) == 0
+    events = json.loads(capsys.readouterr().out)
+    assert events[0]["t"] == 0
+    assert events[-1]["kind"] == "finish"
+    assert events[-1]["t"] == 600

@@ -29,7 +29,12 @@ Exit status: 0 when every file is valid, 1 when any is not, 2 on a usage error."
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = DESCRIPTION
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("files", nargs="+", metavar="FILE", help="a session script (.toml)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="a session script (.toml), or a bundled session's name",
+    )
 
 
 def summary(session: Session) -> str:
@@ -46,11 +51,12 @@ def summary(session: Session) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from walktimer.core.loader import SessionError, load_path
+    from walktimer.resources import resolve_session
 
     status = 0
     for name in args.files:
         try:
-            session = load_path(name)
+            session = load_path(resolve_session(name) or name)
         except SessionError as error:
             status = 1
             for problem in error.problems:

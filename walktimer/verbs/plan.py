@@ -34,7 +34,9 @@ AT_LEAST_MARK = "+"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = DESCRIPTION
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("file", metavar="FILE", help="a session script (.toml)")
+    parser.add_argument(
+        "file", metavar="FILE", help="a session script (.toml), or a bundled session's name"
+    )
     parser.add_argument(
         "--json", action="store_true", help="print the timeline as JSON instead of a table"
     )
@@ -142,9 +144,10 @@ def run(args: argparse.Namespace) -> int:
 
     from walktimer.core.loader import SessionError, load_path
     from walktimer.core.plan import build_plan
+    from walktimer.resources import resolve_session
 
     try:
-        session = load_path(args.file)
+        session = load_path(resolve_session(args.file) or args.file)
     except SessionError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
