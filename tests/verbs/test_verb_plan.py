@@ -235,3 +235,23 @@ def test_a_bundled_session_can_be_named(capsys: pytest.CaptureFixture[str]) -> N
     assert events[0]["t"] == 0
     assert events[-1]["kind"] == "finish"
     assert events[-1]["t"] == 600
+
+
+def test_json_marks_earliest_times_and_repeats_after_manual_phases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["plan", "--json", str(write(tmp_path, MANUAL))], capsys)
+    assert code == 0
+    events = json.loads(out)
+    marks = [(e["phase"], e["kind"], e.get("at_least"), e.get("every")) for e in events]
+    assert marks == [
+        ("Walk", "phase", None, None),
+        ("Walk", "say", None, None),
+        ("Walk", "next", None, None),
+        ("Hold", "phase", None, None),
+        ("Hold", "say", None, None),
+        ("Hold", "cue", None, 25),
+        ("Last", "phase", True, None),
+        ("Last", "say", True, None),
+        ("Last", "finish", True, None),
+    ]

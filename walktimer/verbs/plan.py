@@ -23,7 +23,8 @@ with + comes after a manual phase and is the earliest it can be, and the total i
 A cue that repeats while a manual phase waits says so ("repeats every 25s").
 
 With --json, prints a list of objects {"t": seconds, "phase": name, "kind": event kind,
-"text": words or null, "sound": sound name or .wav path, or null}.
+"text": words or null, "sound": sound name or .wav path, or null}; with manual phases an
+event may also carry "at_least": true (the + mark) and "every": seconds (a repeating cue).
 
 Exit status: 0 when the file is valid, 1 when it is not (every problem is printed to
 standard error), 2 on a usage error."""
@@ -123,19 +124,32 @@ def table(plan: Plan) -> str:
 
 
 def as_json(plan: Plan) -> list[dict[str, object]]:
-    """The timeline as JSON-ready objects: t (seconds), phase, kind, text, sound."""
+    """The timeline as JSON-ready objects: t (seconds), phase, kind, text, sound.
+
+    Sessions with manual phases add what the table shows with its marks: "at_least": true
+    where t is only the earliest the event can come (after a manual phase, whose length is
+    counted as zero), and "every": seconds for a cue that repeats until the walker presses
+    Next.
+    """
+    from walktimer.core.plan import EventKind
+
+    late = _after_manual(plan)
     out: list[dict[str, object]] = []
     for event in plan.events:
         t: float | int = int(event.t) if float(event.t).is_integer() else round(event.t, 3)
-        out.append(
-            {
-                "t": t,
-                "phase": plan.phases[event.phase].name,
-                "kind": event.kind.value,
-                "text": event.text,
-                "sound": event.sound.label if event.sound is not None else None,
-            }
-        )
+        phase = plan.phases[event.phase]
+        item: dict[str, object] = {
+            "t": t,
+            "phase": phase.name,
+            "kind": event.kind.value,
+            "text": event.text,
+            "sound": event.sound.label if event.sound is not None else None,
+        }
+        if late[event.phase] or (phase.manual and event.kind is EventKind.FINISH):
+            item["at_least"] = True
+        if event.every is not None:
+            item["every"] = int(event.every) if event.every.is_integer() else event.every
+        out.append(item)
     return out
 
 
