@@ -89,7 +89,9 @@ def parse_offset(value: object) -> tuple[str, float]:
                     f'expected a share of the phase like "50%", not {_describe(value)}'
                 ) from None
             if not 0 <= percent <= 100 or not math.isfinite(percent):
-                raise DurationError(f"a share of the phase is from 0% to below 100%, not {_describe(value)}")
+                raise DurationError(
+                    f"a share of the phase is from 0% to below 100%, not {_describe(value)}"
+                )
             return ("percent", percent)
         if text.startswith("-"):
             return ("end", float(parse_duration(text[1:].strip())))
