@@ -678,3 +678,10 @@ def test_any_workout_imports_to_a_valid_script_of_the_same_length(
     spoken = text_events(plan)
     assert len(spoken) == events
     assert all("{" not in said and "}" not in said for _, said in spoken)
+
+
+def test_a_file_that_is_not_xml_at_all_is_called_what_it_is(tmp_path: Path) -> None:
+    script = tmp_path / "lunch.toml"
+    script.write_text('format = 1\nname = "Lunch"\n', encoding="utf-8")
+    with pytest.raises(ZwoError, match="this is not a Zwift workout"):
+        import_zwo_file(script)

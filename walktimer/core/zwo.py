@@ -186,6 +186,13 @@ def _read(file: Path) -> bytes:
 def _parse(data: bytes) -> Element:
     if not data.strip():
         raise ZwoError("the file is empty: a Zwift workout is an XML file with <workout_file>")
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.lstrip(
+        b"\xef\xbb\xbf \t\r\n"
+    ).startswith(b"<"):
+        raise ZwoError(
+            "this is not a Zwift workout: a .zwo file is XML starting with <workout_file> "
+            "(a walktimer script needs no import: open it directly)"
+        )
     try:
         root: Element = defusedxml.ElementTree.fromstring(data)
     except defusedxml.EntitiesForbidden:
@@ -978,7 +985,9 @@ class _Writer:
                 played += item.repeat * (2 if item.off is not None else 1)
             else:
                 exact += item.seconds
-                whole = max(1, _round(exact) - written)
+                # round(…, 6) first: a sum of decimal fractions like 1629.4999999999998 is
+                # the 1629.5 the file wrote, and rounds up as it does.
+                whole = max(1, _round(round(exact, 6)) - written)
                 played += 1
             written += whole
             out.append(whole)
