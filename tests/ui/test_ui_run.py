@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFontMetricsF
+from PySide6.QtWidgets import QApplication, QLabel
 from ui_helpers import FakeDialogs, FakeInhibitor, SinkFactory, advance, media_key, open_ready
 
 from walktimer.core.clock import FakeClock
@@ -14,6 +15,7 @@ from walktimer.core.engine import State
 from walktimer.core.plan import EventKind
 from walktimer.ui.mainwindow import MainWindow
 from walktimer.ui.settings import Settings
+from walktimer.ui.theme import DARK, LIGHT
 
 
 def started(qtbot: Any, window: MainWindow, clock: FakeClock, path: Path) -> None:
@@ -367,3 +369,84 @@ def test_digits_keep_their_size_when_rows_change(
     window.run_view.add_notice("A long notice about something that does not work here.")
     settle()
     assert clock_widget.height() == height
+
+
+LONG_INSTRUCTIONS = """\
+format = 1
+name = "Long instructions"
+
+[[phase]]
+name = "Hamstring stretch, right leg"
+kind = "stretch"
+duration = "manual"
+instructions = \"\"\"
+Right heel forward, toes up, knee straight but not locked.
+Back straight; lean from the hips until you feel a gentle pull.
+Press Next when you are ready.
+\"\"\"
+say = "Hamstring stretch, right leg. Heel forward, toes up, and lean gently forward \
+from your hips, keeping the back long and the breathing slow and easy."
+"""
+
+
+def _fits(label: QLabel) -> bool:
+    """The label's text, wrapped at its width, fits its height (nothing is cut off)."""
+    flags = int(Qt.TextFlag.TextWordWrap)
+    box = QFontMetricsF(label.font()).boundingRect(
+        QRectF(0, 0, label.width(), 1e6), flags, label.text()
+    )
+    return box.height() <= label.height() and box.width() <= label.width()
+
+
+def test_small_laptop_screen_keeps_big_digits_and_whole_texts(
+    qtbot: Any, make_window: Any, clock: FakeClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "long.toml"
+    path.write_text(LONG_INSTRUCTIONS, encoding="utf-8")
+    window: MainWindow = make_window(size=(1024, 600))
+    started(qtbot, window, clock, path)
+    QApplication.processEvents()
+    view = window.run_view
+    assert window.height() == 600
+    assert view.digits_height() >= window.height() / 3
+    assert view.row_text(view.instructions).startswith("Right heel forward")
+    assert view.instructions.text().endswith("Press Next when you are ready.")
+    assert view.caption.text().startswith("“Hamstring stretch")
+    for label in (view.instructions, view.caption):
+        assert _fits(label), label.objectName()
+        # Shrunk only a little: the lines run on before the letters get small.
+        assert label.font().pixelSize() >= 14, label.objectName()
+    # Treadmill mode on the same small screen: larger text, the digits still a third.
+    view.set_treadmill(True)
+    QApplication.processEvents()
+    assert view.digits_height() >= view.height() / 3
+    for label in (view.instructions, view.caption):
+        assert _fits(label), label.objectName()
+
+
+def test_waiting_for_space_is_a_badge_in_treadmill_colours(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    view = window.run_view
+    assert not view.waiting_shown
+    advance(window, clock, 50.0)  # into the manual stretch
+    assert view.waiting_shown
+    assert "background" in view.hint.styleSheet()
+    assert LIGHT.accent.name() in view.hint.styleSheet()
+    window.set_treadmill(True)  # no redraw from the host needed: the badge turns dark
+    assert DARK.accent.name() in view.hint.styleSheet()
+    window.set_treadmill(False)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not view.waiting_shown
+    assert "background" not in view.hint.styleSheet()
+
+
+def test_ready_hint_follows_treadmill_colours(
+    qtbot: Any, window: MainWindow, short_file: Path
+) -> None:
+    open_ready(qtbot, window, short_file)
+    view = window.run_view
+    assert LIGHT.accent.name() in view.hint.styleSheet()
+    window.set_treadmill(True)
+    assert DARK.accent.name() in view.hint.styleSheet()

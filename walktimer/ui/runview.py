@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,8 @@ from walktimer.ui.timeline import Segment, TimelineStrip
 __all__ = ["RunView", "targets_text"]
 
 CAPTION_SECONDS = 8.0  # how long a spoken cue stays on screen
+WAITING_HINT = "Press Space when done"
+SMALLEST_FIT = 0.6  # a long text shrinks to this share of its font size to fit its rows
 
 
 def targets_text(speed: object, incline: object) -> str:
@@ -67,6 +69,12 @@ class RunView(QWidget):
         self._kind: Kind = Kind.WALK
         self._caption_until: float | None = None
         self._notices: list[str] = []
+        self._waiting = False
+        self._hint_colour = ""
+        self._shown: tuple[View, int | None, float] | None = None  # the last show_view
+        # Wrapped rows with a fixed number of lines, and their font before fitting.
+        self._rows: dict[QLabel, tuple[int, QFont]] = {}
+        self._row_text: dict[QLabel, str] = {}
 
         self.kind_chip = _label("phase_kind", align=Qt.AlignmentFlag.AlignCenter)
         self.kind_chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -77,7 +85,9 @@ class RunView(QWidget):
         self.hint = _label("hint", align=Qt.AlignmentFlag.AlignCenter)
         self.targets = _label("targets")
         self.next_phase = _label("next_phase", align=Qt.AlignmentFlag.AlignRight)
-        self.instructions = _label("instructions", wrap=True)
+        self.instructions = _label(
+            "instructions", wrap=True, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        )
         self.instructions.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.timeline = TimelineStrip()
         self.timeline.segment_clicked.connect(self.jump_requested)
@@ -127,7 +137,7 @@ class RunView(QWidget):
         layout.setSpacing(8)
         layout.addLayout(header)
         layout.addWidget(self.clock, 10)
-        layout.addWidget(self.hint)
+        layout.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addLayout(info)
         layout.addWidget(self.instructions)
         layout.addWidget(self.timeline)
@@ -141,8 +151,9 @@ class RunView(QWidget):
 
     def set_plan(self, plan: Plan) -> None:
         self._plan = plan
+        self._shown = None
         self.timeline.set_segments([Segment(p.name, p.kind, p.duration) for p in plan.phases])
-        self.caption.clear()
+        self._set_row_text(self.caption, "")
         self._caption_until = None
 
     def set_colours(self, colours: Colours) -> None:
@@ -185,6 +196,10 @@ class RunView(QWidget):
             " border-radius: 4px; padding: 2px 10px;"
         )
         self._style_kind()
+        if self._shown is not None:
+            # The hint and the digits take their colours from the view shown: redo them.
+            self._hint_colour = ""
+            self.show_view(*self._shown)
 
     def _style_kind(self) -> None:
         colour = kind_colour(self._kind)
@@ -193,9 +208,16 @@ class RunView(QWidget):
         )
         self.phase_name.setStyleSheet(f"color: {self._active_colours().text.name()};")
 
+    def _treadmill_scale(self) -> float:
+        """How much larger treadmill mode sets its text: 1.3 on a tall screen, less on a
+        short one, so the digits keep a third of a small laptop's screen."""
+        if not self._treadmill:
+            return 1.0
+        return 1.0 + 0.3 * min(1.0, max(0.0, (self.height() - 560) / 240))
+
     def _apply_fonts(self) -> None:
         unit = max(0.6, self.height() / 800) * self._font_scale
-        big = 1.3 if self._treadmill else 1.0
+        big = self._treadmill_scale()
 
         def font(px: float, bold: bool = False) -> QFont:
             f = QFont(self.font())
@@ -209,22 +231,72 @@ class RunView(QWidget):
         self.hint.setFont(font(30 * big, bold=True))
         self.targets.setFont(font(28 * big, bold=True))
         self.next_phase.setFont(font(28 * big))
-        self.instructions.setFont(font(24 * big))
-        self.caption.setFont(font(26 * big))
         self.session_line.setFont(font(20 * big))
-        self.notice.setFont(font(17 * big))
         self.muted.setFont(font(18 * big, bold=True))
         self.prepare_label.setFont(font(18))
         self.timeline.setFixedHeight(max(24, round(34 * unit * big)))
         # Rows keep their height whatever they hold, so the digits never change size when a
-        # caption comes and goes or a phase has no instructions.
-        for label, rows in (
-            (self.hint, 1),
-            (self.instructions, 2),
-            (self.caption, 2),
-            (self.notice, 2),
+        # caption comes and goes or a phase has no instructions; a text too long for its
+        # rows gets a smaller font rather than being cut off.
+        hint = self.hint.font()
+        self.hint.setFixedHeight(math.ceil(QFontMetricsF(hint).lineSpacing()) + 2)
+        for label, px, rows in (
+            (self.instructions, 24 * big, 2),
+            (self.caption, 26 * big, 2),
+            (self.notice, 17 * big, 2),
         ):
-            label.setFixedHeight(math.ceil(QFontMetricsF(label.font()).lineSpacing() * rows) + 2)
+            base = font(px)
+            self._rows[label] = (rows, base)
+            label.setFixedHeight(math.ceil(QFontMetricsF(base).lineSpacing() * rows) + 2)
+            self._fit(label)
+
+    def _fit(self, label: QLabel) -> None:
+        """Show a wrapped row's text in the largest font (up to its own) at which it fits its
+        rows; the script's own line breaks give way (lines run on) before the font shrinks."""
+        rows_base = self._rows.get(label)
+        if rows_base is None:
+            return
+        _rows, base = rows_base
+        text = self._row_text.get(label, label.text())
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        width = self.width() - (margins.left() + margins.right() if margins is not None else 0)
+        if label is self.notice:
+            width = label.width()  # shares its row with the session time
+        shown, font = text, QFont(base)
+        if text and width > 0:
+            run_on = " ".join(line.strip() for line in text.splitlines() if line.strip())
+            candidates = [text] if run_on == text else [text, run_on]
+            smallest = max(10, round(base.pixelSize() * SMALLEST_FIT))
+            flags = int(Qt.TextFlag.TextWordWrap)
+            room = label.height() - 2
+            fitted = False
+            for px in range(base.pixelSize(), smallest - 1, -1):
+                font.setPixelSize(px)
+                metrics = QFontMetricsF(font)
+                for candidate in candidates:
+                    box = metrics.boundingRect(QRectF(0, 0, width, 1e6), flags, candidate)
+                    if box.height() <= room and box.width() <= width:
+                        shown, fitted = candidate, True
+                        break
+                if fitted:
+                    break
+            if not fitted:
+                shown = candidates[-1]
+        if label.font() != font:
+            label.setFont(font)
+        if label.text() != shown:
+            label.setText(shown)
+
+    def _set_row_text(self, label: QLabel, text: str) -> None:
+        if self._row_text.get(label) != text:
+            self._row_text[label] = text
+            label.setText(text)
+            self._fit(label)
+
+    def row_text(self, label: QLabel) -> str:
+        """The whole text given to a wrapped row (the label may show it run on)."""
+        return self._row_text.get(label, label.text())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -234,6 +306,7 @@ class RunView(QWidget):
 
     def show_view(self, view: View, ready_left: int | None = None, now: float = 0.0) -> None:
         """Redraw from one engine View (and the get-ready count, if one is on)."""
+        self._shown = (view, ready_left, now)
         plan = self._plan
         total_phases = len(plan.phases) if plan is not None else 0
         kind = Kind(view.kind) if view.kind is not None else Kind.WALK
@@ -261,7 +334,7 @@ class RunView(QWidget):
 
         self.targets.setText(targets_text(view.speed, view.incline))
         self.next_phase.setText(f"Next: {view.next_name}" if view.next_name else "Last phase")
-        self.instructions.setText((view.instructions or "").strip())
+        self._set_row_text(self.instructions, (view.instructions or "").strip())
 
         left = format_clock(view.session_remaining, ceil=True)
         more = "at least " if view.at_least else ""
@@ -277,7 +350,7 @@ class RunView(QWidget):
             fraction = 0.0
         self.timeline.set_position(view.phase_index, fraction)
         if self._caption_until is not None and now >= self._caption_until:
-            self.caption.clear()
+            self._set_row_text(self.caption, "")
             self._caption_until = None
 
     def _reserve(self, view: View) -> str:
@@ -293,17 +366,40 @@ class RunView(QWidget):
         if view.state is State.PAUSED:
             return "Paused · press Space to resume", colours.notice
         if view.waiting:
-            return "Press Space when done", colours.accent
+            return WAITING_HINT, colours.accent
         if view.state is State.FINISHED:
             return "Session complete", colours.accent
         return "", colours.text
 
     def _set_hint(self, text: str, colour: QColor) -> None:
+        """The line under the digits; while a manual phase waits for the walker it is a
+        filled badge, so "press Space when done" cannot be missed across the room."""
+        waiting = text == WAITING_HINT
+        if (
+            text == self.hint.text()
+            and waiting == self._waiting
+            and colour.name() == (self._hint_colour)
+        ):
+            return
+        self._waiting = waiting
+        self._hint_colour = colour.name()
         self.hint.setText(text)
-        self.hint.setStyleSheet(f"color: {colour.name()};")
+        if waiting:
+            background = self._active_colours().background.name()
+            self.hint.setStyleSheet(
+                f"color: {background}; background: {colour.name()}; border-radius: 10px;"
+                " padding: 0px 22px;"
+            )
+        else:
+            self.hint.setStyleSheet(f"color: {colour.name()};")
+
+    @property
+    def waiting_shown(self) -> bool:
+        """Whether the "press Space when done" badge is on screen."""
+        return self._waiting and self.hint.text() == WAITING_HINT
 
     def show_caption(self, text: str, now: float) -> None:
-        self.caption.setText(f"“{text}”")
+        self._set_row_text(self.caption, f"“{text}”")
         self._caption_until = now + CAPTION_SECONDS
 
     def set_muted(self, muted: bool) -> None:
@@ -313,14 +409,14 @@ class RunView(QWidget):
         if text in self._notices:
             return
         self._notices.append(text)
-        self.notice.setText("\n".join(self._notices[-3:]))
+        self._set_row_text(self.notice, "\n".join(self._notices[-3:]))
 
     def notices(self) -> list[str]:
         return list(self._notices)
 
     def show_refusal(self, text: str) -> None:
         """A command that did not apply, e.g. 'there is no phase before the first one'."""
-        self.hint.setText(text[:1].upper() + text[1:])
+        self._set_hint(text[:1].upper() + text[1:], self._active_colours().notice)
 
     def set_preparing(self, done: int, total: int) -> None:
         self.prepare_panel.show()
