@@ -6,8 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The suite is deterministic: property tests draw the same examples on every run, and no
+# example database carries state from one run to the next. HYPOTHESIS_PROFILE=explore draws
+# fresh, more numerous examples when hunting for bugs on purpose.
+settings.register_profile("walktimer", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", max_examples=1000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "walktimer"))
 
 REPO = Path(__file__).resolve().parent.parent
 
