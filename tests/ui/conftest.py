@@ -70,6 +70,7 @@ def make_window(
             "clock": clock,
             "sink_factory": sinks,
             "inhibitor": inhibitor,
+            "list_voices": lambda: [("en-gb", "English (GB)")],  # no speech worker
         }
         options.update(overrides)
         window = MainWindow(settings, **options)

@@ -450,3 +450,33 @@ def test_ready_hint_follows_treadmill_colours(
     assert LIGHT.accent.name() in view.hint.styleSheet()
     window.set_treadmill(True)
     assert DARK.accent.name() in view.hint.styleSheet()
+
+
+def test_muted_at_open_renders_nothing_until_unmuted(
+    qtbot: Any,
+    make_window: Any,
+    clock: FakeClock,
+    short_file: Path,
+    sinks: SinkFactory,
+    settings: Settings,
+) -> None:
+    settings.mute = True
+    window: MainWindow = make_window()
+    started(qtbot, window, clock, short_file)
+    # No sink was built, so no speech worker started and nothing was rendered.
+    assert sinks.calls == []
+    run = window.run
+    assert run is not None
+    assert run.sink.real is None
+    assert not window.run_view.prepare_panel.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_M)  # unmute mid-session: the sound gets ready
+    qtbot.waitUntil(lambda: run.sink.real is not None and sinks.last.prepared)
+    assert len(sinks.calls) == 1
+    assert sinks.calls[0]["mute"] is False
+    assert not window.run_view.prepare_panel.isVisible()  # the walk goes on, no panel
+    assert run.host.state() is State.RUNNING
+    advance(window, clock, 20.0)  # into "Brisk"
+    assert any(f.kind is EventKind.PHASE_START for f in sinks.last.played)
+    qtbot.keyClick(window, Qt.Key.Key_M)
+    qtbot.keyClick(window, Qt.Key.Key_M)  # unmuting again builds nothing new
+    assert len(sinks.calls) == 1

@@ -441,3 +441,28 @@ def test_try_the_voice_speaks_through_the_previewer(
     assert settings.rate == 0  # cancelled: nothing saved
     window.close()
     assert FakePreviewer.closed
+
+
+def test_voices_are_listed_once_however_often_settings_open(
+    qtbot: Any, window: MainWindow, monkeypatch: Any
+) -> None:
+    asked: list[int] = []
+
+    def voices() -> list[tuple[str, str]]:
+        asked.append(1)
+        return [("en-gb", "English (GB)")]
+
+    window.list_voices = voices
+    opened: list[SettingsDialog] = []
+
+    def fake_exec(self: SettingsDialog) -> int:
+        opened.append(self)
+        qtbot.waitUntil(lambda: self.voice.findData("en-gb") >= 0)
+        self.reject()
+        return 0
+
+    monkeypatch.setattr(SettingsDialog, "exec", fake_exec)
+    for _ in range(3):
+        qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    assert len(opened) == 3
+    assert asked == [1]

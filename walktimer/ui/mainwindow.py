@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         get_ready: int = GET_READY_SECONDS,
         app: QApplication | None = None,
         open_library: bool = True,
+        list_voices: Callable[[], list[tuple[str, str]]] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -145,6 +146,8 @@ class MainWindow(QMainWindow):
         self._pending_notices: list[str] = []
         self._painted = False
         self._previewer: Any = None
+        self._voices: list[tuple[str, str]] | None = None  # listed once, on first need
+        self.list_voices = list_voices if list_voices is not None else _voice_list
         self._after_paint: list[Callable[[], None]] = []
 
         self.setWindowTitle("WalkTimer")
@@ -539,11 +542,19 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from walktimer.ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self, voices=_voice_list, preview=self._preview)
+        dialog = SettingsDialog(
+            self.settings, self, voices=self._voice_list_once, preview=self._preview
+        )
         if dialog.exec():
             self.apply_settings(theme=True)
-            if self.run is not None:
-                self.run.host.set_muted(self.settings.mute)
+            self._set_run_muted(self.settings.mute)
+
+    def _voice_list_once(self) -> list[tuple[str, str]]:
+        """The voices, asked of the speech engine the first time only: listing them starts
+        a speech worker process, which opening the settings again should not repeat."""
+        if self._voices is None:
+            self._voices = self.list_voices()  # on the dialog's loader thread
+        return self._voices
 
     def _preview(self, text: str, voice: str | None, rate: int, volume: float) -> None:
         """The settings dialog's "Try the voice": said at once, without blocking."""
@@ -757,6 +768,14 @@ class MainWindow(QMainWindow):
     def _prepare(self, run: _Run) -> None:
         if self.run is not run:
             return  # closed before it got going
+        if run.host.muted:
+            # Nothing is heard, so nothing is rendered and no speech worker starts; unmuting
+            # prepares the sound in the background while the session goes on.
+            self._ready_to_start(run)
+            return
+        self._start_prepare(run)
+
+    def _start_prepare(self, run: _Run) -> None:
         thread = PrepareThread(run.sink, run.plan)
         run.prepare = thread
         thread.progress.connect(self._on_prepare_progress)
@@ -772,7 +791,7 @@ class MainWindow(QMainWindow):
 
     def _on_prepare_progress(self, done: int, total: int) -> None:
         run = self.run
-        if run is not None and self.sender() is run.prepare and total:
+        if run is not None and self.sender() is run.prepare and total and not run.prepared:
             self.run_view.set_preparing(done, total)
 
     def _on_prepared(self, error: str) -> None:
@@ -780,7 +799,6 @@ class MainWindow(QMainWindow):
         thread = self.sender()
         if run is None or thread is not run.prepare:
             return
-        run.prepared = True
         run.prepare = None
         if isinstance(thread, PrepareThread):
             thread.wait()
@@ -789,6 +807,13 @@ class MainWindow(QMainWindow):
         if error:
             self.run_view.add_notice(error)
         self._collect_notices()
+        self._ready_to_start(run)
+
+    def _ready_to_start(self, run: _Run) -> None:
+        """The sound is ready (or not wanted: muted): Space may start the session."""
+        if run.prepared:
+            return  # sound prepared after unmuting, with the session already going
+        run.prepared = True
         if run.start_when_prepared:
             run.start_when_prepared = False
             run.host.start(run.start_at)
@@ -917,8 +942,16 @@ class MainWindow(QMainWindow):
         self.settings.mute = muted
         self.settings.sync()
         self._show_mute(muted)
-        if self.run is not None:
-            self.run.host.set_muted(muted)
+        self._set_run_muted(muted)
+
+    def _set_run_muted(self, muted: bool) -> None:
+        """Mute or unmute the open session; its sound is prepared on first unmuting."""
+        run = self.run
+        if run is None:
+            return
+        run.host.set_muted(muted)
+        if not muted and run.prepared and run.prepare is None and run.sink.real is None:
+            self._start_prepare(run)
 
     def _show_mute(self, muted: bool) -> None:
         action = self.action("mute")
