@@ -480,3 +480,23 @@ def test_muted_at_open_renders_nothing_until_unmuted(
     qtbot.keyClick(window, Qt.Key.Key_M)
     qtbot.keyClick(window, Qt.Key.Key_M)  # unmuting again builds nothing new
     assert len(sinks.calls) == 1
+
+
+def test_many_long_notices_stay_readable(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    view = window.run_view
+    sentences = [
+        "The screen may blank during the walk (no desktop session bus): turn blanking off.",
+        "No sound: the audio output could not be opened (no such device). Check the speakers "
+        "or headphones and that alsa-utils is installed; cue texts are shown instead.",
+        "Speech is off: espeak-ng is not installed (sudo apt install espeak-ng).",
+    ]
+    for sentence in sentences:
+        view.add_notice(sentence)
+    QApplication.processEvents()
+    assert _fits(view.notice)
+    assert view.notice.font().pixelSize() >= 13
+    assert view.notice.text().endswith(sentences[-1])  # the newest is always shown
+    assert all(s in view.notice.toolTip() for s in sentences)

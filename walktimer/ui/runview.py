@@ -29,6 +29,7 @@ __all__ = ["RunView", "targets_text"]
 CAPTION_SECONDS = 8.0  # how long a spoken cue stays on screen
 WAITING_HINT = "Press Space when done"
 SMALLEST_FIT = 0.6  # a long text shrinks to this share of its font size to fit its rows
+NOTICE_SMALLEST = 0.8  # notices shrink less: older ones give way instead
 
 
 def targets_text(speed: object, incline: object) -> str:
@@ -265,28 +266,38 @@ class RunView(QWidget):
             width = label.width()  # shares its row with the session time
         shown, font = text, QFont(base)
         if text and width > 0:
-            run_on = " ".join(line.strip() for line in text.splitlines() if line.strip())
-            candidates = [text] if run_on == text else [text, run_on]
-            smallest = max(10, round(base.pixelSize() * SMALLEST_FIT))
-            flags = int(Qt.TextFlag.TextWordWrap)
-            room = label.height() - 2
-            fitted = False
+            if label is self.notice:
+                # Notices are one per line; when all of them do not fit at a readable size,
+                # the newest ones are shown (the tooltip holds all of them).
+                lines = text.splitlines()
+                groups = [(["\n".join(lines[i:])], NOTICE_SMALLEST) for i in range(len(lines))]
+            else:
+                run_on = " ".join(line.strip() for line in text.splitlines() if line.strip())
+                groups = [([text] if run_on == text else [text, run_on], SMALLEST_FIT)]
+            shown, font = self._fitting(groups, base, width, label.height() - 2)
+        if label.font() != font:
+            label.setFont(font)
+        if label.text() != shown:
+            label.setText(shown)
+
+    @staticmethod
+    def _fitting(
+        groups: list[tuple[list[str], float]], base: QFont, width: int, room: int
+    ) -> tuple[str, QFont]:
+        """The first text (group by group, each from its largest font down to its smallest
+        share of `base`) that fits `width` x `room` wrapped; else the last, smallest."""
+        flags = int(Qt.TextFlag.TextWordWrap)
+        font = QFont(base)
+        for candidates, share in groups:
+            smallest = max(10, round(base.pixelSize() * share))
             for px in range(base.pixelSize(), smallest - 1, -1):
                 font.setPixelSize(px)
                 metrics = QFontMetricsF(font)
                 for candidate in candidates:
                     box = metrics.boundingRect(QRectF(0, 0, width, 1e6), flags, candidate)
                     if box.height() <= room and box.width() <= width:
-                        shown, fitted = candidate, True
-                        break
-                if fitted:
-                    break
-            if not fitted:
-                shown = candidates[-1]
-        if label.font() != font:
-            label.setFont(font)
-        if label.text() != shown:
-            label.setText(shown)
+                        return candidate, font
+        return groups[-1][0][-1], font
 
     def _set_row_text(self, label: QLabel, text: str) -> None:
         if self._row_text.get(label) != text:
@@ -409,6 +420,7 @@ class RunView(QWidget):
         if text in self._notices:
             return
         self._notices.append(text)
+        self.notice.setToolTip("\n".join(self._notices))
         self._set_row_text(self.notice, "\n".join(self._notices[-3:]))
 
     def notices(self) -> list[str]:
