@@ -157,7 +157,8 @@ def test_extend_speaks_the_refilled_text_rendered_in_the_background(
     halfway = planned[0]
     r.send(r.engine.start())
     r.run_until(lambda: r.engine.view().phase_index == halfway.phase)
-    r.send(r.engine.extend(120))  # two more minutes: the halfway cue now says more is left
+    # Two more minutes: the cue at 50% moves to the middle of the longer phase and says so.
+    r.send(r.engine.extend(120))
     r.run_until(
         lambda: (
             len(r.heard()) > 0
@@ -166,7 +167,7 @@ def test_extend_speaks_the_refilled_text_rendered_in_the_background(
         )
     )
     refilled = [h for h in r.heard() if "keep this pace for" in h]
-    assert refilled == ["You are halfway. If it feels good, keep this pace for six minutes more."]
+    assert refilled == ["You are halfway. If it feels good, keep this pace for five minutes more."]
     assert (
         halfway.text == "You are halfway. If it feels good, keep this pace for four minutes more."
     )
