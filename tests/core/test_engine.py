@@ -592,6 +592,35 @@ def test_extend_refills_time_placeholders_at_fire_time() -> None:
     assert fired.text == "one minute thirty left."
 
 
+def test_upcoming_texts_are_the_time_dependent_words_as_they_will_now_be_said() -> None:
+    plan = make_plan(
+        Phase(
+            "Stretch",
+            duration=120,
+            cues=(
+                Cue(at=Offset("percent", 50), say="Halfway, {remaining} to go."),
+                Cue(at=Offset("start", 30), say="Plain words."),
+                Cue(at=Offset("start", 90), say="{elapsed} done."),
+            ),
+        ),
+        Phase("Rest", duration=30, cues=(Cue(at=Offset("start", 10), say="Breathe."),)),
+    )
+    engine, clock = engine_for(plan)
+    assert engine.upcoming_texts() == []  # not started
+    engine.start()
+    assert engine.upcoming_texts() == ["Halfway, one minute to go.", "one minute thirty done."]
+    clock.advance(40)
+    engine.advance()
+    engine.extend(60)  # 180 s: halfway at 90 with 90 s to go; "{elapsed}" still at 90
+    upcoming = engine.upcoming_texts()
+    assert upcoming == ["Halfway, one minute thirty to go.", "one minute thirty done."]
+    clock.advance(50)
+    fired = [f.text for f in engine.advance()]
+    assert fired == upcoming
+    engine.next()
+    assert engine.upcoming_texts() == []  # nothing in "Rest" depends on time
+
+
 def test_extend_in_a_manual_phase_is_refused() -> None:
     engine, _ = engine_for(make_plan(Phase("Hold", duration=None)))
     engine.start()

@@ -103,6 +103,18 @@ class RecordingSink:
         self.calls.append("close")
 
 
+@dataclass
+class ExpectingSink(RecordingSink):
+    """A sink that renders speech ahead: it records what it was asked to expect, and when."""
+
+    expected: list[tuple[float, list[str]]] = field(default_factory=list)
+    clock: FakeClock | None = None
+
+    def expect(self, texts: Sequence[str]) -> None:
+        assert self.clock is not None
+        self.expected.append((self.clock.now(), list(texts)))
+
+
 def host_for(
     plan: Plan,
     *,
@@ -204,6 +216,32 @@ def test_keys_pause_next_back_extend_and_stop_with_confirmation() -> None:
     assert record.phases[1].active_seconds == pytest.approx(5)
     said = [(f.phase_name, f.visit) for f in sink.played if f.text == f.phase_name]
     assert said == [("Warm-up", 1), ("Warm-up", 2), ("Walk", 3)]
+
+
+def test_words_an_extend_changes_are_sent_to_be_rendered_at_once() -> None:
+    plan = build_plan(
+        Session(
+            name="Timed words",
+            phases=(
+                Phase(
+                    "Walk",
+                    duration=120,
+                    cues=(Cue(at=Offset("percent", 50), say="{remaining} to go."),),
+                ),
+            ),
+            announce=Announce(countdown=0, remaining=(), next=False, targets=False),
+            sounds=Sounds(phase=None, countdown=None, finish=None, reminder=None),
+        )
+    )
+    host, clock, _, _ = host_for(plan, keys=[(10.0, "+")])
+    sink = ExpectingSink(clock=clock)
+    host.sink = sink
+    host.run()
+    # At the start the words are the plan's (rendered ahead already); after "+" they change
+    # and are handed over at once, 80 s before they are due, and only once.
+    assert sink.expected == [(0.0, ["one minute to go."]), (10.0, ["one minute thirty to go."])]
+    spoken = [(f.t_plan, f.text) for f in sink.played if f.text and f.kind == "cue"]
+    assert spoken == [(90.0, "one minute thirty to go.")]
 
 
 def test_a_refused_key_is_explained() -> None:

@@ -293,6 +293,8 @@ class Engine:
                 self._finish_event = event
             else:
                 self._by_phase[event.phase].append(event)
+        # Phases whose words depend on time ({remaining}, {elapsed}): see upcoming_texts().
+        self._timed = [any(e.template is not None for e in events) for events in self._by_phase]
 
         self._state = State.READY
         self._ended: Ended | None = None
@@ -447,6 +449,25 @@ class Engine:
             at_least=self.plan.has_manual,
             dropped=self._dropped,
         )
+
+    def upcoming_texts(self) -> list[str]:
+        """The words still to come in this phase that depend on time ({remaining}, {elapsed}),
+        filled as they will be spoken given the phase's length now: after an extend they differ
+        from the plan's, and a sink can render them ahead. A pure query; usually empty."""
+        index = self._index
+        if not (self._state.active and self._timed[index]):
+            return []
+        phase = self.plan.phases[index]
+        duration = self._durations[index]
+        texts: dict[str, None] = {}
+        for slot in self._pending:
+            template = slot.event.template
+            if template is None:
+                continue
+            position = self._position(slot)
+            remaining = None if duration is None else max(0.0, duration - position)
+            texts[fill_text(template, self._context(phase, position, remaining))] = None
+        return list(texts)
 
     # ----------------------------------------------------------------- commands
 

@@ -95,6 +95,7 @@ class TerminalHost:
         self.monotonic = monotonic
         self.keeper = keeper
         self._shown_visit = 0
+        self._expected: set[str] = set()
         self._confirming = False
         self._message: str | None = None
         self._message_until = 0.0
@@ -138,6 +139,7 @@ class TerminalHost:
         """Hand a batch to the sink (which also prints it) and the log; phase headers first."""
         if not fired:
             self._announce_phase()
+            self._expect()
             return
         start = 0
         for i, item in enumerate(fired):
@@ -151,6 +153,18 @@ class TerminalHost:
         if self.log is not None:
             self.log.write(fired)
         self._announce_phase()
+        self._expect()
+
+    def _expect(self) -> None:
+        """Have words that an extend changed ({remaining} filled anew) rendered ahead, so they
+        are ready when due instead of rendered then."""
+        expect = getattr(self.sink, "expect", None)
+        if expect is None:
+            return
+        texts = [t for t in self.engine.upcoming_texts() if t not in self._expected]
+        if texts:
+            self._expected.update(texts)
+            expect(texts)
 
     def _announce_phase(self) -> None:
         """A phase entered with nothing fired (a stall dropped its start) still gets a line."""

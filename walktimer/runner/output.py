@@ -65,6 +65,13 @@ class FanOutSink:
         for sink in self.sinks:
             sink.play(fired)
 
+    def expect(self, texts: Sequence[str]) -> None:
+        """Words needed soon (refilled after an extend): rendered ahead by sinks that speak."""
+        for sink in self.sinks:
+            expect = getattr(sink, "expect", None)
+            if expect is not None:
+                expect(texts)
+
     def pause(self) -> None:
         for sink in self.sinks:
             sink.pause()
