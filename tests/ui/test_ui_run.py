@@ -500,3 +500,16 @@ def test_many_long_notices_stay_readable(
     assert view.notice.font().pixelSize() >= 13
     assert view.notice.text().endswith(sentences[-1])  # the newest is always shown
     assert all(s in view.notice.toolTip() for s in sentences)
+
+
+def test_a_caption_from_the_last_phase_goes_when_next_is_pressed_while_paused(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    spoken = window.run_view.caption.text()
+    assert spoken  # the first phase's start was just spoken
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
+    qtbot.keyClick(window, Qt.Key.Key_N)  # next, still paused
+    advance(window, clock, 0.5)
+    assert window.run.host.state() is State.PAUSED
+    assert window.run_view.caption.text() != spoken

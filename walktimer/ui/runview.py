@@ -69,6 +69,11 @@ class RunView(QWidget):
         self._plan: Plan | None = None
         self._kind: Kind = Kind.WALK
         self._caption_until: float | None = None
+        # The phase the last redraw showed, and whether a caption arrived since then: a
+        # caption left over from an earlier phase goes when the phase changes (Next while
+        # paused), one spoken for the new phase stays.
+        self._caption_phase: int | None = None
+        self._caption_fresh = False
         self._notices: list[str] = []
         self._waiting = False
         self._hint_colour = ""
@@ -360,9 +365,12 @@ class RunView(QWidget):
         if view.state is State.READY and ready_left is None:
             fraction = 0.0
         self.timeline.set_position(view.phase_index, fraction)
-        if self._caption_until is not None and now >= self._caption_until:
+        stale = view.phase_index != self._caption_phase and not self._caption_fresh
+        if self._caption_until is not None and (now >= self._caption_until or stale):
             self._set_row_text(self.caption, "")
             self._caption_until = None
+        self._caption_phase = view.phase_index
+        self._caption_fresh = False
 
     def _reserve(self, view: View) -> str:
         """The longest text this phase's clock can show, so its size holds steady."""
@@ -412,6 +420,7 @@ class RunView(QWidget):
     def show_caption(self, text: str, now: float) -> None:
         self._set_row_text(self.caption, f"“{text}”")
         self._caption_until = now + CAPTION_SECONDS
+        self._caption_fresh = True
 
     def set_muted(self, muted: bool) -> None:
         self.muted.setVisible(muted)
