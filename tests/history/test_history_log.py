@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -371,10 +372,13 @@ def test_two_processes_writing_at_once_lose_no_walk(tmp_path: Path) -> None:
         for name in ("alpha", "beta")
     ]
     go.touch()  # both start writing at the same moment
-    for writer in writers:
-        out, err = writer.communicate(timeout=90)
-        assert writer.returncode == 0, err
-        assert out.strip() == "ok"
+    results = [(writer, *writer.communicate(timeout=90)) for writer in writers]
+    said = "\n".join(
+        f"writer {n} exited {w.returncode}; stderr:\n{err}" for n, (w, _, err) in enumerate(results)
+    )
+    for writer, out, _err in results:
+        assert writer.returncode == 0, said
+        assert out.strip() == "ok", said
     with HistoryLog(path) as history:
         walks = history.walks()
         assert history.notices == []
@@ -382,6 +386,26 @@ def test_two_processes_writing_at_once_lose_no_walk(tmp_path: Path) -> None:
     expected = sorted(f"{n}-{i}" for n in ("alpha", "beta") for i in range(count))
     assert names == expected
     assert all(len(w.phases) == 1 for w in walks)
+
+
+def test_opening_a_new_database_waits_for_a_writer_instead_of_failing(tmp_path: Path) -> None:
+    """Another process holds the write lock (it is creating the tables of the same new file)
+    when this one switches the file to WAL: SQLite answers "locked" at once there, without
+    waiting, so the log waits itself until the writer is done."""
+    path = tmp_path / "history.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.2, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        with HistoryLog(path) as history:
+            assert history.schema_version() == SCHEMA_VERSION
+            assert history.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            history.add(walk(datetime(2024, 1, 2, 8, tzinfo=UTC)))
+            assert history.count() == 1
+    finally:
+        release.join()
+        other.close()
 
 
 # --- damaged or unreadable files -------------------------------------------------------------

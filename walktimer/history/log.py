@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -273,7 +274,7 @@ class HistoryLog:
             row = conn.execute("PRAGMA quick_check").fetchone()
             if row is None or row[0] != "ok":
                 raise _IntegrityError(f"integrity check failed: {row[0] if row else '?'}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _journal_mode_wal(conn)
         if str(mode).lower() != "wal":
             log.warning("history: journal mode is %s, not WAL", mode)
         # FULL: a walk is on disk when add() returns, before the resume file is removed; a
@@ -569,6 +570,28 @@ def _sentence(path: Path, error: sqlite3.DatabaseError) -> str:
 
 def _local_now() -> datetime:
     return datetime.now().astimezone()
+
+
+def _journal_mode_wal(conn: sqlite3.Connection, timeout: float = BUSY_TIMEOUT_MS / 1000) -> str:
+    """Switch the database to WAL (a no-op once it is), waiting for other writers.
+
+    The switch of a new file needs an exclusive lock, and SQLite does not wait for it (no
+    busy handler) when another connection holds the write lock: it reports "database is
+    locked" at once. That happens when two processes open a new history together and one is
+    already creating the tables while the other reaches this line. So a busy answer is tried
+    again until the other writer is done, as long as `busy_timeout` would have waited.
+    """
+    deadline = time.monotonic() + timeout
+    pause = 0.002
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            name = getattr(error, "sqlite_errorname", "") or ""
+            if not name.startswith("SQLITE_BUSY") or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 @contextmanager
