@@ -52,6 +52,8 @@ from walktimer.core.script import (
     Sounds,
     Speed,
     Voice,
+    _new_cue,
+    _new_phase,
 )
 
 __all__ = [
@@ -1205,17 +1207,9 @@ class _Checker:
             )
 
         cues = self.cues(table, at, where, ctx)
-        return Phase(
-            name=name,
-            kind=kind,
-            duration=duration,
-            say=say,
-            instructions=instructions,
-            speed=speed,
-            incline=incline,
-            countdown=countdown,
-            reminders=reminders,
-            cues=cues,
+        # Phase(...) without the frozen dataclass's per-field cost: long scripts build thousands.
+        return _new_phase(
+            name, kind, duration, say, instructions, speed, incline, countdown, reminders, cues
         )
 
     def speed(self, table: Mapping[str, Any], at: KeyPath, where: str) -> Speed | None:
@@ -1384,7 +1378,7 @@ class _Checker:
                 where,
                 'this cue plays nothing: with sound = "none" it needs say = "..."',
             )
-        return Cue(at=offset, every=every, say=say, sound=sound)
+        return _new_cue(offset, every, say, sound)
 
     def offset(self, value: object, at: KeyPath, where: str, ctx: _Ctx) -> Offset | None:
         try:
