@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import NamedTuple
+from itertools import count, repeat
+from operator import add, itemgetter
+from typing import NamedTuple, cast
 
 from walktimer.core.durations import say_duration
 from walktimer.core.script import (
@@ -29,6 +31,7 @@ from walktimer.core.script import (
     Session,
     Sound,
     Speed,
+    _slots_of,
 )
 
 __all__ = [
@@ -230,13 +233,13 @@ def _fill(
         elif key == "next":
             value = next_name or "the end"
         elif key == "remaining":
-            value = say_duration(remaining or 0.0)
+            value = _say_duration(remaining or 0.0)
         elif key == "elapsed":
-            value = say_duration(elapsed)
+            value = _say_duration(elapsed)
         elif key == "speed":
-            value = speed.spoken if speed else "your own pace"
+            value = _spoken(speed) if speed else "your own pace"
         elif key == "incline":
-            value = incline.spoken if incline else "no incline"
+            value = _spoken(incline) if incline else "no incline"
         elif key == "rep":
             value = str(rep or 1)
         elif key == "reps":
@@ -250,6 +253,18 @@ def _fill(
 
 def uses_time(template: str) -> bool:
     return any(key.strip() in TIME_PLACEHOLDERS for key in _template(template)[1])
+
+
+# Filling a long plan's texts asks for the same few spoken durations and targets many times.
+# say_duration depends only on the value (it rounds to whole seconds), and a target's spoken
+# form only on its fields, so equal arguments always give the same words.
+_uses_time = lru_cache(maxsize=4096)(uses_time)
+_say_duration = lru_cache(maxsize=4096)(say_duration)
+
+
+@lru_cache(maxsize=1024)
+def _spoken(target: Speed | Incline) -> str:
+    return target.spoken
 
 
 def build_plan(session: Session) -> Plan:
@@ -286,38 +301,100 @@ _SAY = EventKind.SAY
 _START = Anchor.START
 _TARGETS = EventKind.TARGETS
 
+_P_COUNTDOWN = _PRIORITY[_COUNTDOWN]
+_P_CUE = _PRIORITY[_CUE]
+_P_HALFWAY = _PRIORITY[_HALFWAY]
+_P_NEXT = _PRIORITY[_NEXT]
+_P_PHASE_START = _PRIORITY[_PHASE_START]
+_P_REMAINING = _PRIORITY[_REMAINING]
+_P_REMINDER = _PRIORITY[_REMINDER]
+_P_SAY = _PRIORITY[_SAY]
+_P_TARGETS = _PRIORITY[_TARGETS]
+
+# PlannedPhase(...) without the frozen dataclass's per-field object.__setattr__: the same object,
+# built about five times faster (see the fast construction notes in walktimer.core.script).
+_PlannedPhaseSlots = _slots_of(PlannedPhase)
+
+
+def _new_planned(
+    index: int,
+    name: str,
+    base_name: str,
+    kind: Kind,
+    start: float,
+    duration: float | None,
+    say: str,
+    instructions: str | None,
+    speed: Speed | None,
+    incline: Incline | None,
+    countdown: int,
+    reminders: bool,
+    rep: int | None,
+    reps: int | None,
+    block: str | None,
+    source: tuple[int, int | None],
+) -> PlannedPhase:
+    obj = _PlannedPhaseSlots()
+    obj.index = index
+    obj.name = name
+    obj.base_name = base_name
+    obj.kind = kind
+    obj.start = start
+    obj.duration = duration
+    obj.say = say
+    obj.instructions = instructions
+    obj.speed = speed
+    obj.incline = incline
+    obj.countdown = countdown
+    obj.reminders = reminders
+    obj.rep = rep
+    obj.reps = reps
+    obj.block = block
+    obj.source = source
+    obj.__class__ = PlannedPhase
+    return cast(PlannedPhase, obj)
+
 
 class _Builder:
     def __init__(self, session: Session) -> None:
         self.session = session
         # One phase's events at a time as (position, priority, counter, Event fields after
         # seq); phases are laid out in order, so sorting each phase's list sorts the timeline.
+        # The counter is the event's place in its phase's list: the order it was added in.
         self.pending: list[_Pending] = []
         self.fields: list[_EventFields] = []
-        self.counter = 0
         self.targets_cache: dict[tuple[Speed | None, Incline | None], str | None] = {}
+        self.remaining_cache: dict[int, str] = {}
         texts = list(session.reminders.texts) if session.reminders else []
         if session.reminders and session.reminders.order is ReminderOrder.SHUFFLE:
             # The same file shuffles the same way every run: seed from its own texts.
             random.Random("\n".join(texts)).shuffle(texts)
         self.reminder_texts = texts
         self.reminder_index = 0
+        self.spoken: list[str] = []
+        self._sources: list[Phase] = []
 
     def build(self) -> Plan:
         phases = self._phases()
-        last = phases[-1]
+        spoken = self.spoken
+        played = len(phases)
+        pending = self.pending
+        fields = self.fields
         for phase in phases:
             following = phase.index + 1
-            next_name = phases[following].spoken_name if following < len(phases) else None
-            self._phase_events(phase, next_name)
-            if phase is last:
-                self._add(phase, _FINISH, _END, 0.0, FINISH_TEXT,
-                          self.session.sounds.finish)  # fmt: skip
-            self.pending.sort()
-            self.fields.extend(item[3] for item in self.pending)
-            self.pending.clear()
-        new = tuple.__new__  # Event._make without its length check: the fields are ours
-        events = tuple(new(Event, (i, *fields)) for i, fields in enumerate(self.fields))
+            self._phase_events(phase, spoken[following] if following < played else None)
+            pending.sort()
+            fields.extend(map(_FIELDS_OF, pending))
+            pending.clear()
+        # The finish closes the session, after everything else in the last phase (even a manual
+        # phase's open-ended cues), so it comes last without sorting.
+        last = phases[-1]
+        finish = self.session.sounds.finish
+        fields.append((last.start + (last.duration or 0.0), last.index, _FINISH, _END, 0.0,
+                       FINISH_TEXT, finish, None, None, None))  # fmt: skip
+        # Event(seq, *fields) for each, in C: (seq,) + fields, made an Event without
+        # Event._make's length check (the fields are ours).
+        events = tuple(map(tuple.__new__, repeat(Event), map(add, zip(count()), fields)))
         return Plan(session=self.session, phases=tuple(phases), events=events)
 
     def _phases(self) -> list[PlannedPhase]:
@@ -332,13 +409,12 @@ class _Builder:
             else:
                 flat.append((item, None, None, None, (i, None)))
         has_reminders = bool(self.reminder_texts)
+        default_countdown = self.session.announce.countdown
         spoken = [_spoken_name(phase.name, rep, reps) for phase, rep, reps, _b, _s in flat]
         for index, (phase, rep, reps, block, source) in enumerate(flat):
             name = f"{phase.name} ({rep}/{reps})" if rep is not None else phase.name
             duration = float(phase.duration) if phase.duration is not None else None
-            countdown = (
-                phase.countdown if phase.countdown is not None else self.session.announce.countdown
-            )
+            countdown = phase.countdown if phase.countdown is not None else default_countdown
             if duration is None:
                 countdown = 0
             else:
@@ -354,51 +430,16 @@ class _Builder:
                     say, phase.name, phase.speed, phase.incline, rep, reps, next_name, 0.0,
                     duration,
                 )  # fmt: skip
-            planned = PlannedPhase(
-                index=index,
-                name=name,
-                base_name=phase.name,
-                kind=phase.kind,
-                start=start,
-                duration=duration,
-                say=say,
-                instructions=phase.instructions,
-                speed=phase.speed,
-                incline=phase.incline,
-                countdown=max(0, countdown),
-                reminders=has_reminders and phase.has_reminders and duration is not None,
-                rep=rep,
-                reps=reps,
-                block=block,
-                source=source,
-            )
+            reminders = has_reminders and phase.has_reminders and duration is not None
+            planned = _new_planned(
+                index, name, phase.name, phase.kind, start, duration, say, phase.instructions,
+                phase.speed, phase.incline, max(0, countdown), reminders, rep, reps, block, source,
+            )  # fmt: skip
             out.append(planned)
             start += duration or 0.0
         self._sources = [item[0] for item in flat]
+        self.spoken = spoken
         return out
-
-    def _add(
-        self,
-        phase: PlannedPhase,
-        kind: EventKind,
-        anchor: Anchor,
-        offset: float,
-        text: str | None,
-        sound: Sound | None,
-        *,
-        template: str | None = None,
-        every: float | None = None,
-        share: float | None = None,
-    ) -> None:
-        if text is None and sound is None:
-            return
-        position = offset if anchor is _START else (phase.duration or 0.0) - offset
-        self.counter += 1
-        # The finish closes the session even after a manual phase's open-ended cues.
-        order = _INF if kind is _FINISH else position
-        fields = (phase.start + position, phase.index, kind, anchor, offset, text, sound,
-                  template, every, share)  # fmt: skip
-        self.pending.append((order, _PRIORITY[kind], self.counter, fields))
 
     def _text(
         self, template: str, phase: PlannedPhase, next_name: str | None, at: float
@@ -410,99 +451,140 @@ class _Builder:
             template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
             next_name, at, remaining,
         )  # fmt: skip
-        return text, (template if uses_time(template) else None)
+        return text, (template if _uses_time(template) else None)
 
     def _phase_events(self, phase: PlannedPhase, next_name: str | None) -> None:
+        """Queue one phase's events in `pending`.
+
+        Each is (position, priority, counter, fields), with fields as Event's after seq:
+        (t, phase, kind, anchor, offset, text, sound, template, every, share). An event with
+        neither text nor sound is left out. Written out in full rather than through a helper:
+        a long session has tens of thousands of events, and a call per event is a third of
+        the cost of planning.
+        """
         session = self.session
         announce = session.announce
         sounds = session.sounds
         source = self._sources[phase.index]
         duration = phase.duration
+        index = phase.index
+        start = phase.start
+        end = duration or 0.0  # the position of an END-anchored event is end - offset
+        pending = self.pending
+        append = pending.append
 
-        self._add(phase, _PHASE_START, _START, 0.0, None, sounds.phase)
-        self._add(phase, _SAY, _START, 0.0, phase.say, None)
+        sound = sounds.phase
+        if sound is not None:
+            append((0.0, _P_PHASE_START, len(pending),
+                    (start + 0.0, index, _PHASE_START, _START, 0.0, None, sound, None, None,
+                     None)))  # fmt: skip
+        append((0.0, _P_SAY, len(pending),
+                (start + 0.0, index, _SAY, _START, 0.0, phase.say, None, None, None,
+                 None)))  # fmt: skip
         if announce.targets:
             target_key = (phase.speed, phase.incline)
             if target_key in self.targets_cache:
                 targets = self.targets_cache[target_key]
             else:
                 targets = self.targets_cache[target_key] = _targets_text(*target_key)
-            self._add(phase, _TARGETS, _START, 0.0, targets, None)
+            if targets is not None:
+                append((0.0, _P_TARGETS, len(pending),
+                        (start + 0.0, index, _TARGETS, _START, 0.0, targets, None, None, None,
+                         None)))  # fmt: skip
 
         for cue in source.cues:
+            say = cue.say
+            sound = cue.sound
+            if say is None and sound is None:
+                continue
+            text: str | None = None
+            template: str | None = None
             if cue.every is not None:
                 if duration is None:
-                    text, template = (None, None)
-                    if cue.say is not None:
-                        text, template = self._text(cue.say, phase, next_name, float(cue.every))
-                    self._add(
-                        phase,
-                        _CUE,
-                        _START,
-                        float(cue.every),
-                        text,
-                        cue.sound,
-                        template=template,
-                        every=float(cue.every),
-                    )
+                    every = float(cue.every)
+                    if say is not None:
+                        text, template = self._text(say, phase, next_name, every)
+                    append((every, _P_CUE, len(pending),
+                            (start + every, index, _CUE, _START, every, text, sound, template,
+                             every, None)))  # fmt: skip
                     continue
                 at = float(cue.every)
                 while at < duration:
-                    text, template = (None, None)
-                    if cue.say is not None:
-                        text, template = self._text(cue.say, phase, next_name, at)
-                    self._add(phase, _CUE, _START, at, text, cue.sound, template=template)
+                    if say is not None:
+                        text, template = self._text(say, phase, next_name, at)
+                    append((at, _P_CUE, len(pending),
+                            (start + at, index, _CUE, _START, at, text, sound, template, None,
+                             None)))  # fmt: skip
                     at += cue.every
             elif cue.at is not None:
                 share: float | None = None
                 if cue.at.anchor == "end":
                     anchor, offset = _END, cue.at.value
-                    position = (duration or 0.0) - offset
+                    position = end - offset
                 elif cue.at.anchor == "percent":
                     share = cue.at.value / 100.0
-                    anchor, offset = _START, (duration or 0.0) * share
+                    anchor, offset = _START, end * share
                     position = offset
                 else:
                     anchor, offset = _START, cue.at.value
                     position = offset
-                text, template = (None, None)
-                if cue.say is not None:
-                    text, template = self._text(cue.say, phase, next_name, position)
-                self._add(
-                    phase, _CUE, anchor, offset, text, cue.sound, template=template,
-                    share=share,
-                )  # fmt: skip
+                if say is not None:
+                    text, template = self._text(say, phase, next_name, position)
+                append((position, _P_CUE, len(pending),
+                        (start + position, index, _CUE, anchor, offset, text, sound, template,
+                         None, share)))  # fmt: skip
 
         if duration is None:
             return
 
         if phase.reminders and session.reminders is not None:
             every = float(session.reminders.every)
+            texts = self.reminder_texts
+            sound = sounds.reminder
             at = every
             while at <= duration - REMINDER_MARGIN:
                 if at >= REMINDER_MARGIN:
-                    template = self.reminder_texts[self.reminder_index % len(self.reminder_texts)]
+                    text, template = self._text(
+                        texts[self.reminder_index % len(texts)], phase, next_name, at
+                    )
                     self.reminder_index += 1
-                    text, tmpl = self._text(template, phase, next_name, at)
                     # The ping comes just before the words: one event carries both.
-                    self._add(
-                        phase, _REMINDER, _START, at, text, sounds.reminder,
-                        template=tmpl,
-                    )  # fmt: skip
+                    append((at, _P_REMINDER, len(pending),
+                            (start + at, index, _REMINDER, _START, at, text, sound, template,
+                             None, None)))  # fmt: skip
                 at += every
 
         if announce.halfway and duration >= HALFWAY_MIN:
-            self._add(phase, _HALFWAY, _START, duration / 2, "Halfway.", None, share=0.5)
+            half = duration / 2
+            append((half, _P_HALFWAY, len(pending),
+                    (start + half, index, _HALFWAY, _START, half, "Halfway.", None, None, None,
+                     0.5)))  # fmt: skip
 
         for left in announce.remaining:
             if duration >= left + REMAINING_MARGIN:
-                self._add(phase, _REMAINING, _END, float(left), _remaining_text(left), None)
+                said = self.remaining_cache.get(left)
+                if said is None:
+                    said = self.remaining_cache[left] = _remaining_text(left)
+                offset = float(left)
+                position = end - offset
+                append((position, _P_REMAINING, len(pending),
+                        (start + position, index, _REMAINING, _END, offset, said, None, None,
+                         None, None)))  # fmt: skip
 
         if announce.next and next_name is not None and duration > NEXT_LEAD:
-            self._add(phase, _NEXT, _END, NEXT_LEAD, f"Next: {next_name}.", None)
+            position = end - NEXT_LEAD
+            append((position, _P_NEXT, len(pending),
+                    (start + position, index, _NEXT, _END, NEXT_LEAD, f"Next: {next_name}.", None,
+                     None, None, None)))  # fmt: skip
 
-        for tick in range(phase.countdown, 0, -1):
-            self._add(phase, _COUNTDOWN, _END, float(tick), None, sounds.countdown)
+        sound = sounds.countdown
+        if sound is not None:
+            for tick in range(phase.countdown, 0, -1):
+                offset = float(tick)
+                position = end - offset
+                append((position, _P_COUNTDOWN, len(pending),
+                        (start + position, index, _COUNTDOWN, _END, offset, None, sound, None,
+                         None, None)))  # fmt: skip
 
 
 # Event's fields after seq, in order: t, phase, kind, anchor, offset, text, sound, template, every,
@@ -522,7 +604,7 @@ _EventFields = tuple[
 
 
 _Pending = tuple[float, int, int, _EventFields]
-_INF = float("inf")
+_FIELDS_OF = itemgetter(3)
 
 
 def _spoken_name(name: str, rep: int | None, reps: int | None) -> str:
