@@ -479,6 +479,8 @@ class _Checker:
         self.incline_cache: dict[tuple[type, object], Incline] = {}
         self.sound_cache: dict[str, Sound | None] = {}
         self.offsets: dict[tuple[str, float], Offset] = {}
+        # Spoken texts whose placeholders were checked and found valid, with their context.
+        self.valid_texts: set[tuple[object, ...]] = set()
         self.has_reminders_table = False
         # Keys an unknown key was taken for ("durtion" -> duration): not reported as missing too.
         self.suggested: set[KeyPath] = set()
@@ -564,6 +566,11 @@ class _Checker:
     ) -> None:
         if "{" not in text:
             return
+        # Scripts repeat the same spoken texts; one found valid in the same context is again.
+        key = (text,) if ctx is None else (text, ctx.in_block, ctx.duration_ok, ctx.duration)
+        if key in self.valid_texts:
+            return
+        before = len(self.found)
         for match in _PLACEHOLDER.finditer(text):
             name = match.group(1).strip()
             shown = "{" + match.group(1) + "}"
@@ -590,6 +597,8 @@ class _Checker:
                     f"{label}: {{remaining}} cannot be used in a manual phase, which has no set "
                     "end: use {elapsed} instead",
                 )
+        if len(self.found) == before:
+            self.valid_texts.add(key)
 
     def boolean(self, table: Mapping[str, Any], key: str, at: KeyPath, where: str) -> bool | None:
         if key not in table:
@@ -1365,8 +1374,11 @@ class _Checker:
         sound_ok = False
         if "sound" in table:
             sound_ok, sound = self.sound(table["sound"], (*at, "sound"), where, "sound")
-        suggested = {(*at, "say"), (*at, "sound")} & self.suggested
-        if "say" not in table and "sound" not in table and not suggested:
+        if (
+            "say" not in table
+            and "sound" not in table
+            and not {(*at, "say"), (*at, "sound")} & self.suggested
+        ):
             self.problem(
                 at,
                 where,
