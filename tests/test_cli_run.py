@@ -214,7 +214,8 @@ def test_keys_in_a_terminal_pause_skip_and_stop_after_confirming() -> None:
     term.expect("Session stopped: ")
     assert term.wait() == 0
     assert "\x1b[?25h" in term.output  # the cursor is back
-    assert "2 skipped" in term.output  # warm-up by n, the second phase by q
+    assert "1 skipped" in term.output  # the warm-up, by n
+    assert '"Backward walking, very slow" stopped after' in term.output  # by q
 
 
 @pytest.mark.slow

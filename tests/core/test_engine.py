@@ -671,11 +671,45 @@ def test_stop_ends_the_run_and_records_it() -> None:
     assert record.active_seconds == pytest.approx(80.5)
     assert [p.status for p in record.phases] == [
         PhaseStatus.DONE,
-        PhaseStatus.SKIPPED,
+        PhaseStatus.STOPPED,
         PhaseStatus.NOT_REACHED,
     ]
     assert record.phases[1].active_seconds == pytest.approx(10.5)
     assert engine.view().session_elapsed == pytest.approx(80.5)
+
+
+def test_the_phase_walked_when_stopping_is_stopped_partway_not_skipped() -> None:
+    engine, clock = engine_for(three_phases())
+    engine.start()
+    clock.advance(2)
+    engine.next()  # A skipped with Next
+    clock.advance(10)
+    engine.pause()
+    clock.advance(30)  # paused time is not walked
+    engine.stop()  # in B, 10 s in
+    record = engine.record()
+    assert [p.status for p in record.phases] == [
+        PhaseStatus.SKIPPED,
+        PhaseStatus.STOPPED,
+        PhaseStatus.NOT_REACHED,
+    ]
+    assert [p.active_seconds for p in record.phases] == pytest.approx([2.0, 10.0, 0.0])
+    assert record.count(PhaseStatus.SKIPPED) == record.count(PhaseStatus.STOPPED) == 1
+
+
+def test_a_phase_finished_before_going_back_and_stopping_stays_done() -> None:
+    engine, clock = engine_for(three_phases())
+    engine.start()
+    clock.advance(75)
+    engine.advance()  # A done, 5 s into B
+    engine.jump(0)
+    clock.advance(3)
+    engine.stop()
+    assert [p.status for p in engine.record().phases] == [
+        PhaseStatus.DONE,
+        PhaseStatus.SKIPPED,
+        PhaseStatus.NOT_REACHED,
+    ]
 
 
 def test_stop_while_paused() -> None:
@@ -945,7 +979,25 @@ def test_record_round_trips_through_a_dict() -> None:
     record = engine.record()
     assert RunRecord.from_dict(record.as_dict()) == record
     assert record.as_dict()["phases"][0]["status"] == "skipped"
+    assert record.as_dict()["phases"][1]["status"] == "stopped"
     assert record.as_dict()["ended"] == "stopped"
+
+
+def test_a_record_saved_before_stopped_phases_existed_still_reads() -> None:
+    old = {
+        "session_name": "Walk",
+        "planned_seconds": 140.0,
+        "active_seconds": 12.0,
+        "phases": [
+            {"index": 0, "name": "A", "status": "skipped", "planned_seconds": 70.0},
+            {"index": 1, "name": "B", "status": "not reached", "planned_seconds": None},
+        ],
+        "ended": "stopped",
+    }
+    record = RunRecord.from_dict(old)
+    assert [p.status for p in record.phases] == [PhaseStatus.SKIPPED, PhaseStatus.NOT_REACHED]
+    assert record.phases[0].active_seconds == 0.0
+    assert record.ended is Ended.STOPPED
 
 
 def test_snapshot() -> None:

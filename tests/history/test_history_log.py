@@ -533,3 +533,11 @@ def test_a_closed_log_says_so(tmp_path: Path) -> None:
 
 def test_module_exposes_the_schema_version_it_writes() -> None:
     assert history_log.SCHEMA_VERSION == MIGRATIONS[-1].version >= 2
+
+
+def test_a_walk_says_how_many_of_its_phases_were_walked_to_their_end() -> None:
+    started = datetime(2024, 1, 2, 8, tzinfo=UTC)
+    assert walk(started, phases=PHASES).phases_text == "2 of 4 phases walked"
+    stopped = (PhaseOutcome(0, "Only", Outcome.STOPPED, 0.0, 10.0),)
+    assert walk(started, phases=stopped).phases_text == "0 of 1 phase walked"
+    assert walk(started, phases=stopped).count(Outcome.STOPPED) == 1

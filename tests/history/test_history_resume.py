@@ -292,9 +292,10 @@ def test_a_stopped_walk_is_logged_as_stopped(plan: Plan, script: Path) -> None:
     assert walk.ended is Ending.STOPPED
     assert [p.outcome for p in walk.phases] == [
         Outcome.DONE,
-        Outcome.SKIPPED,
+        Outcome.STOPPED,  # being walked when stopped: not skipped
         Outcome.NOT_REACHED,
     ]
+    assert walk.phases[1].active_seconds == pytest.approx(15.0)
     assert resume.read() is None
 
 

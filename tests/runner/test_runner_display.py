@@ -106,7 +106,25 @@ def test_cue_phase_and_summary_lines() -> None:
     engine.stop()
     assert summary_line(engine.record()) == (
         "Session stopped: 6:30 walked of at least 6:40 planned; 0 phases done, "
-        "1 extended by 1:00, 1 skipped, 1 not reached."
+        '1 extended by 1:00, "Hold" stopped after 0:30, 1 not reached.'
+    )
+
+
+def test_summary_line_counts_one_phase_in_the_singular() -> None:
+    clock = FakeClock()
+    engine = Engine(plan(), clock)
+    engine.start()
+    clock.advance(300)
+    engine.advance()
+    engine.next()  # the manual phase ends with Next
+    engine.next()  # the last one is skipped: finished
+    assert summary_line(engine.record()).endswith("; 2 phases done, 1 skipped.")
+    engine = Engine(plan(), FakeClock())
+    engine.start(1)
+    engine.next()
+    engine.stop()
+    assert summary_line(engine.record()).endswith(
+        '; 1 phase done, "Easy" stopped after 0:00, 1 not reached.'
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -125,6 +126,22 @@ def test_the_list_shows_the_newest_walks_first(view: HistoryView) -> None:
         "finished",
     ]
     assert tree.topLevelItem(17).text(0) == "Mon 14 Dec 2020  07:30"
+
+
+def test_a_stopped_walk_says_how_many_phases_were_walked(qtbot: Any) -> None:
+    phases = (
+        PhaseOutcome(0, "Warm-up", Outcome.DONE, 0.0, 300.0),
+        PhaseOutcome(1, "Hills", Outcome.SKIPPED, 0.0, 5.0),
+        PhaseOutcome(2, "Brisk", Outcome.STOPPED, 0.0, 70.0),
+        PhaseOutcome(3, "Cool-down", Outcome.NOT_REACHED),
+    )
+    with HistoryLog() as history:
+        history.add(replace(make_walk(date(2021, 1, 6), 6), ended=Ending.STOPPED, phases=phases))
+    widget = HistoryView(now=lambda: NOW)
+    qtbot.addWidget(widget)
+    item = widget.list.topLevelItem(0)
+    assert item is not None
+    assert item.text(4) == "stopped (1 of 4 phases walked)"
 
 
 def test_deleting_a_walk_asks_first(view: HistoryView, dialogs: FakeDialogs) -> None:

@@ -102,6 +102,24 @@ def test_summary_lines_for_a_stopped_run() -> None:
     assert rows == {"Planned": "10:00", "Walked": "2:05", "Phases done": "0", "Skipped": "0"}
 
 
+def test_the_phase_walked_when_stopping_is_not_counted_as_skipped(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path, dialogs: FakeDialogs
+) -> None:
+    open_ready(qtbot, window, short_file)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    advance(window, clock, 3.0)  # the get-ready count
+    qtbot.keyClick(window, Qt.Key.Key_N)  # the warm-up is skipped
+    advance(window, clock, 10.0)  # 10 s of "Brisk"
+    dialogs.answers = [True]
+    qtbot.keyClick(window, Qt.Key.Key_Escape)  # Stop
+    assert window.page() == "summary"
+    rows = window.summary.rows()
+    assert (rows["Phases done"], rows["Skipped"]) == ("0", "1")
+    assert rows["Stopped in"] == "Brisk, after 0:10"
+    assert rows["Not reached"] == "2"
+    assert "Brisk, after 0:10" in window.summary.table.text()
+
+
 def test_preparing_shows_progress_and_can_be_cancelled(
     qtbot: Any, window: MainWindow, short_file: Path, sinks: SinkFactory
 ) -> None:

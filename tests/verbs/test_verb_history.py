@@ -60,8 +60,9 @@ def year_end_history() -> list[int]:
                     ended=Ending.STOPPED,
                     phases=(
                         PhaseOutcome(0, "Warm-up", Outcome.DONE),
-                        PhaseOutcome(1, "Walk", Outcome.SKIPPED),
-                        PhaseOutcome(2, "Cool-down", Outcome.NOT_REACHED),
+                        PhaseOutcome(1, "Hills", Outcome.SKIPPED, 0.0, 15.0),
+                        PhaseOutcome(2, "Walk", Outcome.STOPPED, 0.0, 410.0),
+                        PhaseOutcome(3, "Cool-down", Outcome.NOT_REACHED),
                     ),
                 )
             )
@@ -85,7 +86,7 @@ def test_recent_walks_weekly_table_streak_and_totals(capsys: pytest.CaptureFixtu
     assert lines[1].split() == ["ID", "Started", "Script", "Active", "Planned", "Ended"]
     assert lines[2].split() == [
         str(ids[-1]), "Wed", "06", "Jan", "2021", "07:30", "Beginner", "walk", "12:00", "30:00",
-        "stopped", "(2", "of", "3", "phases)",
+        "stopped", "(1", "of", "4", "phases", "walked)",
     ]  # fmt: skip
     assert lines[3].split()[:7] == [str(ids[-2]), "Tue", "05", "Jan", "2021", "07:30", "Back-care"]
     table = lines[lines.index("") + 1 :]
@@ -131,7 +132,14 @@ def test_csv_exports_every_walk_oldest_first(capsys: pytest.CaptureFixture[str])
     assert first["phases"] == "Warm-up: done | Walk: extended +1:30"
     last = rows[-1]
     assert last["script_name"] == "Beginner walk"
-    assert (last["phases_skipped"], last["phases_not_reached"]) == ("1", "1")
+    assert (last["phases_skipped"], last["phases_stopped"], last["phases_not_reached"]) == (
+        "1",
+        "1",
+        "1",
+    )
+    assert last["phases"] == (
+        "Warm-up: done | Hills: skipped | Walk: stopped after 6:50 | Cool-down: not reached"
+    )
 
 
 def test_csv_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

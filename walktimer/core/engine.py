@@ -85,7 +85,8 @@ class Ended(StrEnum):
 class PhaseStatus(StrEnum):
     DONE = "done"  # played to its end (a manual phase: ended with Next)
     EXTENDED = "extended"  # played to its end after being lengthened
-    SKIPPED = "skipped"  # entered but left before its end (next, previous, jump or stop)
+    SKIPPED = "skipped"  # entered but left before its end (next, previous or jump)
+    STOPPED = "stopped"  # being walked when the session was stopped (active_seconds: how long)
     NOT_REACHED = "not reached"
 
 
@@ -298,6 +299,7 @@ class Engine:
 
         self._state = State.READY
         self._ended: Ended | None = None
+        self._stopped_in: int | None = None  # the phase the walker stopped the session in
         self._dropped = 0
         self._outbox: list[Fired] = []
         # Session time: `_base` at clock time `_resumed_at`, moving with the clock while running.
@@ -592,6 +594,7 @@ class Engine:
         if self._state.active:
             now = self.session_elapsed()
             self._leave(now, completed=False)
+            self._stopped_in = self._index
             self._base = now
             self._state = State.STOPPED
             self._ended = Ended.STOPPED
@@ -693,6 +696,8 @@ class Engine:
     def _status(self, index: int) -> PhaseStatus:
         if self._completed[index]:
             return PhaseStatus.EXTENDED if self._extended[index] > 0 else PhaseStatus.DONE
+        if index == self._stopped_in:
+            return PhaseStatus.STOPPED
         if self._entered[index]:
             return PhaseStatus.SKIPPED
         return PhaseStatus.NOT_REACHED

@@ -71,6 +71,7 @@ class Outcome(StrEnum):
     DONE = "done"
     SKIPPED = "skipped"
     EXTENDED = "extended"  # done, and lengthened by `extended_by` seconds
+    STOPPED = "stopped"  # being walked when the walker stopped the session (for active_seconds)
     NOT_REACHED = "not reached"
     INTERRUPTED = "interrupted"  # the program died during this phase
 
@@ -115,6 +116,17 @@ class Walk:
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for p in self.phases if p.outcome is outcome)
+
+    @property
+    def walked(self) -> int:
+        """Phases walked to their end (done or extended)."""
+        return self.count(Outcome.DONE) + self.count(Outcome.EXTENDED)
+
+    @property
+    def phases_text(self) -> str:
+        """ "2 of 9 phases walked": how many phases were walked to their end."""
+        total = len(self.phases)
+        return f"{self.walked} of {total} phase{'' if total == 1 else 's'} walked"
 
 
 class HistoryError(Exception):

@@ -139,11 +139,15 @@ def summary_line(record: RunRecord) -> str:
     if record.at_least:
         planned = f"at least {planned}"
     verb = "Session complete" if record.ended is Ended.FINISHED else "Session stopped"
-    counts = [f"{record.count(PhaseStatus.DONE)} phases done"]
+    done = record.count(PhaseStatus.DONE)
+    counts = [f"{done} phase{'' if done == 1 else 's'} done"]
     if extended := record.count(PhaseStatus.EXTENDED):
         counts.append(f"{extended} extended by {format_clock(record.extended_seconds)}")
     if skipped := record.count(PhaseStatus.SKIPPED):
         counts.append(f"{skipped} skipped")
+    for phase in record.phases:
+        if phase.status is PhaseStatus.STOPPED:
+            counts.append(f'"{phase.name}" stopped after {format_clock(phase.active_seconds)}')
     if missed := record.count(PhaseStatus.NOT_REACHED):
         counts.append(f"{missed} not reached")
     return f"{verb}: {walked} walked of {planned} planned; {', '.join(counts)}."

@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 from walktimer.core.durations import format_clock
 from walktimer.history.goal import load_goal, save_goal
 from walktimer.history.keeper import local_now
-from walktimer.history.log import HistoryError, HistoryLog, Outcome, Walk
+from walktimer.history.log import HistoryError, HistoryLog, Walk
 from walktimer.history.stats import MAX_GOAL_MINUTES, DayStats, Goal, Progress, progress
 from walktimer.ui.dialogs import Dialogs, QtDialogs
 
@@ -496,8 +496,7 @@ class HistoryView(QWidget):
         for walk in self.walks:
             ended = walk.ended.label
             if walk.phases and walk.ended.value not in ("finished", "resumed-finished"):
-                reached = sum(1 for p in walk.phases if p.outcome is not Outcome.NOT_REACHED)
-                ended += f" ({reached}/{len(walk.phases)} phases)"
+                ended += f" ({walk.phases_text})"
             item = QTreeWidgetItem(
                 [
                     f"{walk.started:%a %d %b %Y  %H:%M}",

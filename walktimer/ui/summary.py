@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -21,6 +23,9 @@ def summary_lines(record: RunRecord) -> list[tuple[str, str]]:
         ("Phases done", str(record.count(PhaseStatus.DONE) + record.count(PhaseStatus.EXTENDED))),
         ("Skipped", str(record.count(PhaseStatus.SKIPPED))),
     ]
+    for phase in record.phases:
+        if phase.status is PhaseStatus.STOPPED:
+            rows.append(("Stopped in", f"{phase.name}, after {format_clock(phase.active_seconds)}"))
     extended = record.count(PhaseStatus.EXTENDED)
     if extended:
         rows.append(("Extended", f"{extended} ({format_clock(record.extended_seconds)} added)"))
@@ -78,7 +83,7 @@ class SummaryView(QWidget):
         self.session.setText(record.session_name)
         self._rows = summary_lines(record)
         cells = "".join(
-            f"<tr><td align='right'>{label}&nbsp;&nbsp;</td><td><b>{value}</b></td></tr>"
+            f"<tr><td align='right'>{label}&nbsp;&nbsp;</td><td><b>{escape(value)}</b></td></tr>"
             for label, value in self._rows
         )
         self.table.setText(f"<table align='center' cellspacing='8'>{cells}</table>")

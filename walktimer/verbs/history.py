@@ -50,6 +50,7 @@ CSV_COLUMNS = (
     "phases_done",
     "phases_extended",
     "phases_skipped",
+    "phases_stopped",
     "phases_not_reached",
     "phases_interrupted",
     "extended_seconds",
@@ -165,12 +166,9 @@ def _when(moment: datetime) -> str:
 
 
 def _ended(walk: Walk) -> str:
-    from walktimer.history.log import Outcome
-
     text = walk.ended.value
     if walk.phases and walk.ended.value not in ("finished", "resumed-finished"):
-        reached = sum(1 for p in walk.phases if p.outcome is not Outcome.NOT_REACHED)
-        text += f" ({reached} of {len(walk.phases)} phases)"
+        text += f" ({walk.phases_text})"
     return text
 
 
@@ -256,6 +254,8 @@ def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
         phases = []
         for p in walk.phases:
             text = f"{p.name}: {p.outcome.value}"
+            if p.outcome is Outcome.STOPPED and p.active_seconds is not None:
+                text += f" after {format_clock(p.active_seconds)}"
             if p.extended_by:
                 text += f" +{format_clock(p.extended_by)}"
             phases.append(text)
@@ -274,6 +274,7 @@ def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
                 str(walk.count(Outcome.DONE)),
                 str(walk.count(Outcome.EXTENDED)),
                 str(walk.count(Outcome.SKIPPED)),
+                str(walk.count(Outcome.STOPPED)),
                 str(walk.count(Outcome.NOT_REACHED)),
                 str(walk.count(Outcome.INTERRUPTED)),
                 f"{sum(p.extended_by for p in walk.phases):.1f}",
