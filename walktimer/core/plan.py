@@ -301,6 +301,7 @@ _SAY = EventKind.SAY
 _START = Anchor.START
 _TARGETS = EventKind.TARGETS
 
+_REMINDERS_BY_KIND = {kind: kind.reminders_by_default for kind in Kind}
 _P_COUNTDOWN = _PRIORITY[_COUNTDOWN]
 _P_CUE = _PRIORITY[_CUE]
 _P_HALFWAY = _PRIORITY[_HALFWAY]
@@ -410,6 +411,7 @@ class _Builder:
                 flat.append((item, None, None, None, (i, None)))
         has_reminders = bool(self.reminder_texts)
         default_countdown = self.session.announce.countdown
+        by_kind = _REMINDERS_BY_KIND
         spoken = [_spoken_name(phase.name, rep, reps) for phase, rep, reps, _b, _s in flat]
         for index, (phase, rep, reps, block, source) in enumerate(flat):
             name = f"{phase.name} ({rep}/{reps})" if rep is not None else phase.name
@@ -430,7 +432,12 @@ class _Builder:
                     say, phase.name, phase.speed, phase.incline, rep, reps, next_name, 0.0,
                     duration,
                 )  # fmt: skip
-            reminders = has_reminders and phase.has_reminders and duration is not None
+            # phase.has_reminders, without two property calls and two enum lookups a phase.
+            reminders = (
+                has_reminders
+                and (phase.reminders if phase.reminders is not None else by_kind[phase.kind])
+                and duration is not None
+            )
             planned = _new_planned(
                 index, name, phase.name, phase.kind, start, duration, say, phase.instructions,
                 phase.speed, phase.incline, max(0, countdown), reminders, rep, reps, block, source,
