@@ -212,7 +212,7 @@ def test_keys_pause_next_back_extend_and_stop_with_confirmation() -> None:
     assert record.active_seconds == pytest.approx(39 - 28)
     assert record.phases[0].status is PhaseStatus.SKIPPED
     assert record.phases[0].extended_by == 60
-    assert record.phases[1].status is PhaseStatus.SKIPPED
+    assert record.phases[1].status is PhaseStatus.STOPPED  # q, y while walking it
     assert record.phases[1].active_seconds == pytest.approx(5)
     said = [(f.phase_name, f.visit) for f in sink.played if f.text == f.phase_name]
     assert said == [("Warm-up", 1), ("Warm-up", 2), ("Walk", 3)]
