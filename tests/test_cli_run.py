@@ -57,6 +57,19 @@ def test_a_bundled_session_fires_every_planned_event_once_in_order(tmp_path: Pat
     assert out[1].startswith("== Forward warm-up · phase 1 of 4 · 1:00")
     assert "0:00:00  Forward warm-up  targets  Speed 2 kilometres per hour." in out
     assert out[-1] == "Session complete: 10:00 walked of 10:00 planned; 4 phases done."
+    assert out[-2] == (
+        "This was a demo at x600: the history keeps it marked as a demo, and it counts "
+        "towards no goal, streak or total."
+    )
+    # Stored, but visibly a demo and counted nowhere.
+    history = walktimer("history")
+    assert history.returncode == 0, history.stderr
+    listed = history.stdout.splitlines()
+    assert listed[0] == "Recent walks (1, newest first):"
+    assert listed[2].endswith("10:00    10:00  demo x600, finished")
+    assert "(demo: run with --speed; kept here" in listed[3]
+    assert "Totals" not in history.stdout
+    assert "Streak: 0 weeks" in history.stdout
 
 
 def test_an_invalid_file_prints_its_problems(

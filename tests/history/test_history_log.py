@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -293,6 +294,11 @@ def test_a_database_at_every_earlier_version_upgrades_without_loss(
             "INSERT INTO phases (walk_id, idx, name, outcome, extended_by) VALUES (1, ?, ?, ?, ?)",
             [(p.index, p.name, p.outcome.value, p.extended_by) for p in PHASES],
         )
+    if version >= 4:
+        # Stored by every walktimer that wrote schema 4.
+        conn.execute(
+            "UPDATE walks SET local_day = date(started, printf('%+d seconds', utc_offset))"
+        )
     conn.commit()
     conn.close()
     with HistoryLog(path) as history:
@@ -301,7 +307,10 @@ def test_a_database_at_every_earlier_version_upgrades_without_loss(
         assert [w.script_name for w in walks] == [row[2] for row in V1_ROWS]
         assert [w.active_seconds for w in walks] == [row[6] for row in V1_ROWS]
         assert walks[0].phases == (PHASES if version >= 2 else ())
+        # Walks from before the speed was stored were real walks: they keep counting.
+        assert [(w.speed, w.demo) for w in walks] == [(1.0, False)] * len(V1_ROWS)
         assert history.daily_active() == V1_DAYS
+        assert history.totals()[:2] == (3, sum(row[6] for row in V1_ROWS))
 
 
 def test_two_processes_upgrading_the_same_old_database_do_not_collide(tmp_path: Path) -> None:
@@ -541,3 +550,27 @@ def test_a_walk_says_how_many_of_its_phases_were_walked_to_their_end() -> None:
     stopped = (PhaseOutcome(0, "Only", Outcome.STOPPED, 0.0, 10.0),)
     assert walk(started, phases=stopped).phases_text == "0 of 1 phase walked"
     assert walk(started, phases=stopped).count(Outcome.STOPPED) == 1
+
+
+def test_a_demo_is_kept_and_listed_but_counted_nowhere(tmp_path: Path) -> None:
+    day = datetime(2024, 5, 6, 8, tzinfo=BERLIN)
+    real = walk(day, 1800.0, run_id="real")
+    demo = replace(walk(day + timedelta(hours=1), 900.0, run_id="demo"), speed=60.0)
+    with HistoryLog(tmp_path / "h.sqlite3") as history:
+        history.add_many([real, demo])
+        listed = history.walks()
+        assert [(w.run_id, w.speed, w.demo, w.speed_text) for w in listed] == [
+            ("demo", 60.0, True, "demo x60"),
+            ("real", 1.0, False, ""),
+        ]
+        assert history.count() == 2
+        assert history.daily_active() == {date(2024, 5, 6): 1800.0}
+        assert history.totals() == (1, 1800.0, day)
+        plan = " ".join(
+            str(row)
+            for row in history.conn.execute(
+                "EXPLAIN QUERY PLAN SELECT local_day, SUM(active_seconds) FROM walks "
+                "WHERE speed = 1.0 GROUP BY local_day"
+            )
+        )
+        assert "walks_real_local_day" in plan

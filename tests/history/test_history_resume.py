@@ -348,11 +348,13 @@ def test_a_resume_file_that_cannot_be_written_becomes_one_notice(
 # --- after a crash ---------------------------------------------------------------------------
 
 
-def crashed_run(plan: Plan, script: Path, seconds: float = 95.0) -> ResumePoint:
+def crashed_run(
+    plan: Plan, script: Path, seconds: float = 95.0, *, speed: float = 1.0
+) -> ResumePoint:
     """A run that saved its point and then died (its keeper is simply dropped)."""
     clock = FakeClock()
     engine = Engine(plan, clock)
-    keeper = keeper_for(plan, script, Wall())
+    keeper = keeper_for(plan, script, Wall(), speed=speed)
     engine.start()
     keeper.update(engine)
     clock.advance(seconds)
@@ -659,3 +661,54 @@ def test_the_run_lock_is_dropped_when_its_process_is_killed(tmp_path: Path) -> N
                 stream.close()
     assert not resume.run_alive(state / "resume.json", "r1")
     assert not resume.lock_path(state / "resume.json", "r1").exists()
+
+
+# --- demos (--speed) ---------------------------------------------------------------------------
+
+
+def test_a_demo_run_is_logged_with_its_speed(plan: Plan, script: Path) -> None:
+    clock = FakeClock()
+    engine = Engine(plan, clock)
+    keeper = keeper_for(plan, script, Wall(), speed=60.0)
+    engine.start()
+    clock.advance(300)
+    engine.advance()
+    keeper.finish(engine)
+    [walk] = walks()
+    assert (walk.ended, walk.speed, walk.demo) == (Ending.FINISHED, 60.0, True)
+    with HistoryLog() as history:
+        assert history.daily_active() == {}
+        assert history.totals()[:2] == (0, 0.0)
+
+
+def test_a_demo_carried_on_at_real_speed_stays_a_demo(plan: Plan, script: Path) -> None:
+    point = crashed_run(plan, script, speed=20.0)
+    assert point.demo
+    keeper = RunKeeper.resuming(plan, point, wall=Wall())
+    assert keeper.speed == 20.0
+    assert RunKeeper.resuming(plan, point, wall=Wall(), speed=50.0).speed == 50.0
+
+
+@pytest.mark.parametrize("interactive", [True, False])
+def test_a_demo_that_died_is_not_asked_about(plan: Plan, script: Path, interactive: bool) -> None:
+    point = crashed_run(plan, script, speed=20.0)
+    term = Terminal("r")
+    got = pending_for_terminal(resume=False, interactive=interactive, ask=term.ask, say=term.say)
+    assert got is None
+    assert term.asked == []
+    assert term.said == [
+        f"The last session, a demo at x20, did not end: {resume.describe(point)}. It was "
+        "logged as interrupted (run with --resume to carry on such a session instead); a "
+        "demo counts towards no goal, streak or total."
+    ]
+    [walk] = walks()
+    assert (walk.ended, walk.speed) == (Ending.INTERRUPTED, 20.0)
+    assert resume.read() is None
+
+
+def test_a_demo_that_died_is_still_resumed_on_request(plan: Plan, script: Path) -> None:
+    point = crashed_run(plan, script, speed=20.0)
+    term = Terminal()
+    got = pending_for_terminal(resume=True, interactive=True, ask=term.ask, say=term.say)
+    assert got == point
+    assert term.asked == []

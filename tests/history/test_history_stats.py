@@ -14,6 +14,7 @@ from walktimer.history.goal import goal_path, load_goal, parse_goal, save_goal
 from walktimer.history.stats import (
     DEFAULT_GOAL,
     Goal,
+    counts,
     daily_totals,
     local_day,
     progress,
@@ -308,3 +309,12 @@ def test_goals_are_written_days_by_minutes(text: str, goal: Goal) -> None:
 def test_a_bad_goal_says_what_is_expected(text: str) -> None:
     with pytest.raises(ValueError, match=r"goal|between"):
         parse_goal(text)
+
+
+def test_demo_runs_count_on_no_day() -> None:
+    morning = datetime(2024, 10, 27, 8, 0, tzinfo=BERLIN)
+    walks = [(morning, 1200.0, 1.0), (morning, 900.0, 60.0), (morning, 300.0)]
+    assert daily_totals(walks) == {date(2024, 10, 27): 1500.0}
+    assert counts(1.0)
+    assert not counts(60.0)
+    assert not counts(0.5)

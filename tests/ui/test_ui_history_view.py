@@ -144,6 +144,26 @@ def test_a_stopped_walk_says_how_many_phases_were_walked(qtbot: Any) -> None:
     assert item.text(4) == "stopped (1 of 4 phases walked)"
 
 
+def test_a_demo_is_listed_greyed_and_counted_nowhere(qtbot: Any) -> None:
+    with HistoryLog() as history:
+        history.add(make_walk(date(2021, 1, 5), 32))
+        history.add(replace(make_walk(date(2021, 1, 6), 15, name="Demo"), speed=60.0))
+    widget = HistoryView(now=lambda: NOW)
+    qtbot.addWidget(widget)
+    demo, real = widget.list.topLevelItem(0), widget.list.topLevelItem(1)
+    assert demo is not None
+    assert real is not None
+    assert demo.text(4) == "Demo x60, finished"
+    assert real.text(4) == "finished"
+    assert "not counted" in demo.toolTip(1)
+    assert real.toolTip(1) == ""
+    assert demo.foreground(1).color() != real.foreground(1).color()
+    assert widget.totals_label.text().startswith("1 walk, 32 min walking")
+    assert widget.week_label.text() == "This week: 1 of 5 days with 30+ min · 32 min"
+    assert widget.total_walks == 2  # the demo can still be deleted
+    assert widget.delete_all_button.isEnabled()
+
+
 def test_deleting_a_walk_asks_first(view: HistoryView, dialogs: FakeDialogs) -> None:
     assert view.selected_walk() is view.walks[0]  # the newest, ready for the keyboard
     view.list.clearSelection()

@@ -61,12 +61,12 @@ def logged() -> list[Any]:
         return history.walks()
 
 
-def crashed(script: Path, seconds: float = 100.0) -> resume.ResumePoint:
+def crashed(script: Path, seconds: float = 100.0, speed: float = 1.0) -> resume.ResumePoint:
     """A run that saved where it was and died: 40 s into "Brisk" by default."""
     plan = build_plan(load_path(script))
     clock = FakeClock()
     engine = Engine(plan, clock)
-    keeper = RunKeeper.begin(plan, script)
+    keeper = RunKeeper.begin(plan, script, speed=speed)
     engine.start()
     clock.advance(seconds)
     engine.advance()
@@ -260,6 +260,20 @@ def test_a_changed_script_is_logged_as_interrupted_and_the_walker_told(
     [walk] = logged()
     assert walk.ended is Ending.INTERRUPTED
     assert walk.phases[1].outcome is Outcome.INTERRUPTED
+
+
+def test_a_demo_that_died_is_logged_as_a_demo_without_asking(
+    make_window: Callable[..., MainWindow], dialogs: FakeDialogs, script: Path
+) -> None:
+    crashed(script, speed=60.0)  # walktimer run --no-gui --speed 60, killed
+    window = make_window()
+    chooser = Chooser(Choice.RESUME)
+    assert RunTracker(window, chooser=chooser).offer() is Choice.LOG
+    assert chooser.asked == []
+    assert dialogs.informs == []
+    [walk] = logged()
+    assert (walk.ended, walk.speed) == (Ending.INTERRUPTED, 60.0)
+    assert resume.read() is None
 
 
 def test_nothing_to_resume_asks_nothing(make_window: Callable[..., MainWindow]) -> None:

@@ -249,3 +249,22 @@ def test_a_damaged_history_is_moved_aside_with_one_message(
     assert "No walks in the history yet" in captured.out
     [aside] = path.parent.glob("history.sqlite3.corrupt-*")
     assert aside.read_bytes() == b"\x00garbage" * 100
+
+
+def test_a_demo_is_listed_as_one_and_counted_nowhere(capsys: pytest.CaptureFixture[str]) -> None:
+    with HistoryLog() as history:
+        history.add(make_walk(date(2021, 1, 5), 32))
+        history.add(make_walk(date(2021, 1, 6), 15, name="Beginner", speed=60.0))
+    assert cli.main(["history"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "Recent walks (2, newest first):"
+    assert lines[2].split()[-3:] == ["demo", "x60,", "finished"]
+    assert lines[3].split()[-1] == "finished"
+    assert lines[4].startswith("  (demo: run with --speed; kept here, but counted in no day")
+    current = next(line for line in lines if "(this week)" in line).split()
+    assert current == ["2021-W01", ".", "32*", ".", "1/5", "32", "(this", "week)"]
+    assert "Totals: 1 walk, 32 min walking, since 05 Jan 2021." in out
+    assert cli.main(["history", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["speed"] for r in rows] == ["1", "60"]

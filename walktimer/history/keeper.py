@@ -119,7 +119,8 @@ class RunKeeper:
         history_path: Path | None = None,
         on_notice: Callable[[str], None] | None = None,
     ) -> RunKeeper:
-        """A keeper that carries on the run saved in `point`: same run id and start time."""
+        """A keeper that carries on the run saved in `point`: same run id and start time.
+        A demo stays a demo when it is carried on at real speed (part of it was not walked)."""
         return cls(
             plan,
             script_path=None if point.script_path is None else Path(point.script_path),
@@ -128,7 +129,7 @@ class RunKeeper:
             run_id=point.run_id,
             resumes=point.resumes + 1,
             wall=wall,
-            speed=speed,
+            speed=point.speed if point.demo and speed == 1.0 else speed,
             resume_file=resume_file,
             history_path=history_path,
             on_notice=on_notice,
@@ -253,6 +254,7 @@ class RunKeeper:
             script_path=None if self.script_path is None else str(self.script_path),
             script_sha256=self.script_sha256,
             run_id=self.run_id,
+            speed=self.speed,
         )
         try:
             with HistoryLog(self.history_path, on_notice=self._notice) as history:

@@ -26,10 +26,12 @@ from pathlib import Path
 from types import TracebackType
 
 from walktimer import paths
+from walktimer.history.stats import REAL_SPEED, counts
 
 __all__ = [
     "DB_NAME",
     "MIGRATIONS",
+    "REAL_SPEED",
     "SCHEMA_VERSION",
     "Ending",
     "HistoryError",
@@ -100,10 +102,21 @@ class Walk:
     phases: tuple[PhaseOutcome, ...] = ()
     run_id: str | None = None
     id: int | None = None
+    speed: float = 1.0  # the clock's speed factor: anything but 1 is a demo (--speed)
 
     def __post_init__(self) -> None:
         if self.started.utcoffset() is None:
             raise ValueError("a walk's start time must carry its UTC offset")
+
+    @property
+    def demo(self) -> bool:
+        """Run on a sped-up (or slowed) clock: shown as a demo, counted nowhere."""
+        return not counts(self.speed)
+
+    @property
+    def speed_text(self) -> str:
+        """ "demo x60" for a demo, "" for a real walk."""
+        return f"demo x{self.speed:g}" if self.demo else ""
 
     @property
     def started_utc(self) -> datetime:
@@ -198,6 +211,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE walks ADD COLUMN local_day TEXT",  # YYYY-MM-DD on the walker's clock
             "UPDATE walks SET local_day = date(started, printf('%+d seconds', utc_offset))",
             "CREATE INDEX walks_local_day ON walks (local_day, active_seconds)",
+        ),
+    ),
+    Migration(
+        5,
+        "each walk's clock speed, so demo runs (--speed) are kept apart and never counted",
+        (
+            # 1.0 for every walk stored before: only real walks could be told apart then.
+            "ALTER TABLE walks ADD COLUMN speed REAL NOT NULL DEFAULT 1.0",
+            "DROP INDEX walks_local_day",
+            "CREATE INDEX walks_real_local_day ON walks (local_day, active_seconds) "
+            "WHERE speed = 1.0",
         ),
     ),
 )
@@ -416,7 +440,7 @@ class HistoryLog:
         conn = self.conn
         rows = conn.execute(
             "SELECT id, started, utc_offset, script_name, script_path, script_sha256, "
-            f"planned_seconds, active_seconds, ended, run_id FROM walks {tail}",
+            f"planned_seconds, active_seconds, ended, run_id, speed FROM walks {tail}",
             params,
         ).fetchall()
         if not rows:
@@ -452,6 +476,7 @@ class HistoryLog:
                 phases=tuple(phases[walk_id]),
                 run_id=run_id,
                 id=walk_id,
+                speed=float(speed),
             )
             for (
                 walk_id,
@@ -464,15 +489,17 @@ class HistoryLog:
                 active,
                 ended,
                 run_id,
+                speed,
             ) in rows
         ]
 
     def daily_active(self, since: date | None = None) -> dict[date, float]:
-        """Active seconds per local day (the walker's clock at each walk's start)."""
-        sql = "SELECT local_day, SUM(active_seconds) FROM walks"
+        """Active seconds of real walks per local day (the walker's clock at each walk's
+        start); demos count nowhere."""
+        sql = f"SELECT local_day, SUM(active_seconds) FROM walks WHERE {_REAL}"
         params: tuple[object, ...] = ()
         if since is not None:
-            sql += " WHERE local_day >= ?"
+            sql += " AND local_day >= ?"
             params = (since.isoformat(),)
         sql += " GROUP BY local_day"
         return {
@@ -481,18 +508,25 @@ class HistoryLog:
         }
 
     def totals(self) -> tuple[int, float, datetime | None]:
-        """(walks, active seconds, first walk's start) over the whole history."""
+        """(walks, active seconds, first walk's start) over the real walks of the whole
+        history: demos are not counted (count() counts every stored walk)."""
         count, active = self.conn.execute(
-            "SELECT COUNT(*), COALESCE(SUM(active_seconds), 0) FROM walks"
+            f"SELECT COUNT(*), COALESCE(SUM(active_seconds), 0) FROM walks WHERE {_REAL}"
         ).fetchone()
+        # `+speed`: walk the start-time index from the oldest walk rather than sort every
+        # real walk by start (the partial index would otherwise be chosen).
         first = self.conn.execute(
-            "SELECT started, utc_offset FROM walks ORDER BY started LIMIT 1"
+            f"SELECT started, utc_offset FROM walks WHERE +{_REAL} ORDER BY started LIMIT 1"
         ).fetchone()
         return (
             int(count),
             float(active),
             _from_utc_text(first[0], first[1]) if first else None,
         )
+
+
+# The walks that count (stats.counts; the same text as the partial index's, so SQLite uses it).
+_REAL = f"speed = {REAL_SPEED!r}"
 
 
 def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
@@ -503,8 +537,8 @@ def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
     cursor = conn.execute(
         """
         INSERT INTO walks (started, utc_offset, local_day, script_name, script_path,
-            script_sha256, planned_seconds, active_seconds, ended, run_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            script_sha256, planned_seconds, active_seconds, ended, run_id, speed)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             _utc_text(walk.started),
@@ -517,6 +551,7 @@ def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
             float(walk.active_seconds),
             walk.ended.value,
             walk.run_id,
+            float(walk.speed),
         ),
     )
     walk_id = cursor.lastrowid

@@ -141,6 +141,11 @@ class ResumePoint:
         return datetime.fromisoformat(self.started)
 
     @property
+    def demo(self) -> bool:
+        """A demo run (a sped-up clock): never asked about, see `walktimer.history.terminal`."""
+        return self.speed != 1.0
+
+    @property
     def planned_seconds(self) -> float:
         return self.record.planned_seconds
 
@@ -412,6 +417,7 @@ def walk_from_record(
     script_sha256: str | None,
     run_id: str | None,
     interrupted_at: int | None = None,
+    speed: float = 1.0,
 ) -> Walk:
     """The history's view of an engine's run record."""
     phases = tuple(
@@ -434,6 +440,7 @@ def walk_from_record(
         ended=ended,
         phases=phases,
         run_id=run_id,
+        speed=speed,
     )
 
 
@@ -446,6 +453,7 @@ def walk_from_point(point: ResumePoint, ended: Ending = Ending.INTERRUPTED) -> W
         script_sha256=point.script_sha256,
         run_id=point.run_id,
         interrupted_at=point.phase_index if ended is Ending.INTERRUPTED else None,
+        speed=point.speed,
     )
 
 

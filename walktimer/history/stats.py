@@ -16,6 +16,10 @@ the point, not five walks). Counting walks instead ("five walks of 30 minutes") 
 two long walks on a weekend count double and miss a day split into a morning and an
 evening walk. Every text shown to the walker says so: "30+ minutes of walking on 5 days a
 week" (`Goal.text`), with `Goal.rule` spelling out how a day counts.
+
+Only real walks count. A run on a sped-up clock (`walktimer run --speed 60`, for demos and
+tests) is kept in the history marked as a demo, but it adds no minutes to a day, no goal
+day, no streak and no total (`counts`; the log's queries apply the same rule).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ __all__ = [
     "Goal",
     "Progress",
     "WeekStats",
+    "counts",
     "daily_totals",
     "local_day",
     "progress",
@@ -39,6 +44,12 @@ __all__ = [
 
 WEEKS_SHOWN = 8
 MAX_GOAL_MINUTES = 24 * 60
+REAL_SPEED = 1.0
+
+
+def counts(speed: float) -> bool:
+    """Whether a walk run at this clock speed counts: only real time does, never a demo."""
+    return speed == REAL_SPEED
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,11 +171,16 @@ def local_day(started: datetime, tz: tzinfo | None = None) -> date:
 
 
 def daily_totals(
-    walks: Iterable[tuple[datetime, float]], tz: tzinfo | None = None
+    walks: Iterable[tuple[datetime, float] | tuple[datetime, float, float]],
+    tz: tzinfo | None = None,
 ) -> dict[date, float]:
-    """Active seconds per local day from (start, active seconds) pairs."""
+    """Active seconds per local day from (start, active seconds) pairs, or (start, active
+    seconds, clock speed) triples, of which demos (speed other than 1) are left out."""
     out: dict[date, float] = {}
-    for started, seconds in walks:
+    for walk in walks:
+        if len(walk) == 3 and not counts(walk[2]):
+            continue
+        started, seconds = walk[0], walk[1]
         day = local_day(started, tz)
         out[day] = out.get(day, 0.0) + float(seconds)
     return out

@@ -6,6 +6,12 @@
 
 A session whose script changed or vanished cannot be resumed: it is logged as interrupted
 and the walker is told why.
+
+A demo (run with `--speed`) that died is never asked about: someone who killed a demo does
+not want to be asked whether to carry on with it the next time they walk. Without `--resume`
+it is logged as an interrupted demo, which counts towards nothing, and one line says so;
+`--resume` still carries it on (which is how the crash tests check resuming at speed). The
+window does the same without a word (`walktimer.ui.resume_prompt`).
 """
 
 from __future__ import annotations
@@ -72,6 +78,14 @@ def pending_for_terminal(
     if resume:
         say(f"Resuming {what}.")
         return found.point
+    if found.point.demo:
+        settle(found, Choice.LOG, path=path, history_path=history_path, on_notice=say)
+        say(
+            f"The last session, a demo at x{found.point.speed:g}, did not end: {what}. It was "
+            "logged as interrupted (run with --resume to carry on such a session instead); "
+            "a demo counts towards no goal, streak or total."
+        )
+        return None
     if not interactive:
         settle(found, Choice.LOG, path=path, history_path=history_path, on_notice=say)
         say(

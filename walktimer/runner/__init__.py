@@ -117,6 +117,12 @@ def run_terminal(
     if outcome is None:
         print("Stopped before the session began.", file=stdout)
         return 130
+    if args.speed != 1.0:
+        print(
+            f"This was a demo at x{args.speed:g}: the history keeps it marked as a demo, "
+            "and it counts towards no goal, streak or total.",
+            file=stdout,
+        )
     print(summary_line(outcome.record), file=stdout)
     stdout.flush()
     return 130 if outcome.interrupted else 0

@@ -440,6 +440,7 @@ class HistoryView(QWidget):
         try:
             with HistoryLog(self.history_path, on_notice=notices.append) as history:
                 self.walks = history.walks(LIST_LIMIT)
+                stored = history.count()
                 count, active, first = history.totals()
                 daily = history.daily_active()
         except HistoryError as error:
@@ -449,7 +450,7 @@ class HistoryView(QWidget):
             self._update_buttons()
             return
         self._show_notice(" ".join(notices))
-        self.total_walks = count
+        self.total_walks = stored  # demos too: they can be deleted
         self._daily = daily
         self._totals = (count, active, first.date() if first else None)
         self._fill_list()
@@ -497,6 +498,8 @@ class HistoryView(QWidget):
             ended = walk.ended.label
             if walk.phases and walk.ended.value not in ("finished", "resumed-finished"):
                 ended += f" ({walk.phases_text})"
+            if walk.demo:
+                ended = f"{walk.speed_text.capitalize()}, {ended}"
             item = QTreeWidgetItem(
                 [
                     f"{walk.started:%a %d %b %Y  %H:%M}",
@@ -507,6 +510,16 @@ class HistoryView(QWidget):
                 ]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, walk.id)
+            if walk.demo:
+                # A demo is kept but counts nowhere: greyed, and the tooltip says why.
+                dim = self.list.palette().color(QPalette.ColorRole.PlaceholderText)
+                why = (
+                    f"A demo run at {walk.speed:g} times the real speed (walktimer run "
+                    "--speed): not counted in the days, the goal, the streak or the totals."
+                )
+                for column in range(5):
+                    item.setForeground(column, dim)
+                    item.setToolTip(column, why)
             for column in (2, 3):
                 item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             items.append(item)

@@ -187,6 +187,10 @@ class RunTracker(QObject):
                 f"resumed because {found.reason}; it was logged as interrupted."
             )
             return Choice.LOG
+        if found.point.demo:
+            # A demo (--speed) that died is not asked about: logged as a demo, counted nowhere.
+            self._settle(found, Choice.LOG)
+            return Choice.LOG
         choice = self.chooser(self.window, found) or Choice.LOG
         point = self._settle(found, choice)
         if point is None:

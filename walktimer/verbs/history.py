@@ -29,6 +29,9 @@ walks make a goal day and two 30-minute walks on one day still make one. Set ano
 with --set-goal DAYSxMINUTES (kept in the config directory; the window uses the same goal).
 The current week does not break a streak before it is over.
 
+Runs at `walktimer run --no-gui --speed FACTOR` (demos and tests) are listed marked
+"demo x60" (the clock's speed) but count towards no day, goal, streak or total.
+
 The history is a SQLite file in the user data directory and never leaves this machine.
 --delete and --delete-all ask first when run in a terminal; elsewhere they need --yes.
 
@@ -47,6 +50,7 @@ CSV_COLUMNS = (
     "planned_seconds",
     "active_seconds",
     "ended",
+    "speed",
     "phases_done",
     "phases_extended",
     "phases_skipped",
@@ -142,6 +146,7 @@ def _show(history: HistoryLog, limit: int) -> int:
 
     now = _now()
     walks = history.walks(limit or None)
+    stored = history.count()
     count, active, first = history.totals()
     stats = progress(
         history.daily_active(),
@@ -151,7 +156,7 @@ def _show(history: HistoryLog, limit: int) -> int:
         total_active_seconds=active,
         first_day=first.date() if first else None,
     )
-    print("\n".join(report(walks, stats, count)))
+    print("\n".join(report(walks, stats, stored)))
     return 0
 
 
@@ -169,6 +174,8 @@ def _ended(walk: Walk) -> str:
     text = walk.ended.value
     if walk.phases and walk.ended.value not in ("finished", "resumed-finished"):
         text += f" ({walk.phases_text})"
+    if walk.demo:
+        text = f"{walk.speed_text}, {text}"
     return text
 
 
@@ -200,6 +207,11 @@ def report(walks: Sequence[Walk], stats: Progress, total: int) -> list[str]:
                 f"  {walk.id:>{id_width}}  {_when(walk.started):<22}  {name:<{name_width}}  "
                 f"{_clock(walk.active_seconds):>7}  {_clock(walk.planned_seconds):>7}  "
                 f"{_ended(walk)}"
+            )
+        if any(walk.demo for walk in walks):
+            lines.append(
+                "  (demo: run with --speed; kept here, but counted in no day, goal, streak "
+                "or total)"
             )
     lines.append("")
     goal = stats.goal
@@ -271,6 +283,7 @@ def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
                 f"{walk.planned_seconds:.1f}",
                 f"{walk.active_seconds:.1f}",
                 walk.ended.value,
+                f"{walk.speed:g}",
                 str(walk.count(Outcome.DONE)),
                 str(walk.count(Outcome.EXTENDED)),
                 str(walk.count(Outcome.SKIPPED)),

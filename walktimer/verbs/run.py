@@ -65,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FACTOR",
         type=_speed,
         default=1.0,
-        help="run the clock FACTOR times faster, for demos and tests (--no-gui only)",
+        help="run the clock FACTOR times faster, for demos and tests (--no-gui only); "
+        "the history keeps such a run as a demo that counts towards no goal",
     )
     parser.add_argument(
         "--resume",
