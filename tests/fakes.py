@@ -124,6 +124,7 @@ class RecordingSink:
 
     def __init__(self, *, hold: bool = False, steps: int = 4, notices: list[str] | None = None):
         self.played: list[Any] = []  # every Fired, in order
+        self.expected: list[list[str]] = []  # each expect() call's texts
         self.batches = 0
         self.paused = 0
         self.stopped = 0
@@ -149,6 +150,9 @@ class RecordingSink:
     def play(self, fired: Sequence[Any]) -> None:
         self.batches += 1
         self.played.extend(fired)
+
+    def expect(self, texts: Sequence[str]) -> None:
+        self.expected.append(list(texts))
 
     def pause(self) -> None:
         self.paused += 1

@@ -118,3 +118,48 @@ def test_the_sink_never_stops_the_clock(qtbot: Any) -> None:
         host.start()
     assert host.state() is State.RUNNING
     assert host._deadline.isActive()
+
+
+TIMED_WORDS = """\
+format = 1
+name = "Timed words"
+
+[announce]
+countdown = 0
+remaining = []
+next = false
+targets = false
+
+[[phase]]
+name = "Walk"
+duration = "2m"
+
+  [[phase.cue]]
+  at = "50%"
+  say = "{remaining} to go."
+"""
+
+
+def test_extend_hands_the_refilled_words_to_the_sink_ahead(qtbot: Any) -> None:
+    from walktimer.ui.prepare import DeferredSink
+
+    plan = build_plan(load_text(TIMED_WORDS))
+    clock = FakeClock(0.0)
+    real = RecordingSink()
+    sink = DeferredSink(lambda: real)
+    sink.prepare(plan)  # builds the real sink, as the prepare thread does
+    host = SessionHost(Engine(plan, clock), clock, sink, get_ready=0)
+    host.start()
+    clock.advance(10.0)
+    host.pump()
+    assert real.expected == []  # the plan's words were rendered by prepare
+    host.extend(60)
+    # Handed over at once, 80 s before they are due.
+    assert real.expected == [["one minute thirty to go."]]
+    clock.advance(80.0)
+    host.pump()
+    assert "one minute thirty to go." in real.texts
+
+    host.set_muted(True)
+    host.extend(60)  # muted: nothing is rendered
+    assert len(real.expected) == 1

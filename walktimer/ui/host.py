@@ -163,6 +163,17 @@ class SessionHost(QObject):
 
     def extend(self, seconds: int = 60) -> None:
         self._command(lambda: self._engine.extend(seconds))
+        self._expect()
+
+    def _expect(self) -> None:
+        """Hand the words an extend refilled ({remaining}) to the sink, so it renders them
+        ahead instead of when they are due (as the terminal runner does)."""
+        expect = getattr(self._sink, "expect", None)
+        if expect is None or self._muted:
+            return
+        texts = self._engine.upcoming_texts()
+        if texts:
+            expect(texts)
 
     def jump(self, phase_index: int) -> None:
         self._command(lambda: self._engine.jump(phase_index))

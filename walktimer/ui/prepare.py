@@ -69,6 +69,12 @@ class DeferredSink:
         if self._real is not None:
             self._real.play(fired)
 
+    def expect(self, texts: Sequence[str]) -> None:
+        """Words needed soon (refilled after an extend): passed to a sink that renders ahead."""
+        expect = getattr(self._real, "expect", None)
+        if expect is not None:
+            expect(texts)
+
     def pause(self) -> None:
         if self._real is not None:
             self._real.pause()
