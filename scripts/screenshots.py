@@ -13,33 +13,11 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SIZE = (1280, 800)
-
-
-class _QuietSink:
-    def prepare(self, plan: Any, progress: Any = None) -> None:
-        if progress is not None:
-            progress(0, 0)
-
-    def play(self, fired: Sequence[Any]) -> None:
-        pass
-
-    def pause(self) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
-
-    def notices(self) -> list[str]:
-        return []
-
-    def close(self) -> None:
-        pass
 
 
 class _Steady:
@@ -66,6 +44,7 @@ def _settle(app: Any, rounds: int = 30) -> None:
 def take(out: Path, *, theme: str = "system") -> list[Path]:
     from walktimer import resources
     from walktimer.core.clock import FakeClock
+    from walktimer.core.ports import SilentSink
     from walktimer.ui.app import make_application
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.settings import Settings, Theme
@@ -78,7 +57,7 @@ def take(out: Path, *, theme: str = "system") -> list[Path]:
     window = MainWindow(
         settings,
         clock=clock,
-        sink_factory=lambda session, mute, verbosity: _QuietSink(),
+        sink_factory=lambda session, mute, verbosity: SilentSink(),
         inhibitor=_Steady(),
         app=app,
     )

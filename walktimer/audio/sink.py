@@ -22,7 +22,7 @@ from walktimer.audio.clip import Clip, ClipError, read_wav
 from walktimer.audio.player import Outcome, Output, PlaybackReport, Player, open_simpleaudio
 from walktimer.audio.speech import Renderer, SpeechService
 from walktimer.core.plan import EventKind
-from walktimer.core.ports import CueSink, Progress
+from walktimer.core.ports import CueSink, Progress, SilentSink
 from walktimer.core.script import Session, Sound
 
 if TYPE_CHECKING:
@@ -320,7 +320,7 @@ def _render_all(
     return clips
 
 
-class QuietSink:
+class QuietSink(SilentSink):
     """A sink that plays nothing (`--mute`): it records what would be heard and can print it."""
 
     def __init__(self, *, verbosity: Verbosity = "all", echo: Echo | None = None) -> None:
@@ -343,18 +343,6 @@ class QuietSink:
                 self.heard.append(Heard(kind, text=item.text))
                 if self._echo is not None:
                     self._echo(item.text)
-
-    def pause(self) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
-
-    def notices(self) -> list[str]:
-        return []
-
-    def close(self) -> None:
-        pass
 
 
 def build_sink(

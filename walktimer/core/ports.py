@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from walktimer.core.engine import Fired
     from walktimer.core.plan import Plan
 
-__all__ = ["CueSink", "Progress"]
+__all__ = ["CueSink", "Progress", "SilentSink"]
 
 # (done, total) while speech is rendered ahead of a session.
 Progress = Callable[[int, int], None]
@@ -46,3 +46,26 @@ class CueSink(Protocol):
     def close(self) -> None:
         """Release the device and any worker process."""
         ...
+
+
+class SilentSink:
+    """A CueSink that does nothing: a base for sinks that only need one or two of its calls
+    (printing, recording), so each does not repeat the empty rest."""
+
+    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+        """Nothing to get ready."""
+
+    def play(self, fired: Sequence[Fired]) -> None:
+        """Nothing is sounded."""
+
+    def pause(self) -> None:
+        """Nothing is playing."""
+
+    def stop(self) -> None:
+        """Nothing is queued."""
+
+    def notices(self) -> list[str]:
+        return []
+
+    def close(self) -> None:
+        """Nothing is held."""

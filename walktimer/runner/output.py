@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from walktimer.core.ports import SilentSink
 from walktimer.runner.display import cue_line
 
 if TYPE_CHECKING:
@@ -25,30 +26,15 @@ __all__ = ["EventLog", "FanOutSink", "PrintingSink", "RenderProgress", "make_sin
 Printer = Callable[[str], None]
 
 
-class PrintingSink:
+class PrintingSink(SilentSink):
     """A CueSink that prints every fired cue as a line: `0:05:00  Warm-up  say  Warm up.`"""
 
     def __init__(self, printer: Printer) -> None:
         self._print = printer
 
-    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
-        pass
-
     def play(self, fired: Sequence[Fired]) -> None:
         for item in fired:
             self._print(cue_line(item))
-
-    def pause(self) -> None:
-        pass
-
-    def stop(self) -> None:
-        pass
-
-    def notices(self) -> list[str]:
-        return []
-
-    def close(self) -> None:
-        pass
 
 
 class FanOutSink:
