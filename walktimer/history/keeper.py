@@ -12,6 +12,7 @@ Several keepers (in several processes) may share the one resume file; see
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -213,7 +214,7 @@ class RunKeeper:
         try:
             with HistoryLog(self.history_path, on_notice=self._notice) as history:
                 history.add(resume.walk_from_point(point))
-        except HistoryError as error:
+        except (HistoryError, sqlite3.Error) as error:
             self._notice(f"An interrupted walk could not be added to the history: {error}")
             return
         self._notice(
@@ -259,7 +260,7 @@ class RunKeeper:
         try:
             with HistoryLog(self.history_path, on_notice=self._notice) as history:
                 self.walk_id = history.add(walk)
-        except HistoryError as error:
+        except (HistoryError, sqlite3.Error) as error:
             self._notice(f"This walk could not be added to the history: {error}")
         self._clear()
         return self.walk_id

@@ -9,10 +9,15 @@ Writers take the lock up front (`BEGIN IMMEDIATE`) and wait for it (`busy_timeou
 processes recording at once both land. A file that is not a readable database is moved aside
 as `history.sqlite3.corrupt-TIMESTAMP` (with its -wal and -shm), one notice says so, and a
 fresh log starts: nothing is deleted, and the walk being recorded still lands.
+
+No sqlite3 error leaves this module: opening and every public method turn it into a
+`HistoryError` whose message is one sentence saying what failed and what to do.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 import os
 import sqlite3
@@ -24,6 +29,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
+from typing import Concatenate, ParamSpec, TypeVar
 
 from walktimer import paths
 from walktimer.history.stats import REAL_SPEED, counts
@@ -247,6 +253,33 @@ def _timestamp(now: datetime) -> str:
 
 # --- the log --------------------------------------------------------------------------------
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _failing(
+    failed: str,
+) -> Callable[
+    [Callable[Concatenate[HistoryLog, _P], _R]], Callable[Concatenate[HistoryLog, _P], _R]
+]:
+    """A public method whose sqlite3 errors become one HistoryError sentence that starts with
+    `failed` ("The walk could not be saved") and says why and what to do."""
+
+    def wrap(
+        method: Callable[Concatenate[HistoryLog, _P], _R],
+    ) -> Callable[Concatenate[HistoryLog, _P], _R]:
+        @functools.wraps(method)
+        def run(self: HistoryLog, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.Error as error:
+                log.warning("history: %s: %s", failed.lower(), error)
+                raise HistoryError(_sentence(self.path, error, failed)) from error
+
+        return run
+
+    return wrap
+
 
 class HistoryLog:
     """The open log. Use as a context manager, or call close().
@@ -280,14 +313,14 @@ class HistoryLog:
             ) from error
         try:
             self._conn = self._connect_and_upgrade()
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             self.close()
             if not _unusable(error):
                 raise HistoryError(_sentence(self.path, error)) from error
             self._move_aside(error)
             try:
                 self._conn = self._connect_and_upgrade()
-            except sqlite3.DatabaseError as again:
+            except sqlite3.Error as again:
                 self.close()
                 raise HistoryError(
                     f"A new history cannot be started at {self.path} ({again})."
@@ -332,7 +365,7 @@ class HistoryLog:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {step.version}")
 
-    def _move_aside(self, error: sqlite3.DatabaseError) -> None:
+    def _move_aside(self, error: sqlite3.Error) -> None:
         stamp = _timestamp(self._wall())
         target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         n = 1
@@ -367,6 +400,7 @@ class HistoryLog:
             raise HistoryError("The history is closed.")
         return self._conn
 
+    @_failing("The history could not be read")
     def schema_version(self) -> int:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -388,6 +422,7 @@ class HistoryLog:
 
     # -- writing
 
+    @_failing("The walk could not be saved")
     def add(self, walk: Walk) -> int:
         """Store a walk and its phases; returns its id. A walk whose run_id is already stored
         is not stored twice: the existing id is returned."""
@@ -395,12 +430,14 @@ class HistoryLog:
         with _immediate(conn):
             return _insert(conn, walk)
 
+    @_failing("The walks could not be saved")
     def add_many(self, walks: Sequence[Walk]) -> list[int]:
         """Store several walks in one transaction (imports, benchmarks)."""
         conn = self.conn
         with _immediate(conn):
             return [_insert(conn, walk) for walk in walks]
 
+    @_failing("The walk could not be deleted")
     def delete(self, walk_id: int) -> bool:
         """Delete one walk and its phases; False when there is no such walk."""
         conn = self.conn
@@ -409,6 +446,7 @@ class HistoryLog:
             cursor = conn.execute("DELETE FROM walks WHERE id = ?", (walk_id,))
             return cursor.rowcount > 0
 
+    @_failing("The history could not be cleared")
     def delete_all(self) -> int:
         """Delete every walk; returns how many there were. The freed pages are wiped too."""
         conn = self.conn
@@ -422,13 +460,16 @@ class HistoryLog:
 
     # -- reading
 
+    @_failing("The history could not be read")
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM walks").fetchone()[0])
 
+    @_failing("The history could not be read")
     def get(self, walk_id: int) -> Walk | None:
         walks = self._select("WHERE id = ?", (walk_id,))
         return walks[0] if walks else None
 
+    @_failing("The history could not be read")
     def walks(self, limit: int | None = None, *, newest_first: bool = True) -> list[Walk]:
         order = "DESC" if newest_first else "ASC"
         tail = f"ORDER BY started {order}, id {order}"
@@ -493,6 +534,7 @@ class HistoryLog:
             ) in rows
         ]
 
+    @_failing("The history could not be read")
     def daily_active(self, since: date | None = None) -> dict[date, float]:
         """Active seconds of real walks per local day (the walker's clock at each walk's
         start); demos count nowhere."""
@@ -507,6 +549,7 @@ class HistoryLog:
             for day, seconds in self.conn.execute(sql, params)
         }
 
+    @_failing("The history could not be read")
     def totals(self) -> tuple[int, float, datetime | None]:
         """(walks, active seconds, first walk's start) over the real walks of the whole
         history: demos are not counted (count() counts every stored walk)."""
@@ -599,20 +642,34 @@ _UNUSABLE = frozenset(
 )
 
 
-def _unusable(error: sqlite3.DatabaseError) -> bool:
+def _unusable(error: sqlite3.Error) -> bool:
     if isinstance(error, _IntegrityError):
         return True
     name = getattr(error, "sqlite_errorname", "") or ""
     return any(name.startswith(code) for code in _UNUSABLE)
 
 
-def _sentence(path: Path, error: sqlite3.DatabaseError) -> str:
+def _sentence(path: Path, error: sqlite3.Error, failed: str | None = None) -> str:
+    """One sentence for the user: `failed` (what could not be done, if anything was being
+    done), why, and what to do about it."""
     name = getattr(error, "sqlite_errorname", "") or ""
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return f"The history at {path} is locked by another walktimer; try again in a moment."
-    if name.startswith("SQLITE_FULL"):
-        return f"The disk holding the history at {path} is full; free some space."
-    return f"The history at {path} cannot be used ({error})."
+        why = f"the history at {path} is locked by another walktimer; try again in a moment."
+    elif name.startswith("SQLITE_FULL"):
+        why = f"the disk holding the history at {path} is full; free some space."
+    elif name.startswith("SQLITE_IOERR"):
+        why = (
+            f"the history at {path} could not be read or written ({error}); "
+            "check the disk and try again."
+        )
+    elif failed is not None and _unusable(error):
+        why = (
+            f"the history at {path} is damaged or not writable ({error}); restart walktimer "
+            "to set it aside and start a new one."
+        )
+    else:
+        why = f"the history at {path} cannot be used ({error})."
+    return f"{failed}: {why}" if failed is not None else why[0].upper() + why[1:]
 
 
 def _local_now() -> datetime:
@@ -647,10 +704,14 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite may have rolled back already (a full disk, an I/O error): the first error is
+        # the one worth reporting, never a failed ROLLBACK's.
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 # Used by the tests and the benchmark to build a database at an earlier schema version.
