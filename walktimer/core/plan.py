@@ -374,6 +374,7 @@ class _Builder:
         self.reminder_index = 0
         self.spoken: list[str] = []
         self._sources: list[Phase] = []
+        self._say_templates: list[str | None] = []  # each phase's `say` when it uses time
 
     def build(self) -> Plan:
         phases = self._phases()
@@ -422,16 +423,21 @@ class _Builder:
             else:
                 countdown = min(countdown, int(duration) - 1) if duration > 1 else 0
             say = phase.say
+            say_template = None
             if say is None:
                 # Without `say`, the name as it is spoken, taken literally: a name is no template.
                 say = spoken[index]
             elif "{" in say:
                 # The following phase is known, so {next} can be filled now, like the rest.
                 next_name = spoken[index + 1] if index + 1 < len(spoken) else None
+                if _uses_time(say):
+                    # Refilled when spoken: an extended phase has more {remaining}.
+                    say_template = say
                 say = _fill(
                     say, phase.name, phase.speed, phase.incline, rep, reps, next_name, 0.0,
                     duration,
                 )  # fmt: skip
+            self._say_templates.append(say_template)
             # phase.has_reminders, without two property calls and two enum lookups a phase.
             reminders = (
                 has_reminders
@@ -486,8 +492,8 @@ class _Builder:
                     (start + 0.0, index, _PHASE_START, _START, 0.0, None, sound, None, None,
                      None)))  # fmt: skip
         append((0.0, _P_SAY, len(pending),
-                (start + 0.0, index, _SAY, _START, 0.0, phase.say, None, None, None,
-                 None)))  # fmt: skip
+                (start + 0.0, index, _SAY, _START, 0.0, phase.say, None,
+                 self._say_templates[index], None, None)))  # fmt: skip
         if announce.targets:
             target_key = (phase.speed, phase.incline)
             if target_key in self.targets_cache:
