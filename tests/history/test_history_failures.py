@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -207,3 +208,146 @@ def test_a_locked_history_mid_walk_is_one_notice_and_the_walk_goes_on(
     assert said[0].startswith("An interrupted walk could not be added to the history:")
     assert "locked by another walktimer" in said[0]
     assert resume.read().run_id == keeper.run_id  # type: ignore[union-attr]
+
+
+# --- a walk the history cannot take is kept, and logged next time ----------------------------
+
+
+def walks() -> list[Walk]:
+    with HistoryLog() as history:
+        return history.walks(newest_first=False)
+
+
+def set_schema(path: Path, version: int) -> None:
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {version}")
+    db.commit()
+    db.close()
+
+
+def test_a_walk_that_could_not_be_logged_is_logged_by_the_next_run_exactly_once(
+    plan: Plan,
+) -> None:
+    path = new_history()
+    set_schema(path, 9)  # a newer walktimer's history: this one must not write it
+    said: list[str] = []
+    engine, first = started(plan, 75.0, on_notice=said.append)
+    engine.stop()
+    assert first.finish(engine) is None
+    assert len(said) == 1
+    assert said[0].startswith("This walk could not be added to the history: The history at")
+    assert said[0].endswith("The walk is kept and will be logged next time.")
+    assert resume.read() is None
+    assert [f.name for f in history_log.pending_dir().iterdir()] == [f"{first.run_id}.json"]
+
+    set_schema(path, history_log.SCHEMA_VERSION)  # walktimer updated, say
+    said.clear()
+    engine, second = started(plan, 180.0, on_notice=said.append)
+    second_id = second.finish(engine)
+    assert said == ["1 walk that could not be logged earlier was added to the history."]
+    logged = walks()
+    assert [(w.run_id, w.ended) for w in logged] == [
+        (first.run_id, Ending.STOPPED),
+        (second.run_id, Ending.FINISHED),
+    ]
+    assert logged[0].active_seconds == pytest.approx(75.0)
+    assert logged[1].id == second_id
+    assert list(history_log.pending_dir().iterdir()) == []
+    assert len(walks()) == 2  # opening again logs nothing twice
+
+
+def test_a_walk_kept_while_the_history_was_locked_is_logged_by_the_next_open(
+    plan: Plan, short_wait: None
+) -> None:
+    path = new_history()
+    said: list[str] = []
+    engine, keeper = started(plan, on_notice=said.append)
+    engine.stop()
+    with locked(path):
+        keeper.finish(engine)
+    assert "locked by another walktimer" in said[0]
+    assert said[0].endswith("The walk is kept and will be logged next time.")
+    assert [w.run_id for w in walks()] == [keeper.run_id]
+    assert [w.run_id for w in walks()] == [keeper.run_id]
+
+
+def test_a_walk_neither_logged_nor_kept_stays_in_the_resume_file(
+    plan: Plan, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    said: list[str] = []
+    engine, keeper = started(
+        plan, 45.0, history_path=blocker / "history.sqlite3", on_notice=said.append
+    )
+    engine.stop()
+    assert keeper.finish(engine) is None
+    assert len(said) == 1
+    assert "could not be kept to be logged later either" in said[0]
+    point = resume.read()
+    assert point is not None
+    assert point.run_id == keeper.run_id
+    assert not resume.run_alive(None, keeper.run_id)  # offered (or logged) on the next start
+
+
+def test_a_dead_sessions_walk_is_kept_when_the_history_is_locked(
+    plan: Plan, short_wait: None
+) -> None:
+    path = new_history()
+    _dead_engine, dead = started(plan, 40.0)
+    assert dead._lock is not None
+    dead._lock.release()
+    said: list[str] = []
+    engine = Engine(plan, FakeClock())
+    keeper = RunKeeper.begin(plan, None, wall=lambda: STARTED, on_notice=said.append)
+    engine.start()
+    with locked(path):
+        assert keeper.update(engine) is True
+    assert len(said) == 1
+    assert said[0].endswith("The walk is kept and will be logged next time.")
+    [walk] = walks()
+    assert (walk.run_id, walk.ended) == (dead.run_id, Ending.INTERRUPTED)
+
+
+def test_a_kept_walk_comes_back_as_it_was(plan: Plan) -> None:
+    engine, keeper = started(plan, 100.0)
+    engine.extend(30)
+    engine.stop()
+    walk = resume.walk_from_record(
+        engine.record(),
+        Ending.STOPPED,
+        started=STARTED,
+        script_path="/home/walker/été.toml",
+        script_sha256="ab" * 32,
+        run_id=keeper.run_id,
+        speed=1.0,
+    )
+    history_log.keep_pending(walk)
+    [back] = walks()
+    assert back == replace(walk, id=back.id)
+    assert not list(history_log.pending_dir().glob("*.tmp"))
+
+
+def test_a_kept_walk_already_logged_is_not_logged_twice() -> None:
+    with HistoryLog() as history:
+        history.add(a_walk("same"))
+    history_log.keep_pending(a_walk("same"))
+    history_log.keep_pending(a_walk(None))  # given a run id of its own when kept
+    assert sorted(w.run_id == "same" for w in walks()) == [False, True]
+    assert len(walks()) == 2
+
+
+def test_a_damaged_kept_walk_is_moved_aside_with_a_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    folder = history_log.pending_dir(path)
+    folder.mkdir()
+    (folder / "x.json").write_text("{not json")
+    said: list[str] = []
+    with HistoryLog(path, on_notice=said.append) as history:
+        assert history.count() == 0
+    assert len(said) == 1
+    assert said[0].startswith("A walk kept to be logged later could not be read (")
+    assert (folder / "x.json.bad").exists()
+    with HistoryLog(path, on_notice=said.append):
+        pass
+    assert len(said) == 1

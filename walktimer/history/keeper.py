@@ -3,7 +3,9 @@
 The terminal runner and the GUI each make one `RunKeeper` per run and call `update(engine)`
 after every command and on each display refresh (it decides itself whether a save is due),
 and `finish(engine)` once the session has finished or been stopped. Neither call raises on a
-full disk or an unusable history: the problem becomes one notice and the walk goes on.
+full disk or an unusable history: the problem becomes one notice and the walk goes on. A walk
+the history cannot take is kept (`walktimer.history.log.keep_pending`) and logged the next
+time the history opens, so it is never dropped along with the resume file.
 
 Several keepers (in several processes) may share the one resume file; see
 `walktimer.history.resume` for how they stay out of each other's way.
@@ -20,7 +22,7 @@ from pathlib import Path
 from walktimer.core.engine import Ended, Engine, State
 from walktimer.core.plan import Plan
 from walktimer.history import resume
-from walktimer.history.log import Ending, HistoryError, HistoryLog
+from walktimer.history.log import Ending, HistoryError, HistoryLog, Walk, keep_pending
 from walktimer.history.resume import ResumePoint
 
 __all__ = ["RunKeeper", "local_now"]
@@ -211,11 +213,8 @@ class RunKeeper:
             return
         if point is None:
             return
-        try:
-            with HistoryLog(self.history_path, on_notice=self._notice) as history:
-                history.add(resume.walk_from_point(point))
-        except (HistoryError, sqlite3.Error) as error:
-            self._notice(f"An interrupted walk could not be added to the history: {error}")
+        walk = resume.walk_from_point(point)
+        if not self._log(walk, "An interrupted walk could not be added to the history"):
             return
         self._notice(
             f"Another session had stopped without ending: {resume.describe(point)}. "
@@ -257,13 +256,37 @@ class RunKeeper:
             run_id=self.run_id,
             speed=self.speed,
         )
+        if self._log(walk, "This walk could not be added to the history") is not None:
+            self._clear()
+        else:
+            # Neither logged nor kept: its last saved point stays, to be logged from there.
+            self._release()
+        return self.walk_id
+
+    def _log(self, walk: Walk, failed: str) -> bool | None:
+        """Add `walk` to the history: True when logged (`walk_id` is set for this run's own
+        walk). When the history cannot take it, keep it to be logged the next time the history
+        opens and say so in one notice: False. None when it could not even be kept."""
         try:
             with HistoryLog(self.history_path, on_notice=self._notice) as history:
-                self.walk_id = history.add(walk)
+                walk_id = history.add(walk)
         except (HistoryError, sqlite3.Error) as error:
-            self._notice(f"This walk could not be added to the history: {error}")
-        self._clear()
-        return self.walk_id
+            reason = str(error)
+        else:
+            if walk.run_id == self.run_id:
+                self.walk_id = walk_id
+            return True
+        try:
+            keep_pending(walk, self.history_path)
+        except OSError as keep_error:
+            log.warning("keeper: cannot keep the walk to log later: %s", keep_error)
+            self._notice(
+                f"{failed}: {reason} It could not be kept to be logged later either "
+                f"({keep_error.strerror or keep_error})."
+            )
+            return None
+        self._notice(f"{failed}: {reason} The walk is kept and will be logged next time.")
+        return False
 
     def discard(self) -> None:
         """Drop the resume file without logging (the session never got going)."""
@@ -276,6 +299,9 @@ class RunKeeper:
             resume.clear(self.resume_file, self.run_id)
         except OSError as error:
             log.warning("keeper: cannot remove %s: %s", self.resume_file, error)
+        self._release()
+
+    def _release(self) -> None:
         if self._lock is not None:
             self._lock.release()
 

@@ -12,19 +12,26 @@ fresh log starts: nothing is deleted, and the walk being recorded still lands.
 
 No sqlite3 error leaves this module: opening and every public method turn it into a
 `HistoryError` whose message is one sentence saying what failed and what to do.
+
+A finished walk that cannot be logged is not lost: `keep_pending` writes it as one JSON file
+in `pending_dir()` (the user state directory for the default history), and the next open
+that succeeds logs every kept walk (once: by run id) and removes its file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import logging
 import os
 import sqlite3
+import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from pathlib import Path
@@ -47,11 +54,15 @@ __all__ = [
     "PhaseOutcome",
     "Walk",
     "default_path",
+    "keep_pending",
+    "pending_dir",
 ]
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
+PENDING_DIR = "pending-walks"
+PENDING_VERSION = 1
 BUSY_TIMEOUT_MS = 15_000
 
 
@@ -238,6 +249,103 @@ def default_path() -> Path:
     return paths.data_dir() / DB_NAME
 
 
+def pending_dir(history: Path | None = None) -> Path:
+    """Where walks wait that could not be logged into `history`: the user state directory
+    for the default history, a folder beside any other."""
+    if history is None or history == default_path():
+        return paths.state_dir() / PENDING_DIR
+    return history.with_name(f"{history.name}.{PENDING_DIR}")
+
+
+def keep_pending(walk: Walk, history: Path | None = None) -> Path:
+    """Keep a walk that could not be logged, to be logged by the next open of `history`.
+    Written atomically and durably; returns the file. Raises OSError."""
+    if walk.run_id is None:  # a run id makes logging it exactly once possible
+        walk = replace(walk, run_id=uuid.uuid4().hex)
+    assert walk.run_id is not None
+    folder = pending_dir(history)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in walk.run_id)
+    target = folder / f"{name}.json"
+    fd, tmp = tempfile.mkstemp(prefix=".walk-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(_walk_json(walk))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    if os.name == "posix":
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return target
+
+
+def _walk_json(walk: Walk) -> str:
+    data = {
+        "version": PENDING_VERSION,
+        "started": walk.started.isoformat(),
+        "script_name": walk.script_name,
+        "script_path": walk.script_path,
+        "script_sha256": walk.script_sha256,
+        "planned_seconds": walk.planned_seconds,
+        "active_seconds": walk.active_seconds,
+        "ended": walk.ended.value,
+        "run_id": walk.run_id,
+        "speed": walk.speed,
+        "phases": [
+            {
+                "index": p.index,
+                "name": p.name,
+                "outcome": p.outcome.value,
+                "extended_by": p.extended_by,
+                "active_seconds": p.active_seconds,
+            }
+            for p in walk.phases
+        ],
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def _walk_from_json(text: str) -> Walk:
+    """Raises ValueError, KeyError or TypeError when the text is not a kept walk."""
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("it does not hold a walk")
+    if data.get("version") != PENDING_VERSION:
+        raise ValueError(f"unknown version {data.get('version')!r}")
+
+    def text_or_none(value: object) -> str | None:
+        return None if value is None else str(value)
+
+    return Walk(
+        started=datetime.fromisoformat(str(data["started"])),
+        script_name=str(data["script_name"]),
+        script_path=text_or_none(data.get("script_path")),
+        script_sha256=text_or_none(data.get("script_sha256")),
+        planned_seconds=float(data["planned_seconds"]),
+        active_seconds=float(data["active_seconds"]),
+        ended=Ending(data["ended"]),
+        phases=tuple(
+            PhaseOutcome(
+                int(p["index"]),
+                str(p["name"]),
+                Outcome(p["outcome"]),
+                float(p["extended_by"]),
+                None if p.get("active_seconds") is None else float(p["active_seconds"]),
+            )
+            for p in data["phases"]
+        ),
+        run_id=text_or_none(data.get("run_id")),
+        speed=float(data.get("speed", 1.0)),
+    )
+
+
 def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -273,7 +381,7 @@ def _failing(
             try:
                 return method(self, *args, **kwargs)
             except sqlite3.Error as error:
-                log.warning("history: %s: %s", failed.lower(), error)
+                log.info("history: %s: %s", failed.lower(), error)
                 raise HistoryError(_sentence(self.path, error, failed)) from error
 
         return run
@@ -296,11 +404,13 @@ class HistoryLog:
         wall: Callable[[], datetime] | None = None,
     ) -> None:
         self.path = path if path is not None else default_path()
+        self.pending = pending_dir(path)
         self.notices: list[str] = []
         self._on_notice = on_notice
         self._wall = wall if wall is not None else _local_now
         self._conn: sqlite3.Connection | None = None
         self._open()
+        self._log_pending()
 
     # -- opening, checking, upgrading
 
@@ -387,6 +497,53 @@ class HistoryLog:
         self._notice(
             f"The walk history could not be read ({error}); it was moved to {target} "
             "and a new history was started."
+        )
+
+    def _log_pending(self) -> None:
+        """Log the walks kept by `keep_pending` (each once, by its run id) and remove their
+        files. A history that still cannot take them leaves them for the next open."""
+        try:
+            files = sorted(self.pending.glob("*.json"))
+        except OSError as error:
+            log.warning("history: cannot look for kept walks in %s: %s", self.pending, error)
+            return
+        if not files:
+            return
+        walks: list[Walk] = []
+        read: list[Path] = []
+        for file in files:
+            try:
+                walks.append(_walk_from_json(file.read_text(encoding="utf-8")))
+            except OSError as error:
+                log.warning("history: cannot read kept walk %s: %s", file, error)
+                continue
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                aside = file.with_name(file.name + ".bad")
+                with contextlib.suppress(OSError):
+                    os.replace(file, aside)
+                self._notice(
+                    f"A walk kept to be logged later could not be read ({error}); it was "
+                    f"moved to {aside}."
+                )
+                continue
+            read.append(file)
+        if not walks:
+            return
+        try:
+            conn = self.conn
+            with _immediate(conn):
+                for walk in walks:
+                    _insert(conn, walk)
+        except sqlite3.Error as error:
+            log.warning("history: kept walks not logged yet (%s); trying again next time", error)
+            return
+        for file in read:
+            with contextlib.suppress(OSError):
+                file.unlink()
+        count = len(walks)
+        self._notice(
+            f"{count} walk{'' if count == 1 else 's'} that could not be logged earlier "
+            f"{'was' if count == 1 else 'were'} added to the history."
         )
 
     def _notice(self, text: str) -> None:
