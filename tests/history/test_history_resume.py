@@ -150,6 +150,14 @@ def test_a_damaged_resume_file_is_moved_aside_with_a_sentence(tmp_path: Path, te
     assert (tmp_path / "resume.json.bad").read_text() == text
 
 
+def test_a_resume_file_that_is_not_utf8_is_moved_aside_too(tmp_path: Path) -> None:
+    target = tmp_path / "resume.json"
+    target.write_bytes(b'{"run_id": "\xff"}')
+    with pytest.raises(ResumeFileError, match=r"moved to.*resume\.json\.bad"):
+        resume.read(target)
+    assert (tmp_path / "resume.json.bad").read_bytes() == b'{"run_id": "\xff"}'
+
+
 def test_a_point_can_be_resumed_only_while_its_script_is_unchanged(
     plan: Plan, script: Path
 ) -> None:

@@ -286,3 +286,21 @@ def test_the_event_log_appears_only_when_complete(tmp_path: Path) -> None:
     log.close()
     assert [p.name for p in folder.iterdir()] == ["out.jsonl"]
     assert target.read_text().count("\n") == 5
+
+
+def test_the_event_log_writes_into_a_pipe_and_never_replaces_it(tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "events.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    log = EventLog(fifo)
+    log.close()
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received == [b""]
+    assert not list(tmp_path.glob(".events.fifo.*"))

@@ -268,3 +268,12 @@ def test_a_demo_is_listed_as_one_and_counted_nowhere(capsys: pytest.CaptureFixtu
     assert cli.main(["history", "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["speed"] for r in rows] == ["1", "60"]
+
+
+def test_a_number_too_large_for_the_history_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["history", "--delete", "99999999999999999999", "--yes"])
+    assert stopped.value.code == 2
+    assert "larger than any walk number" in capsys.readouterr().err

@@ -226,7 +226,7 @@ def read(path: Path | None = None) -> ResumePoint | None:
     resume.json.bad and ResumeFileError says so."""
     path = path if path is not None else resume_path()
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -234,7 +234,7 @@ def read(path: Path | None = None) -> ResumePoint | None:
             f"The saved session at {path} cannot be read ({error.strerror}); it cannot be resumed."
         ) from error
     try:
-        data = json.loads(text)
+        data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict):
             raise ValueError("it does not hold a saved session")
         return ResumePoint.from_mapping(data)

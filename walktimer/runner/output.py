@@ -120,13 +120,19 @@ class RenderProgress:
 
 
 class EventLog:
-    """`--events FILE`: one JSON object per fired event, per line. Written to a temporary file
-    beside FILE and moved into place when the run ends, so FILE is never half-written."""
+    """`--events FILE`: one JSON object per fired event, per line. A regular file is written
+    to a temporary file beside it and moved into place when the run ends, so it is never
+    half-written; a pipe or device (/dev/stdout, a FIFO) is written to directly, never
+    replaced by a file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        self._file = self._temp.open("w", encoding="utf-8")
+        self._temp: Path | None = None
+        if path.exists() and not path.is_file():
+            self._file = path.open("w", encoding="utf-8")
+        else:
+            self._temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            self._file = self._temp.open("w", encoding="utf-8")
 
     def write(self, fired: Sequence[Fired]) -> None:
         for item in fired:
@@ -136,4 +142,5 @@ class EventLog:
         if self._file.closed:
             return
         self._file.close()
-        os.replace(self._temp, self.path)
+        if self._temp is not None:
+            os.replace(self._temp, self.path)

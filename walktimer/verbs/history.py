@@ -91,6 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-y", "--yes", action="store_true", help="delete without asking")
 
 
+_LARGEST = 2**63 - 1  # SQLite's largest integer
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -98,6 +101,8 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected zero or more, not {value}")
+    if value > _LARGEST:
+        raise argparse.ArgumentTypeError(f"{value} is larger than any walk number or count")
     return value
 
 
