@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,60 @@ def test_files_that_cannot_be_edited_say_why(tmp_path: Path, content: bytes, mes
 def test_a_missing_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(OpenError, match="does not exist"):
         ScriptFile.open(tmp_path / "gone.toml")
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_saving_keeps_the_files_permissions_and_gives_them_to_the_bak(script: Path) -> None:
+    script.chmod(0o644)
+    opened = ScriptFile.open(script)
+    opened.doc.set_value(Loc(), "name", "Evening walk")
+    opened.save()
+    assert _mode(script) == 0o644
+    assert _mode(script.with_name("walk.toml.bak")) == 0o644
+    script.chmod(0o640)
+    opened.doc.set_value(Loc(), "name", "Late walk")
+    opened.save()
+    assert _mode(script) == 0o640
+    assert _mode(script.with_name("walk.toml.bak")) == 0o640
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_new_file_gets_the_permissions_of_any_new_file(tmp_path: Path) -> None:
+    old_umask = os.umask(0o027)
+    try:
+        made = ScriptFile.new()
+        made.doc.set_value(Loc(), "name", "Fresh walk")
+        path = made.save_as(tmp_path / "fresh.toml")
+    finally:
+        os.umask(old_umask)
+    assert _mode(path) == 0o640
+    assert load_path(path).name == "Fresh walk"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_saving_through_a_symlink_edits_the_target_and_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    target = real / "walk.toml"
+    target.write_bytes(COMMENTED.read_bytes())
+    original = target.read_bytes()
+    link = tmp_path / "link.toml"
+    link.symlink_to(target)
+    opened = ScriptFile.open(link)
+    opened.doc.set_value(Loc(), "name", "Evening walk")
+    opened.save()
+    assert link.is_symlink()
+    assert load_path(target).name == "Evening walk"
+    assert (real / "walk.toml.bak").read_bytes() == original
+    assert not (tmp_path / "link.toml.bak").exists()
+    assert _leftovers(tmp_path) == []
+    assert _leftovers(real) == []
+    assert not opened.changed_on_disk()
+    opened.doc.set_value(Loc(), "name", "Late walk")
+    opened.save()  # the stamp from the first save matches the target
+    assert link.is_symlink()
+    assert load_path(link).name == "Late walk"

@@ -1,10 +1,13 @@
 """Saving a script without ever losing the user's file.
 
 A save writes a temporary file in the same folder, flushes and fsyncs it, keeps the version
-on disk as NAME.toml.bak and then replaces the file in one step (`os.replace`). Whatever
-fails on the way (a full disk, no permission) leaves the original as it was and comes back
-as one SaveError sentence. A file that changed on disk since it was opened is reported as
-its own condition, ChangedOnDisk, so the caller can offer reload, overwrite or save as.
+on disk as NAME.toml.bak and then replaces the file in one step (`os.replace`). The new file
+and the .bak keep the permissions of the file they replace (a new file gets 0666 less the
+umask), and a save through a symlink writes the file it points to, so the link stays a link.
+Whatever fails on the way (a full disk, no permission) leaves the original as it was and
+comes back as one SaveError sentence. A file that changed on disk since it was opened is
+reported as its own condition, ChangedOnDisk, so the caller can offer reload, overwrite or
+save as.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import errno
 import hashlib
 import os
 import re
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,11 +121,27 @@ def _failure(path: Path, error: OSError) -> SaveError:
     return SaveError(f"Could not save {path.name}: {reason}. The file on disk is unchanged.")
 
 
-def _write_temp(folder: Path, name: str, data: bytes) -> Path:
-    """Write data to a new temporary file beside the target, synced to the disk."""
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+def _write_temp(folder: Path, name: str, data: bytes, mode: int | None = None) -> Path:
+    """Write data to a new temporary file beside the target, synced to the disk.
+
+    The file gets `mode` when given (the permissions of the file it will replace), else the
+    permissions of any new file (0666 less the umask), never mkstemp's private 0600.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    for _attempt in range(100):
+        temp = folder / f".{name}.{secrets.token_hex(4)}.tmp"
+        try:
+            handle = os.open(temp, flags, 0o666)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(folder))
     try:
         try:
+            if mode is not None:
+                _chmod(handle, temp, mode)
             view = memoryview(data)
             while view:
                 written = os.write(handle, view)
@@ -130,9 +150,31 @@ def _write_temp(folder: Path, name: str, data: bytes) -> Path:
         finally:
             os.close(handle)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
-    return Path(temp)
+    return temp
+
+
+def _chmod(handle: int, path: Path, mode: int) -> None:
+    if os.chmod in os.supports_fd:
+        os.chmod(handle, mode)
+    else:
+        os.chmod(path, mode)
+
+
+def _target(path: Path) -> Path:
+    """The file a save really writes: a symlink's target, so the link stays a link."""
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+def _mode(path: Path) -> int | None:
+    """The permission bits of an existing file, None when there is none to keep."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
 
 
 def _sync_folder(folder: Path) -> None:
@@ -160,20 +202,22 @@ def atomic_write(
         raise ChangedOnDisk(path)
     temp: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = _write_temp(path.parent, path.name, data)
-        if backup and path.is_file():
-            old = path.read_bytes()
-            backup_temp = _write_temp(path.parent, backup_path(path).name, old)
+        target = _target(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        mode = _mode(target)
+        temp = _write_temp(target.parent, target.name, data, mode)
+        if backup and target.is_file():
+            old = target.read_bytes()
+            backup_temp = _write_temp(target.parent, backup_path(target).name, old, mode)
             try:
-                os.replace(backup_temp, backup_path(path))
+                os.replace(backup_temp, backup_path(target))
             except BaseException:
                 backup_temp.unlink(missing_ok=True)
                 raise
-        os.replace(temp, path)
+        os.replace(temp, target)
         temp = None
-        _sync_folder(path.parent)
-        return Stamp.of_bytes(path, data)
+        _sync_folder(target.parent)
+        return Stamp.of_bytes(target, data)
     except OSError as error:
         raise _failure(path, error) from error
     finally:
