@@ -124,6 +124,7 @@ class RecordingSink:
 
     def __init__(self, *, hold: bool = False, steps: int = 4, notices: list[str] | None = None):
         self.played: list[Any] = []  # every Fired, in order
+        self.queued: list[Any] = []  # what a real sink would still have to sound
         self.expected: list[list[str]] = []  # each expect() call's texts
         self.batches = 0
         self.paused = 0
@@ -150,15 +151,18 @@ class RecordingSink:
     def play(self, fired: Sequence[Any]) -> None:
         self.batches += 1
         self.played.extend(fired)
+        self.queued.extend(fired)
 
     def expect(self, texts: Sequence[str]) -> None:
         self.expected.append(list(texts))
 
     def pause(self) -> None:
         self.paused += 1
+        self.queued.clear()
 
     def stop(self) -> None:
         self.stopped += 1
+        self.queued.clear()
 
     def notices(self) -> list[str]:
         out, self._notices = self._notices, []

@@ -206,7 +206,7 @@ def test_keys_pause_next_back_extend_and_stop_with_confirmation() -> None:
     assert "Stop the session? y = stop, any other key = carry on" in text
     assert "Carrying on." in text
     assert "Stopped." in text
-    assert sink.calls == ["pause", "stop"]
+    assert sink.calls == ["pause", "stop", "stop", "stop"]  # p and n silence, then y
     record = outcome.record
     assert record.ended is Ended.STOPPED
     assert record.active_seconds == pytest.approx(39 - 28)
@@ -216,6 +216,49 @@ def test_keys_pause_next_back_extend_and_stop_with_confirmation() -> None:
     assert record.phases[1].active_seconds == pytest.approx(5)
     said = [(f.phase_name, f.visit) for f in sink.played if f.text == f.phase_name]
     assert said == [("Warm-up", 1), ("Warm-up", 2), ("Walk", 3)]
+
+
+@dataclass
+class QueueingSink(RecordingSink):
+    """Keeps what a real sink would still have to sound: stop and pause drop it."""
+
+    queued: list[Fired] = field(default_factory=list)
+    heard_after_skip: list[list[str]] = field(default_factory=list)
+
+    def play(self, fired: Sequence[Fired]) -> None:
+        super().play(fired)
+        self.queued += fired
+
+    def pause(self) -> None:
+        super().pause()
+        self.queued.clear()
+
+    def stop(self) -> None:
+        super().stop()
+        self.queued.clear()
+
+
+def test_next_and_back_silence_the_phase_left_behind() -> None:
+    plan = small_plan()
+    # n at 3 s (Warm-up's words still queued), p at 4 s (back to Warm-up), n at 6 s.
+    host, _, _, _ = host_for(
+        plan,
+        keys=[(3.0, "n"), (4.0, "p"), (6.0, "n"), (7.0, "q"), (8.0, "y")],
+    )
+    sink = QueueingSink()
+    host.sink = sink
+    left: list[set[str]] = []
+    on_key = host.on_key
+
+    def spy(key: str) -> None:
+        on_key(key)
+        left.append({f.phase_name for f in sink.queued})
+
+    host.on_key = spy  # type: ignore[method-assign]
+    host.run()
+    # After each skip only the phase now under way has anything left to sound.
+    assert left[:3] == [{"Walk"}, {"Warm-up"}, {"Walk"}]
+    assert sink.calls[:3] == ["stop", "stop", "stop"]
 
 
 def test_words_an_extend_changes_are_sent_to_be_rendered_at_once() -> None:

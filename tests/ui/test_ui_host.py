@@ -163,3 +163,113 @@ def test_extend_hands_the_refilled_words_to_the_sink_ahead(qtbot: Any) -> None:
     host.set_muted(True)
     host.extend(60)  # muted: nothing is rendered
     assert len(real.expected) == 1
+
+
+FOUR_PHASES = """\
+format = 1
+name = "Four phases"
+
+[announce]
+countdown = 0
+remaining = []
+next = false
+targets = false
+""" + "".join(
+    f"""
+[[phase]]
+name = "P{n}"
+duration = "2m"
+
+  [[phase.cue]]
+  at = "0:00"
+  say = "Phase {n} begins."
+
+  [[phase.cue]]
+  at = "0:00"
+  say = "Phase {n} has more to say."
+"""
+    for n in range(1, 5)
+)
+
+
+def test_next_previous_and_jump_silence_the_phase_left_behind(qtbot: Any) -> None:
+    plan = build_plan(load_text(FOUR_PHASES))
+    clock = FakeClock()
+    sink = RecordingSink()
+    host = SessionHost(Engine(plan, clock), clock, sink, get_ready=0)
+    host.start()
+    assert {f.phase_index for f in sink.queued} == {0}
+    for command, phase in (
+        (host.next, 1),
+        (host.next, 2),
+        (host.previous, 1),
+        (lambda: host.jump(3), 3),
+    ):
+        clock.advance(0.2)
+        stops = sink.stopped
+        command()
+        assert host.view().phase_index == phase
+        assert sink.stopped == stops + 1
+        # Only the cues of the phase now on screen are left to be sounded.
+        assert sink.queued
+        assert {f.phase_index for f in sink.queued} == {phase}
+    host.stop()
+    assert sink.queued == []
+
+
+def test_a_refused_skip_silences_nothing(qtbot: Any) -> None:
+    plan = build_plan(load_text(FOUR_PHASES))
+    clock = FakeClock()
+    sink = RecordingSink()
+    host = SessionHost(Engine(plan, clock), clock, sink, get_ready=0)
+    host.next()  # not started: refused
+    assert sink.stopped == 0
+
+
+def test_cues_a_skip_caught_up_on_are_shown_but_not_sounded(qtbot: Any) -> None:
+    """Events the old phase owed at the moment of the skip belong to the phase left."""
+    plan = build_plan(load_text(FOUR_PHASES))
+    clock = FakeClock()
+    sink = RecordingSink()
+    host = SessionHost(Engine(plan, clock), clock, sink, get_ready=0)
+    shown: list[Any] = []
+    host.fired.connect(shown.extend)
+    host.start()
+    host.jump(1)
+    clock.advance(200.0)  # phase 2 ends and phase 3 begins before anything pumps
+    host.next()
+    assert any(f.phase_index == 2 for f in shown)
+    assert {f.phase_index for f in sink.queued} == {3}
+
+
+def test_skipping_with_the_audio_sink_stops_the_old_speech(qtbot: Any) -> None:
+    from fakes import FakeRenderer, RecordingOutput
+
+    from walktimer.audio.player import Outcome, Player
+    from walktimer.audio.sink import AudioSink
+
+    session = load_text(FOUR_PHASES)
+    plan = build_plan(session)
+    output = RecordingOutput(hold=True)  # every clip plays until released or stopped
+    player = Player(lambda: output)
+    sink = AudioSink(session, player=player, speech=FakeRenderer())
+    sink.prepare(plan)
+    clock = FakeClock()
+    host = SessionHost(Engine(plan, clock), clock, sink, get_ready=0)
+    try:
+        host.start()
+        assert output.started.wait(5.0)
+        for _ in range(3):
+            clock.advance(0.2)
+            host.next()
+        output.release()
+        assert player.wait_idle(5.0)
+        reports = [r for r in player.reports() if r.kind == "speech"]
+    finally:
+        sink.close()
+    heard = {r.text: r.outcome for r in reports}
+    for n in (1, 2, 3):
+        for text in (f"Phase {n} begins.", f"Phase {n} has more to say."):
+            assert heard[text] in (Outcome.STOPPED, Outcome.DROPPED), (text, heard)
+    assert heard["Phase 4 begins."] is Outcome.PLAYED
+    assert heard["Phase 4 has more to say."] is Outcome.PLAYED

@@ -226,6 +226,10 @@ class TerminalHost:
             return
         if was is State.RUNNING and engine.state is State.PAUSED:
             self.sink.pause()
+        if key in ("n", "N", "p", "P"):
+            # The walker left the phase: what it still says or has queued is silenced
+            # before the next phase's cues are sounded.
+            self.sink.stop()
         if key in ("+", "="):
             self.say("One more minute.")
         if engine.state is State.PAUSED:

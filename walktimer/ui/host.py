@@ -156,10 +156,10 @@ class SessionHost(QObject):
         self._command(self._engine.resume)
 
     def next(self) -> None:
-        self._command(self._engine.next)
+        self._command(self._engine.next, leap=True)
 
     def previous(self) -> None:
-        self._command(self._engine.previous)
+        self._command(self._engine.previous, leap=True)
 
     def extend(self, seconds: int = 60) -> None:
         self._command(lambda: self._engine.extend(seconds))
@@ -176,12 +176,12 @@ class SessionHost(QObject):
             expect(texts)
 
     def jump(self, phase_index: int) -> None:
-        self._command(lambda: self._engine.jump(phase_index))
+        self._command(lambda: self._engine.jump(phase_index), leap=True)
 
     def stop(self) -> None:
         self.cancel_get_ready()
         if self.state() in (State.RUNNING, State.PAUSED):
-            self._command(self._engine.stop)
+            self._command(self._engine.stop, leap=True)
 
     def set_muted(self, muted: bool) -> None:
         """Muted: cues still appear on screen but nothing is sent to the sink."""
@@ -231,23 +231,35 @@ class SessionHost(QObject):
 
     # Inside.
 
-    def _command(self, command: Callable[[], Sequence[Fired]]) -> None:
+    def _command(self, command: Callable[[], Sequence[Fired]], *, leap: bool = False) -> None:
+        """Run an engine command and hand on what it fired. `leap`: the walker left the phase
+        (next, previous, jump, stop), so what the old phase still says or has queued is
+        silenced first, and only the cues of the phase now on screen are sounded."""
         try:
             fired = command()
         except EngineError as error:
             self.refused.emit(str(error))
             return
-        self._deliver(fired)
+        if leap:
+            self._sink.stop()
+        self._deliver(fired, leap=leap)
         self._after_command()
 
-    def _deliver(self, fired: Sequence[Fired]) -> None:
+    def _deliver(self, fired: Sequence[Fired], *, leap: bool = False) -> None:
         # Arm first: if the sink raises, the session still keeps time.
         self._arm_deadline()
         if fired:
             batch = list(fired)
             self.fired.emit(batch)
-            if not self._muted:
-                self._sink.play(batch)
+            if leap:
+                # Cues the old phase owed up to the leap are shown, not sounded.
+                stopped = self._engine.view().state is State.STOPPED
+                visit = self._engine.visit
+                sounded = [f for f in batch if not stopped and f.visit == visit]
+            else:
+                sounded = batch
+            if sounded and not self._muted:
+                self._sink.play(sounded)
 
     def _after_command(self) -> None:
         self._arm_deadline()
