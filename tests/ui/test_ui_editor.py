@@ -19,7 +19,7 @@ from walktimer.core.loader import check_text
 from walktimer.editing import commands as C
 from walktimer.editing.document import Loc
 from walktimer.ui.editor import EditorWindow
-from walktimer.ui.editor.support import ExternalChoice, UnsavedChoice
+from walktimer.ui.editor.support import DeletedChoice, ExternalChoice, UnsavedChoice
 
 REPO = Path(__file__).resolve().parent.parent.parent
 COMMENTED = REPO / "tests" / "data" / "editor" / "commented.toml"
@@ -31,6 +31,7 @@ class FakePrompts:
 
     unsaved: UnsavedChoice = "cancel"
     external: ExternalChoice = "cancel"
+    deleted: DeletedChoice = "cancel"
     path: Path | None = None
     run_save: bool = True
     asked: list[str] = field(default_factory=list)
@@ -44,6 +45,10 @@ class FakePrompts:
     def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
         self.asked.append("external")
         return self.external
+
+    def file_deleted(self, parent: QWidget, path: Path) -> DeletedChoice:
+        self.asked.append("deleted")
+        return self.deleted
 
     def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
         self.asked.append("save_path")
@@ -517,6 +522,50 @@ def test_a_file_changed_on_disk_offers_reload_overwrite_or_save_as(
         assert prompts.asked == ["external"]
         assert not window.save()  # but saving over it asks again
         assert prompts.asked == ["external", "external"]
+
+
+def test_a_deleted_file_is_asked_about_once_when_cancelled(
+    make: Factory, script: Path, prompts: FakePrompts
+) -> None:
+    window = make(script)
+    script.unlink()
+    window.check_disk()
+    assert prompts.asked == ["deleted"]
+    for _ in range(5):
+        window.check_disk()  # activating the window again does not bring the question back
+    assert prompts.asked == ["deleted"]
+    assert not script.exists()
+    assert not window.save()  # saving asks again
+    assert prompts.asked == ["deleted", "deleted"]
+    script.write_text("name = 'Back again'\n", encoding="utf-8")
+    window.check_disk()  # a file that reappears is a new change
+    assert prompts.asked == ["deleted", "deleted", "external"]
+
+
+@pytest.mark.parametrize("choice", ["save", "save_as", "close"])
+def test_a_deleted_file_offers_save_save_as_or_close(
+    make: Factory, qtbot: QtBot, script: Path, prompts: FakePrompts, choice: DeletedChoice
+) -> None:
+    window = make(script)
+    window.session_form.name.textEdited.emit("Mine")
+    script.unlink()
+    prompts.deleted = choice
+    prompts.unsaved = "discard"
+    prompts.path = script.parent / "mine.toml"
+    window.check_disk()
+    assert prompts.asked[0] == "deleted"
+    if choice == "save":
+        assert _saved(script)["name"] == "Mine"
+        assert not window.isWindowModified()
+    elif choice == "save_as":
+        assert not script.exists()
+        assert _saved(script.parent / "mine.toml")["name"] == "Mine"
+        assert window.file.path == script.parent / "mine.toml"
+    else:
+        qtbot.waitUntil(lambda: prompts.asked == ["deleted", "unsaved"])  # closing
+        assert not script.exists()
+    window.check_disk()
+    assert prompts.asked.count("deleted") == 1
 
 
 def test_a_bundled_session_saves_a_copy(make: Factory, prompts: FakePrompts) -> None:

@@ -14,6 +14,7 @@ from walktimer.editing.commands import Command, SetFields, SetSource
 from walktimer.editing.document import Document
 
 __all__ = [
+    "DeletedChoice",
     "EditorPrompts",
     "ExternalChoice",
     "QtPrompts",
@@ -23,6 +24,7 @@ __all__ = [
 
 UnsavedChoice = Literal["save", "discard", "cancel"]
 ExternalChoice = Literal["reload", "overwrite", "save_as", "cancel"]
+DeletedChoice = Literal["save", "save_as", "close", "cancel"]
 
 _merge_ids: dict[object, int] = {}
 
@@ -81,6 +83,10 @@ class EditorPrompts(Protocol):
 
     def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
         """The file changed on disk: reload it, overwrite it, save under another name."""
+        ...
+
+    def file_deleted(self, parent: QWidget, path: Path) -> DeletedChoice:
+        """The file was deleted on disk: save it back, save under another name, close."""
         ...
 
     def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
@@ -150,6 +156,33 @@ class QtPrompts:
             return "overwrite"
         if clicked is save_as:
             return "save_as"
+        return "cancel"
+
+    def file_deleted(self, parent: QWidget, path: Path) -> DeletedChoice:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Deleted from disk",
+            f"{path.name} was deleted from the disk since you opened it.",
+            parent=parent,
+        )
+        box.setInformativeText(
+            "Save puts it back with your version, Save As keeps your version under another "
+            "name, Close closes the editor. Cancel keeps editing without a file on disk."
+        )
+        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
+        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.ActionRole)
+        close = box.addButton("Close", QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is save:
+            return "save"
+        if clicked is save_as:
+            return "save_as"
+        if clicked is close:
+            return "close"
         return "cancel"
 
     def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:

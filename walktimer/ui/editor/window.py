@@ -108,7 +108,9 @@ class EditorWindow(QMainWindow):
         self.current: Loc | None = None
         self.last_target: QWidget | None = None
         self._asking = False
-        self._ignored: Stamp | None = None
+        # The version on disk the user chose to keep editing against: a Stamp, _GONE when
+        # the file was missing, None when nothing was dismissed.
+        self._ignored: Stamp | object | None = None
 
         self.stack = QUndoStack(self)
         self.stack.cleanChanged.connect(self._clean_changed)
@@ -780,7 +782,9 @@ class EditorWindow(QMainWindow):
         if self._asking or not self.file.changed_on_disk() or self.file.path is None:
             return
         now = Stamp.of(self.file.path)
-        if self._ignored is not None and self._ignored.same_file(now):
+        if now is None and self._ignored is _GONE:
+            return
+        if isinstance(self._ignored, Stamp) and self._ignored.same_file(now):
             return
         self._resolve_conflict(saving=False)
 
@@ -788,6 +792,8 @@ class EditorWindow(QMainWindow):
         path = self.file.path
         if path is None:
             return False
+        if not path.exists():
+            return self._resolve_deleted(path, saving=saving)
         self._asking = True
         try:
             choice = self.prompts.external_change(self, path)
@@ -799,9 +805,29 @@ class EditorWindow(QMainWindow):
             return self._write(save_as=False, force=True)
         if choice == "save_as":
             return self._write(save_as=True)
-        self._ignored = Stamp.of(path)
+        now = Stamp.of(path)
+        self._ignored = _GONE if now is None else now
         if saving:
             self.statusBar().showMessage("Not saved: the file on disk was changed elsewhere.")
+        return False
+
+    def _resolve_deleted(self, path: Path, *, saving: bool) -> bool:
+        """The open file was deleted on disk: save it back, save it elsewhere or close."""
+        self._asking = True
+        try:
+            choice = self.prompts.file_deleted(self, path)
+        finally:
+            self._asking = False
+        if choice == "save":
+            return self._write(save_as=False, force=True)
+        if choice == "save_as":
+            return self._write(save_as=True)
+        self._ignored = _GONE  # Close or Cancel: not asked again until the file comes back
+        if choice == "close":
+            QTimer.singleShot(0, self.close)
+            return False
+        if saving:
+            self.statusBar().showMessage(f"Not saved: {path.name} was deleted from the disk.")
         return False
 
     def reload(self) -> bool:
@@ -863,6 +889,9 @@ class EditorWindow(QMainWindow):
         """Closing with "save": save, as a draft when the script still has problems."""
         self.validate()
         return self.save_draft() if self.problems else self.save()
+
+
+_GONE = object()  # the file was missing when the user chose to keep editing
 
 
 def _first_key(table: str) -> str:
