@@ -1224,6 +1224,9 @@ class MainWindow(QMainWindow):
             self._previewer = None
         for thread in list(self._retired):
             thread.wait(3000)
+        from walktimer.ui.settings_dialog import finish_voice_loaders
+
+        finish_voice_loaders()  # a voice list still coming from a closed Settings dialog
         super().closeEvent(event)
 
 

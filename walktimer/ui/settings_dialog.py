@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from walktimer.ui.settings import Settings, Theme, Verbosity
 
-__all__ = ["PreviewVoice", "SettingsDialog", "VoiceList"]
+__all__ = ["PreviewVoice", "SettingsDialog", "VoiceList", "finish_voice_loaders"]
+
+log = logging.getLogger(__name__)
 
 # (id, label) pairs; loading may take seconds (it starts the speech engine).
 VoiceList = Callable[[], list[tuple[str, str]]]
@@ -33,22 +38,63 @@ SCRIPT_CHOICE = "The script's choice"
 SAMPLE = "Head level, eyes forward. Two minutes left."
 
 
-class _VoiceLoader(QThread):
+class _VoiceLoader(QObject):
+    """Lists the voices on a daemon thread and hands them over with `loaded`.
+
+    Not a QThread: one still listing when the program quits (starting the speech engine can
+    take seconds) must not abort it. Closing the main window waits a moment for loaders to
+    end (`finish_voice_loaders`); one that does not is abandoned with the process.
+    """
+
     loaded = Signal(list)
 
     def __init__(self, provider: VoiceList) -> None:
         super().__init__()
         self._provider = provider
+        self._thread = threading.Thread(target=self._run, name="walktimer-voices", daemon=True)
 
-    def run(self) -> None:
+    def start(self) -> None:
+        _forget_finished()
+        _LOADERS.add(self)  # kept until it ends, and released on the GUI thread
+        self._thread.start()
+
+    def running(self) -> bool:
+        return self._thread.is_alive()
+
+    def wait(self, seconds: float) -> bool:
+        self._thread.join(max(0.0, seconds))
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
         try:
             voices = self._provider()
         except Exception:  # a thread boundary: no voice list, the field stays editable
-            import logging
-
-            logging.getLogger(__name__).exception("listing the voices failed")
+            log.exception("listing the voices failed")
             voices = []
-        self.loaded.emit(voices)
+        try:
+            self.loaded.emit(voices)
+        except RuntimeError:  # the program is quitting and the Qt object is gone
+            log.debug("the voice list arrived after the window closed")
+
+
+# Loaders whose thread may still run; pruned on the GUI thread (start, finish_voice_loaders).
+_LOADERS: set[_VoiceLoader] = set()
+VOICE_WAIT = 2.0  # seconds closing the main window waits for a voice list still coming
+
+
+def _forget_finished() -> None:
+    for loader in [loader for loader in _LOADERS if not loader.running()]:
+        _LOADERS.discard(loader)
+
+
+def finish_voice_loaders(seconds: float | None = None) -> bool:
+    """Wait up to `seconds` (VOICE_WAIT) in all for voice lists still being made; True when
+    none is left running. Called when the main window closes."""
+    end = time.monotonic() + (VOICE_WAIT if seconds is None else seconds)
+    for loader in list(_LOADERS):
+        loader.wait(end - time.monotonic())
+    _forget_finished()
+    return not _LOADERS
 
 
 class SettingsDialog(QDialog):
@@ -198,12 +244,7 @@ class SettingsDialog(QDialog):
 
     def done(self, result: int) -> None:
         loader = self._loader
-        if loader is not None and loader.isRunning():
+        if loader is not None and loader.running():
+            # Still listing: the list arrives after the dialog is gone; nothing takes it.
             loader.loaded.disconnect(self._fill_voices)
-            _KEEP.add(loader)
-            loader.finished.connect(lambda: _KEEP.discard(loader))
         super().done(result)
-
-
-# Loaders still running when their dialog closes stay referenced until they end.
-_KEEP: set[QThread] = set()
