@@ -307,6 +307,33 @@ def test_the_real_editor_opens_and_its_run_button_opens_the_session(
     assert window.run.path == short_file
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support")  # offscreen: no raise(), no hints
+def test_the_editors_run_shows_the_main_window_again_after_it_was_closed(
+    qtbot: Any, window: MainWindow, short_file: Path
+) -> None:
+    from walktimer.ui.editor import EditorWindow
+
+    window.settings.add_recent(short_file)
+    window.refresh_library()
+    assert window.library.select(short_file.resolve())
+    window.edit_session()
+    editor = next(e for e in window._editors if isinstance(e, EditorWindow))
+    qtbot.addWidget(editor)
+    assert window.close()
+    assert not window.isVisible()
+    assert editor.isVisible()
+    editor.run_requested.emit(short_file)
+    assert window.run is not None
+    assert window.page() == "run"
+    assert window.isVisible()
+    assert not window.isMinimized()
+
+    window.showMinimized()
+    editor.run_requested.emit(short_file)
+    assert window.isVisible()
+    assert not window.isMinimized()
+
+
 def test_an_editor_that_cannot_open_the_file_says_why(
     qtbot: Any, window: MainWindow, dialogs: FakeDialogs, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1119,6 +1119,11 @@ class MainWindow(QMainWindow):
 
     def _run_from_editor(self, path: Path) -> None:
         if self.open_session(Path(path)):
+            # The main window may have been closed (or minimised) while the editor stayed
+            # open: the session must not run where nobody can see it.
+            if self.isMinimized():
+                self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+            self.show()
             self.raise_()
             self.activateWindow()
 
