@@ -135,6 +135,7 @@ def test_a_write_that_waits_too_long_for_the_lock_is_one_sentence(
 READS: dict[str, Callable[[HistoryLog], object]] = {
     "count": lambda h: h.count(),
     "get": lambda h: h.get(1),
+    "has_run": lambda h: h.has_run("r1"),
     "walks": lambda h: h.walks(),
     "daily_active": lambda h: h.daily_active(),
     "totals": lambda h: h.totals(),
@@ -307,6 +308,74 @@ def test_a_dead_sessions_walk_is_kept_when_the_history_is_locked(
     assert said[0].endswith("The walk is kept and will be logged next time.")
     [walk] = walks()
     assert (walk.run_id, walk.ended) == (dead.run_id, Ending.INTERRUPTED)
+
+
+def dead_session(plan: Plan, seconds: float = 40.0) -> RunKeeper:
+    """A run that saved its point and died: its point stays, its lock is gone."""
+    engine, dead = started(plan, seconds)
+    dead.update(engine)
+    assert dead._lock is not None
+    dead._lock.release()
+    return dead
+
+
+def test_a_disk_error_while_looking_for_a_crashed_walk_still_offers_it(
+    plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new_history()
+    dead = dead_session(plan)
+    real_init = HistoryLog.__init__
+
+    def failing_reads(self: HistoryLog, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        self._conn = FailingConnection(self.conn)  # type: ignore[assignment]
+
+    monkeypatch.setattr(HistoryLog, "__init__", failing_reads)
+    found = resume.find_pending()
+    assert found is not None
+    assert found.point.run_id == dead.run_id
+    assert resume.read() is not None
+
+
+def test_a_crashed_walk_the_history_cannot_take_is_kept_and_logged_next_time(
+    plan: Plan, short_wait: None
+) -> None:
+    path = new_history()
+    dead = dead_session(plan)
+    found = resume.find_pending()
+    assert found is not None
+    said: list[str] = []
+    with locked(path):
+        assert resume.settle(found, resume.Choice.LOG, on_notice=said.append) is None
+    assert len(said) == 1
+    assert said[0].startswith("The interrupted walk could not be added to the history:")
+    assert said[0].endswith("The walk is kept and will be logged next time.")
+    assert resume.read() is None
+    assert [f.name for f in history_log.pending_dir().iterdir()] == [f"{dead.run_id}.json"]
+    [walk] = walks()
+    assert (walk.run_id, walk.ended) == (dead.run_id, Ending.INTERRUPTED)
+    assert walk.active_seconds == pytest.approx(40.0)
+    assert list(history_log.pending_dir().iterdir()) == []
+
+
+def test_a_crashed_walk_neither_logged_nor_kept_stays_to_be_offered_again(
+    plan: Plan, tmp_path: Path
+) -> None:
+    dead = dead_session(plan)
+    found = resume.find_pending()
+    assert found is not None
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    said: list[str] = []
+    history = blocker / "history.sqlite3"
+    assert (
+        resume.settle(found, resume.Choice.LOG, history_path=history, on_notice=said.append) is None
+    )
+    assert len(said) == 1
+    assert "could not be kept to be logged later either" in said[0]
+    again = resume.find_pending()
+    assert again is not None
+    assert again.point.run_id == dead.run_id
 
 
 def test_a_kept_walk_comes_back_as_it_was(plan: Plan) -> None:

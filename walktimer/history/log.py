@@ -622,6 +622,12 @@ class HistoryLog:
         return int(self.conn.execute("SELECT COUNT(*) FROM walks").fetchone()[0])
 
     @_failing("The history could not be read")
+    def has_run(self, run_id: str) -> bool:
+        """Whether the walk of this run id is already logged."""
+        row = self.conn.execute("SELECT 1 FROM walks WHERE run_id = ?", (run_id,))
+        return row.fetchone() is not None
+
+    @_failing("The history could not be read")
     def get(self, walk_id: int) -> Walk | None:
         walks = self._select("WHERE id = ?", (walk_id,))
         return walks[0] if walks else None

@@ -11,7 +11,9 @@ removes the file, so a resume file on start means the last session died.
 
 On the next start `pending()` reads it and `inspect()` says whether it can be resumed: only
 when the script is still there with the same content (SHA-256). Otherwise it can only be
-logged as interrupted.
+logged as interrupted. When the history cannot take it then, the walk is kept
+(`walktimer.history.log.keep_pending`) and logged the next time the history opens; only when
+it cannot even be kept does the resume file stay, to be offered again.
 
 There is one resume file for every walktimer on the machine. Two sessions at once (a window
 and a terminal, say) take turns writing it, so these rules keep that case safe:
@@ -65,6 +67,7 @@ from walktimer.history.log import (
     Outcome,
     PhaseOutcome,
     Walk,
+    keep_pending,
 )
 
 __all__ = [
@@ -466,8 +469,7 @@ def log_interrupted(point: ResumePoint, history: HistoryLog, path: Path | None =
 
 def already_logged(point: ResumePoint, history: HistoryLog) -> bool:
     """Whether the walk was logged (and only the file's removal was lost)."""
-    row = history.conn.execute("SELECT 1 FROM walks WHERE run_id = ?", (point.run_id,))
-    return row.fetchone() is not None
+    return history.has_run(point.run_id)
 
 
 class Choice(StrEnum):
@@ -528,8 +530,20 @@ def settle(
         with HistoryLog(history_path, on_notice=on_notice) as history:
             log_interrupted(found.point, history, path)
     except HistoryError as error:
+        failed = f"The interrupted walk could not be added to the history: {error}"
+        try:
+            keep_pending(walk_from_point(found.point, Ending.INTERRUPTED), history_path)
+        except OSError as keep_error:
+            # Neither logged nor kept: the resume file stays, to be offered again next time.
+            log.warning("resume: cannot keep %s to log later: %s", found.point.run_id, keep_error)
+            if on_notice is not None:
+                on_notice(
+                    f"{failed} It could not be kept to be logged later either "
+                    f"({keep_error.strerror or keep_error})."
+                )
+            return None
         if on_notice is not None:
-            on_notice(f"The interrupted walk could not be added to the history: {error}")
+            on_notice(f"{failed} The walk is kept and will be logged next time.")
         clear(path, found.point.run_id)
     return None
 
