@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLineEdit,
     QProgressBar,
@@ -268,6 +269,46 @@ def test_help_overlay_opens_with_question_mark_and_closes(qtbot: Any, window: Ma
     assert not window.help.isVisible()
     qtbot.keyClick(window, Qt.Key.Key_F1)
     assert window.help.isVisible()
+
+
+def test_a_key_only_closes_the_help_in_the_library(
+    qtbot: Any, window: MainWindow, short_file: Path
+) -> None:
+    window.settings.add_recent(short_file)
+    window.refresh_library()
+    assert window.library.select(short_file.resolve())
+    window.activateWindow()
+    qtbot.waitActive(window)
+    qtbot.keyClick(window, "?")
+    assert window.help.isVisible()
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    qtbot.keyClick(focus, Qt.Key.Key_Return)  # would open the selected session
+    assert not window.help.isVisible()
+    assert window.page() == "library"
+    assert window.run is None
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_Return)
+    assert window.page() == "run"  # with the help closed, Return opens it
+
+
+def test_a_key_only_closes_the_help_during_a_session(
+    qtbot: Any, window: MainWindow, short_file: Path
+) -> None:
+    open_ready(qtbot, window, short_file)
+    window.activateWindow()
+    qtbot.waitActive(window)
+    assert window.run is not None
+    assert window.run.host.state() is State.READY
+    for key in (Qt.Key.Key_Space, Qt.Key.Key_N, Qt.Key.Key_M, Qt.Key.Key_F):
+        qtbot.keyClick(window, "?")
+        assert window.help.isVisible()
+        qtbot.keyClick(QApplication.focusWidget() or window, key)
+        assert not window.help.isVisible()
+    assert window.run.host.state() is State.READY  # Space did not start it
+    assert window.run.host.ready_left() is None  # no get-ready count either
+    assert not window.run.host.muted  # M did not mute
+    assert not window.isFullScreen()  # F did not go full screen
+    assert window.run.host.view().phase_index == 0
 
 
 def test_tooltips_name_the_shortcuts(window: MainWindow) -> None:

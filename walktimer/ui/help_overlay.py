@@ -88,6 +88,14 @@ class HelpOverlay(QWidget):
         painter.fillRect(self.rect(), QColor(0, 0, 0, 150))
         painter.end()
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self.isVisible():
+            # Claim every key while shown: it closes the overlay and does nothing else, so a
+            # window shortcut (Return opens, Space starts) cannot act unseen behind it.
+            event.accept()
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         self.hide()
         event.accept()
