@@ -504,6 +504,8 @@ def test_extend_during_the_countdown_moves_the_end_and_sounds_the_end_cues_again
     rest = run_out(engine, clock)
     in_a = [(f.t_plan, str(f.kind), f.repeat) for f in rest if f.phase_index == 0]
     assert in_a == [
+        (80.0, "reminder", 0),  # reminders go on into the added time (not at 60: past)
+        (100.0, "reminder", 0),
         (120.0, "next", 1),  # re-armed: it had sounded at 60
         (127.0, "countdown", 1),  # re-armed
         (128.0, "countdown", 0),  # moved

@@ -32,6 +32,7 @@ from walktimer.core.plan import (
     Plan,
     PlannedPhase,
     TextContext,
+    extension_events,
     fill_text,
 )
 from walktimer.core.script import Incline, Kind, Sound, Speed
@@ -296,6 +297,10 @@ class Engine:
                 self._by_phase[event.phase].append(event)
         # Phases whose words depend on time ({remaining}, {elapsed}): see upcoming_texts().
         self._timed = [any(e.template is not None for e in events) for events in self._by_phase]
+        # `every` cues and reminders in a lengthened phase's added time are made as needed,
+        # numbered after the plan's events (see _extension).
+        self._next_seq = len(plan.events)
+        self._reminders_through: list[int] | None = None  # per phase, counted when first needed
 
         self._state = State.READY
         self._ended: Ended | None = None
@@ -558,7 +563,8 @@ class Engine:
     def extend(self, seconds: float) -> list[Fired]:
         """Lengthen the current phase: its end and cues counted from its end move later, and
         cues at a share of it ("Halfway", percentages) still to come stay at that share. A cue
-        counted from the end that already sounded comes round again; one at a share does not."""
+        counted from the end that already sounded comes round again; one at a share does not.
+        `every` cues and reminders go on at their interval into the added time."""
         self._require("extend the phase", State.RUNNING, State.PAUSED)
         if not (math.isfinite(seconds) and seconds > 0):
             raise EngineError(
@@ -584,6 +590,10 @@ class Engine:
                 and event.position(self._durations[index]) > elapsed + EPSILON
             ):
                 self._pending.append(_Slot(event, self._fired_count[event.seq]))
+        # `every` cues and reminders go on into the added time. A reminder the old end kept
+        # away from a moment already past is not said late.
+        added = self._extension(index, duration, duration + seconds)
+        self._pending.extend(_Slot(e) for e in added if e.offset > elapsed + EPSILON)
         self._sort_pending()
         return self._drain()
 
@@ -722,7 +732,30 @@ class Engine:
         self._entered[index] = True
         self._fired_count = {}
         self._pending = [_Slot(e) for e in self._by_phase[index]]
+        planned = self.plan.phases[index].duration
+        duration = self._durations[index]
+        if planned is not None and duration is not None and duration > planned:
+            self._pending.extend(map(_Slot, self._extension(index, planned, duration)))
         self._sort_pending()
+
+    def _extension(self, index: int, since: float, until: float) -> list[Event]:
+        """The `every` cues and reminders of phase `index` between `since` and `until` seconds
+        into it, for a phase lengthened past its plan (which lays them out only up to its
+        planned length)."""
+        if self._reminders_through is None:
+            through, seen = [], 0
+            for events in self._by_phase:
+                seen += sum(1 for e in events if e.kind is EventKind.REMINDER)
+                through.append(seen)
+            self._reminders_through = through
+        events = extension_events(
+            self.plan, index, since, until,
+            seq=self._next_seq, reminders_before=self._reminders_through[index],
+        )  # fmt: skip
+        self._next_seq += len(events)
+        if any(e.template is not None for e in events):
+            self._timed[index] = True
+        return events
 
     def _leave(self, at: float, *, completed: bool) -> None:
         self._active[self._index] += max(0.0, at - self._accounted)

@@ -7,11 +7,14 @@ Timeline order is (phase index, position inside the phase, priority, sequence). 
 anchored to its phase's start or end, so when the engine lengthens a phase, events counted
 from its end move with it and everything after shifts. Events placed at a share of the phase
 (percentage `at` cues, "Halfway") carry that share and stay at it when the phase is lengthened.
+A timed phase's `every` cues and reminders are laid out up to its planned length; for a
+lengthened phase, extension_events gives those that fall in the added time.
 `t` is the planned session time with manual phases counted as zero seconds long.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -42,6 +45,7 @@ __all__ = [
     "PlannedPhase",
     "TextContext",
     "build_plan",
+    "extension_events",
     "fill_text",
 ]
 
@@ -272,6 +276,92 @@ def build_plan(session: Session) -> Plan:
     return _Builder(session).build()
 
 
+def extension_events(
+    plan: Plan, index: int, since: float, until: float, *, seq: int, reminders_before: int
+) -> list[Event]:
+    """The `every` cues and reminders of timed phase `index` lengthened from `since` seconds
+    (at least its planned length) to `until`: those that now fall in the added time, in
+    timeline order and numbered from `seq` on.
+
+    They follow the plan's rules for the longer phase: an `every` cue repeats until the phase
+    ends, a reminder keeps off the phase's first and last REMINDER_MARGIN seconds, and the
+    reminders carry on through the texts from where the phase's planned ones left off.
+    `reminders_before` is how many reminders the plan gives up to and including this phase.
+    Texts are filled for the phase at `until` seconds long; those that use time keep their
+    template to be refilled when spoken.
+    """
+    phase = plan.phases[index]
+    planned = phase.duration
+    if planned is None or until <= since:
+        return []
+    session = plan.session
+    item = session.phases[phase.source[0]]
+    step = phase.source[1]
+    source = item.steps[step] if isinstance(item, Block) and step is not None else item
+    if isinstance(source, Block):  # a block is always played through its steps
+        return []
+    following = index + 1
+    next_name = plan.phases[following].spoken_name if following < len(plan.phases) else None
+
+    def text_at(template: str, at: float) -> tuple[str, str | None]:
+        if "{" not in template:
+            return template, None
+        text = _fill(
+            template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
+            next_name, at, max(0.0, until - at),
+        )  # fmt: skip
+        return text, (template if _uses_time(template) else None)
+
+    # (position, priority, order added, kind, text, sound, template)
+    found: list[tuple[float, int, int, EventKind, str | None, Sound | None, str | None]] = []
+    for cue in source.cues:
+        if cue.every is None or (cue.say is None and cue.sound is None):
+            continue
+        step_by = float(cue.every)
+        k = max(1, math.ceil(since / step_by))
+        while k > 1 and (k - 1) * step_by >= since:
+            k -= 1
+        at = k * step_by
+        while at < since:
+            k += 1
+            at = k * step_by
+        while at < until:
+            text, template = text_at(cue.say, at) if cue.say is not None else (None, None)
+            found.append((at, _P_CUE, len(found), _CUE, text, cue.sound, template))
+            k += 1
+            at = k * step_by
+
+    reminders = session.reminders
+    if phase.reminders and reminders is not None:
+        texts = _reminder_texts(session)
+        every = float(reminders.every)
+        turn = reminders_before  # the next text in the cycle
+        at = every
+        while at <= until - REMINDER_MARGIN:
+            if at >= REMINDER_MARGIN and not at <= planned - REMINDER_MARGIN:
+                if not at <= since - REMINDER_MARGIN:
+                    text, template = text_at(texts[turn % len(texts)], at)
+                    found.append((at, _P_REMINDER, len(found), _REMINDER, text,
+                                  session.sounds.reminder, template))  # fmt: skip
+                turn += 1
+            at += every
+
+    found.sort(key=itemgetter(0, 1, 2))
+    return [
+        Event(seq + n, phase.start + at, index, kind, _START, at, text, sound, template)
+        for n, (at, _priority, _order, kind, text, sound, template) in enumerate(found)
+    ]
+
+
+def _reminder_texts(session: Session) -> list[str]:
+    """The reminder texts in the order they are said, cycled through over the session."""
+    texts = list(session.reminders.texts) if session.reminders else []
+    if session.reminders and session.reminders.order is ReminderOrder.SHUFFLE:
+        # The same file shuffles the same way every run: seed from its own texts.
+        random.Random("\n".join(texts)).shuffle(texts)
+    return texts
+
+
 def _targets_text(speed: Speed | None, incline: Incline | None) -> str | None:
     parts = []
     if speed is not None:
@@ -366,11 +456,7 @@ class _Builder:
         self.fields: list[_EventFields] = []
         self.targets_cache: dict[tuple[Speed | None, Incline | None], str | None] = {}
         self.remaining_cache: dict[int, str] = {}
-        texts = list(session.reminders.texts) if session.reminders else []
-        if session.reminders and session.reminders.order is ReminderOrder.SHUFFLE:
-            # The same file shuffles the same way every run: seed from its own texts.
-            random.Random("\n".join(texts)).shuffle(texts)
-        self.reminder_texts = texts
+        self.reminder_texts = _reminder_texts(session)
         self.reminder_index = 0
         self.spoken: list[str] = []
         self._sources: list[Phase] = []
