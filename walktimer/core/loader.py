@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import tomli
 
@@ -55,6 +55,8 @@ from walktimer.core.script import (
     _new_cue,
     _new_phase,
 )
+
+_T = TypeVar("_T")
 
 __all__ = [
     "KEYS",
@@ -424,6 +426,20 @@ def _show(value: object) -> str:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _remembered(
+    cache: dict[tuple[type, object], _T], value: object, parse: Callable[[Any], _T | None]
+) -> _T | None:
+    """parse(value), remembered per plain value when it is valid: scripts repeat the same few
+    speeds and inclines many times. An invalid value is parsed (and reported) every time."""
+    key = (type(value), value) if isinstance(value, str | int | float) else None
+    if key is not None and key in cache:
+        return cache[key]
+    parsed = parse(value)
+    if key is not None and parsed is not None:
+        cache[key] = parsed
+    return parsed
 
 
 def _is_number(value: object) -> bool:
@@ -1224,14 +1240,7 @@ class _Checker:
     def speed(self, table: Mapping[str, Any], at: KeyPath, where: str) -> Speed | None:
         if "speed" not in table:
             return None
-        value = table["speed"]
-        key = (type(value), value) if isinstance(value, str | int | float) else None
-        if key is not None and key in self.speed_cache:
-            return self.speed_cache[key]
-        speed = self._speed(value, at, where)
-        if key is not None and speed is not None:
-            self.speed_cache[key] = speed
-        return speed
+        return _remembered(self.speed_cache, table["speed"], lambda v: self._speed(v, at, where))
 
     def _speed(self, value: Any, at: KeyPath, where: str) -> Speed | None:
         low, high = LIMITS["speed"]
@@ -1275,14 +1284,9 @@ class _Checker:
     def incline(self, table: Mapping[str, Any], at: KeyPath, where: str) -> Incline | None:
         if "incline" not in table:
             return None
-        value = table["incline"]
-        key = (type(value), value) if isinstance(value, str | int | float) else None
-        if key is not None and key in self.incline_cache:
-            return self.incline_cache[key]
-        incline = self._incline(value, at, where)
-        if key is not None and incline is not None:
-            self.incline_cache[key] = incline
-        return incline
+        return _remembered(
+            self.incline_cache, table["incline"], lambda v: self._incline(v, at, where)
+        )
 
     def _incline(self, value: Any, at: KeyPath, where: str) -> Incline | None:
         low, high = LIMITS["incline"]
