@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -27,6 +27,40 @@ ExternalChoice = Literal["reload", "overwrite", "save_as", "cancel"]
 DeletedChoice = Literal["save", "save_as", "close", "cancel"]
 
 _merge_ids: dict[object, int] = {}
+
+_A = TypeVar("_A", bound=str)
+# One button of a question: its label (or a standard button), its role, and the answer.
+_Choice = tuple[str | QMessageBox.StandardButton, QMessageBox.ButtonRole | None, _A]
+
+
+def _ask(
+    parent: QWidget,
+    title: str,
+    text: str,
+    info: str | None,
+    choices: list[_Choice[_A]],
+    *,
+    cancel: _A,
+    default: int | None,
+) -> _A:
+    """A modal warning with the given buttons plus Cancel (also Esc); the chosen answer."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
+    if info:
+        box.setInformativeText(info)
+    buttons = []
+    for label, role, answer in choices:
+        if isinstance(label, str):
+            button = box.addButton(label, role or QMessageBox.ButtonRole.AcceptRole)
+        else:
+            button = box.addButton(label)
+        buttons.append((button, answer))
+    escape = box.addButton(QMessageBox.StandardButton.Cancel)
+    if default is not None:
+        box.setDefaultButton(buttons[default][0])
+    box.setEscapeButton(escape)
+    box.exec()
+    clicked = box.clickedButton()
+    return next((answer for button, answer in buttons if clicked is button), cancel)
 
 
 def _merge_id(command: Command) -> int:
@@ -77,17 +111,55 @@ class UndoEntry(QUndoCommand):
 
 class EditorPrompts(Protocol):
     def unsaved_changes(self, parent: QWidget, title: str, invalid: bool) -> UnsavedChoice:
-        """Closing with unsaved changes: save them (as a draft when `invalid`), discard them,
-        or stay."""
-        ...
+        save: _Choice[UnsavedChoice] = (
+            ("Save anyway (draft)", QMessageBox.ButtonRole.AcceptRole, "save")
+            if invalid
+            else (QMessageBox.StandardButton.Save, None, "save")
+        )
+        return _ask(
+            parent,
+            "Unsaved changes",
+            f"Save the changes to “{title}” before closing?",
+            "The script still has problems: it is saved as a draft that cannot run until "
+            "they are fixed."
+            if invalid
+            else None,
+            [save, ("Don't save", QMessageBox.ButtonRole.DestructiveRole, "discard")],
+            cancel="cancel",
+            default=0,
+        )
 
     def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
-        """The file changed on disk: reload it, overwrite it, save under another name."""
-        ...
+        return _ask(
+            parent,
+            "Changed on disk",
+            f"{path.name} was changed by another program since you opened it.",
+            "Reload it (your unsaved edits are dropped, Undo brings them back), overwrite it "
+            "with your version, or save yours under another name.",
+            [
+                ("Reload", QMessageBox.ButtonRole.DestructiveRole, "reload"),
+                ("Overwrite", QMessageBox.ButtonRole.AcceptRole, "overwrite"),
+                ("Save As…", QMessageBox.ButtonRole.ActionRole, "save_as"),
+            ],
+            cancel="cancel",
+            default=None,
+        )
 
     def file_deleted(self, parent: QWidget, path: Path) -> DeletedChoice:
-        """The file was deleted on disk: save it back, save under another name, close."""
-        ...
+        return _ask(
+            parent,
+            "Deleted from disk",
+            f"{path.name} was deleted from the disk since you opened it.",
+            "Save puts it back with your version, Save As keeps your version under another "
+            "name, Close closes the editor. Cancel keeps editing without a file on disk.",
+            [
+                ("Save", QMessageBox.ButtonRole.AcceptRole, "save"),
+                ("Save As…", QMessageBox.ButtonRole.ActionRole, "save_as"),
+                ("Close", QMessageBox.ButtonRole.DestructiveRole, "close"),
+            ],
+            cancel="cancel",
+            default=0,
+        )
 
     def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
         """Where to save; None to cancel."""
