@@ -111,6 +111,35 @@ class UndoEntry(QUndoCommand):
 
 class EditorPrompts(Protocol):
     def unsaved_changes(self, parent: QWidget, title: str, invalid: bool) -> UnsavedChoice:
+        """Closing with unsaved changes: save them (as a draft when `invalid`), discard them,
+        or stay."""
+        ...
+
+    def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
+        """The file changed on disk: reload it, overwrite it, save under another name."""
+        ...
+
+    def file_deleted(self, parent: QWidget, path: Path) -> DeletedChoice:
+        """The file was deleted on disk: save it back, save under another name, close."""
+        ...
+
+    def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
+        """Where to save; None to cancel."""
+        ...
+
+    def save_before_run(self, parent: QWidget) -> bool:
+        """Running needs the script saved first: save now?"""
+        ...
+
+    def error(self, parent: QWidget, text: str) -> None: ...
+
+    def choose_wav(self, parent: QWidget, folder: Path) -> Path | None: ...
+
+
+class QtPrompts:
+    """The real, modal questions."""
+
+    def unsaved_changes(self, parent: QWidget, title: str, invalid: bool) -> UnsavedChoice:
         save: _Choice[UnsavedChoice] = (
             ("Save anyway (draft)", QMessageBox.ButtonRole.AcceptRole, "save")
             if invalid
@@ -160,102 +189,6 @@ class EditorPrompts(Protocol):
             cancel="cancel",
             default=0,
         )
-
-    def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
-        """Where to save; None to cancel."""
-        ...
-
-    def save_before_run(self, parent: QWidget) -> bool:
-        """Running needs the script saved first: save now?"""
-        ...
-
-    def error(self, parent: QWidget, text: str) -> None: ...
-
-    def choose_wav(self, parent: QWidget, folder: Path) -> Path | None: ...
-
-
-class QtPrompts:
-    """The real, modal questions."""
-
-    def unsaved_changes(self, parent: QWidget, title: str, invalid: bool) -> UnsavedChoice:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Unsaved changes",
-            f"Save the changes to “{title}” before closing?",
-            parent=parent,
-        )
-        if invalid:
-            box.setInformativeText(
-                "The script still has problems: it is saved as a draft that cannot run until "
-                "they are fixed."
-            )
-            save = box.addButton("Save anyway (draft)", QMessageBox.ButtonRole.AcceptRole)
-        else:
-            save = box.addButton(QMessageBox.StandardButton.Save)
-        discard = box.addButton("Don't save", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(save)
-        box.setEscapeButton(cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is save:
-            return "save"
-        if clicked is discard:
-            return "discard"
-        return "cancel"
-
-    def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Changed on disk",
-            f"{path.name} was changed by another program since you opened it.",
-            parent=parent,
-        )
-        box.setInformativeText(
-            "Reload it (your unsaved edits are dropped, Undo brings them back), overwrite it "
-            "with your version, or save yours under another name."
-        )
-        reload = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
-        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.AcceptRole)
-        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.ActionRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is reload:
-            return "reload"
-        if clicked is overwrite:
-            return "overwrite"
-        if clicked is save_as:
-            return "save_as"
-        return "cancel"
-
-    def file_deleted(self, parent: QWidget, path: Path) -> DeletedChoice:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Deleted from disk",
-            f"{path.name} was deleted from the disk since you opened it.",
-            parent=parent,
-        )
-        box.setInformativeText(
-            "Save puts it back with your version, Save As keeps your version under another "
-            "name, Close closes the editor. Cancel keeps editing without a file on disk."
-        )
-        save = box.addButton("Save", QMessageBox.ButtonRole.AcceptRole)
-        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.ActionRole)
-        close = box.addButton("Close", QMessageBox.ButtonRole.DestructiveRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(save)
-        box.setEscapeButton(cancel)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is save:
-            return "save"
-        if clicked is save_as:
-            return "save_as"
-        if clicked is close:
-            return "close"
-        return "cancel"
 
     def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
         if reason:
