@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import tomli
 
@@ -52,11 +52,7 @@ from walktimer.core.script import (
     Sounds,
     Speed,
     Voice,
-    _new_cue,
-    _new_phase,
 )
-
-_T = TypeVar("_T")
 
 __all__ = [
     "KEYS",
@@ -108,8 +104,6 @@ KEYS: dict[str, tuple[str, ...]] = {
     "step": _PHASE_KEYS,
     "cue": ("at", "every", "say", "sound"),
 }
-
-_KEY_SETS = {keys: frozenset(keys) for keys in KEYS.values()}
 
 # Ranges the loader enforces, for the docs and the schema to quote.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -428,20 +422,6 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _remembered(
-    cache: dict[tuple[type, object], _T], value: object, parse: Callable[[Any], _T | None]
-) -> _T | None:
-    """parse(value), remembered per plain value when it is valid: scripts repeat the same few
-    speeds and inclines many times. An invalid value is parsed (and reported) every time."""
-    key = (type(value), value) if isinstance(value, str | int | float) else None
-    if key is not None and key in cache:
-        return cache[key]
-    parsed = parse(value)
-    if key is not None and parsed is not None:
-        cache[key] = parsed
-    return parsed
-
-
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -485,18 +465,8 @@ class _Checker:
     def __init__(self, base: Path) -> None:
         self.base = base
         self.found: list[tuple[KeyPath, str, str]] = []
+        # Each sound file is read once, however many cues play it.
         self.wav_cache: dict[str, str | None] = {}
-        # Valid durations and offsets by (type, value): scripts repeat a few of them many times.
-        self.duration_cache: dict[tuple[type, object], int] = {}
-        self.offset_cache: dict[tuple[type, object], tuple[str, float]] = {}
-        # Valid targets, sounds and offsets, shared: they are frozen, and a script uses a few
-        # values many times (building one costs more than finding it).
-        self.speed_cache: dict[tuple[type, object], Speed] = {}
-        self.incline_cache: dict[tuple[type, object], Incline] = {}
-        self.sound_cache: dict[str, Sound | None] = {}
-        self.offsets: dict[tuple[str, float], Offset] = {}
-        # Spoken texts whose placeholders were checked and found valid, with their context.
-        self.valid_texts: set[tuple[object, ...]] = set()
         self.has_reminders_table = False
         # Keys an unknown key was taken for ("durtion" -> duration): not reported as missing too.
         self.suggested: set[KeyPath] = set()
@@ -520,8 +490,6 @@ class _Checker:
         label: str,
         special: Callable[[str], str | None] | None = None,
     ) -> None:
-        if _KEY_SETS[allowed].issuperset(table):
-            return
         for key in table:
             if key in allowed:
                 continue
@@ -580,13 +548,6 @@ class _Checker:
     def placeholders(
         self, text: str, at: KeyPath, where: str, label: str, ctx: _Ctx | None
     ) -> None:
-        if "{" not in text:
-            return
-        # Scripts repeat the same spoken texts; one found valid in the same context is again.
-        key = (text,) if ctx is None else (text, ctx.in_block, ctx.duration_ok, ctx.duration)
-        if key in self.valid_texts:
-            return
-        before = len(self.found)
         for match in _PLACEHOLDER.finditer(text):
             name = match.group(1).strip()
             shown = "{" + match.group(1) + "}"
@@ -613,8 +574,6 @@ class _Checker:
                     f"{label}: {{remaining}} cannot be used in a manual phase, which has no set "
                     "end: use {elapsed} instead",
                 )
-        if len(self.found) == before:
-            self.valid_texts.add(key)
 
     def boolean(self, table: Mapping[str, Any], key: str, at: KeyPath, where: str) -> bool | None:
         if key not in table:
@@ -632,17 +591,10 @@ class _Checker:
             # parse_duration would fail to round these; they are no duration at all.
             self.problem(at, where, f"{key}: expected {_DURATION_HINT}, not {_show(value)}")
             return None
-        memo = (type(value), value) if isinstance(value, str | int) else None
-        if memo is not None and memo in self.duration_cache:
-            return self.duration_cache[memo]
         try:
-            seconds = parse_duration(value)
+            return parse_duration(value)
         except DurationError as error:
             message = str(error)
-        else:
-            if memo is not None:
-                self.duration_cache[memo] = seconds
-            return seconds
         if isinstance(value, float) and math.isfinite(value) and value > 0:
             whole = sorted({math.floor(value), math.ceil(value)} - {0})
             message = (
@@ -688,14 +640,6 @@ class _Checker:
 
     def sound(self, value: object, at: KeyPath, where: str, key: str) -> tuple[bool, Sound | None]:
         """(valid, sound); `none` is a valid None."""
-        if isinstance(value, str) and value in self.sound_cache:
-            return True, self.sound_cache[value]
-        valid, sound = self._sound(value, at, where, key)
-        if valid and isinstance(value, str):
-            self.sound_cache[value] = sound
-        return valid, sound
-
-    def _sound(self, value: object, at: KeyPath, where: str, key: str) -> tuple[bool, Sound | None]:
         if not isinstance(value, str):
             self.problem(at, where, f"{key}: expected {_SOUND_HINT} in quotes, not {_show(value)}")
             return False, None
@@ -719,16 +663,6 @@ class _Checker:
             self.problem(at, where, f"{key}: the sound file {_show(name)} {trouble}")
             return False, None
         return True, Sound(path=file)
-
-    def parsed_offset(self, value: object) -> tuple[str, float]:
-        """parse_offset, remembered: scripts repeat the same few offsets many times."""
-        key = (type(value), value) if isinstance(value, str | int) else None
-        if key is not None and key in self.offset_cache:
-            return self.offset_cache[key]
-        parsed = parse_offset(value)
-        if key is not None:
-            self.offset_cache[key] = parsed
-        return parsed
 
     def wav_problem(self, file: Path) -> str | None:
         key = str(file)
@@ -1232,17 +1166,23 @@ class _Checker:
             )
 
         cues = self.cues(table, at, where, ctx)
-        # Phase(...) without the frozen dataclass's per-field cost: long scripts build thousands.
-        return _new_phase(
-            name, kind, duration, say, instructions, speed, incline, countdown, reminders, cues
+        return Phase(
+            name=name,
+            kind=kind,
+            duration=duration,
+            say=say,
+            instructions=instructions,
+            speed=speed,
+            incline=incline,
+            countdown=countdown,
+            reminders=reminders,
+            cues=cues,
         )
 
     def speed(self, table: Mapping[str, Any], at: KeyPath, where: str) -> Speed | None:
         if "speed" not in table:
             return None
-        return _remembered(self.speed_cache, table["speed"], lambda v: self._speed(v, at, where))
-
-    def _speed(self, value: Any, at: KeyPath, where: str) -> Speed | None:
+        value = table["speed"]
         low, high = LIMITS["speed"]
         kmh: float | None = None
         unit = "km/h"
@@ -1284,11 +1224,7 @@ class _Checker:
     def incline(self, table: Mapping[str, Any], at: KeyPath, where: str) -> Incline | None:
         if "incline" not in table:
             return None
-        return _remembered(
-            self.incline_cache, table["incline"], lambda v: self._incline(v, at, where)
-        )
-
-    def _incline(self, value: Any, at: KeyPath, where: str) -> Incline | None:
+        value = table["incline"]
         low, high = LIMITS["incline"]
         percent: float | None = None
         if _is_number(value):
@@ -1394,11 +1330,11 @@ class _Checker:
                 where,
                 'this cue plays nothing: with sound = "none" it needs say = "..."',
             )
-        return _new_cue(offset, every, say, sound)
+        return Cue(at=offset, every=every, say=say, sound=sound)
 
     def offset(self, value: object, at: KeyPath, where: str, ctx: _Ctx) -> Offset | None:
         try:
-            anchor, amount = self.parsed_offset(value)
+            anchor, amount = parse_offset(value)
         except DurationError as error:
             message = str(error)
             if message.startswith("expected "):
@@ -1409,7 +1345,7 @@ class _Checker:
             self.problem(at, where, f"at: {message}")
             return None
         if not ctx.duration_ok:
-            return self.offset_of(anchor, amount)
+            return Offset(anchor=anchor, value=amount)
         duration = ctx.duration
         if duration is None:
             if anchor == "end":
@@ -1428,7 +1364,7 @@ class _Checker:
                     'length: use a time from its start, like "30s"',
                 )
                 return None
-            return self.offset_of(anchor, amount)
+            return Offset(anchor=anchor, value=amount)
         if anchor == "start" and amount >= duration:
             length = _clock(duration)
             self.problem(
@@ -1454,14 +1390,7 @@ class _Checker:
                 f"at: {_show(value)} is the end of the phase: use a share below 100%",
             )
             return None
-        return self.offset_of(anchor, amount)
-
-    def offset_of(self, anchor: str, amount: float) -> Offset:
-        key = (anchor, amount)
-        found = self.offsets.get(key)
-        if found is None:
-            found = self.offsets[key] = Offset(anchor=anchor, value=amount)
-        return found
+        return Offset(anchor=anchor, value=amount)
 
     def every(self, value: object, at: KeyPath, where: str, ctx: _Ctx) -> int | None:
         seconds = self.duration(value, at, where, "every")
