@@ -12,11 +12,35 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-FORMAT_VERSION = 1
-MAX_FILE_BYTES = 1024 * 1024
-BUILTIN_SOUNDS = ("bell", "beep", "tick", "chime", "ping", "none")
-PLACEHOLDERS = ("phase", "next", "remaining", "elapsed", "speed", "incline", "rep", "reps")
-KMH_PER_MPH = 1.609344
+from walktimer.core.format.tables import (
+    BUILTIN_SOUNDS,
+    FORMAT_VERSION,
+    KMH_PER_MPH,
+    MAX_FILE_BYTES,
+    PLACEHOLDERS,
+)
+
+__all__ = [
+    "BUILTIN_SOUNDS",
+    "FORMAT_VERSION",
+    "KMH_PER_MPH",
+    "MAX_FILE_BYTES",
+    "PLACEHOLDERS",
+    "Announce",
+    "Block",
+    "Cue",
+    "Incline",
+    "Kind",
+    "Offset",
+    "Phase",
+    "ReminderOrder",
+    "Reminders",
+    "Session",
+    "Sound",
+    "Sounds",
+    "Speed",
+    "Voice",
+]
 
 
 class Kind(StrEnum):
