@@ -23,7 +23,7 @@ from walktimer.core.format.tables import KEYS, LIMITS, MAX_FILE_BYTES, WAV_RATES
 from walktimer.core.loader.checker import Checker
 from walktimer.core.loader.messages import SYNTAX
 from walktimer.core.loader.reading import decode, file_problem, label_of, read_file, too_big
-from walktimer.core.loader.syntax import syntax_message
+from walktimer.core.loader.syntax import long_number, long_number_position, syntax_message
 from walktimer.core.positions import key_positions
 from walktimer.core.problems import Problem, SessionError
 from walktimer.core.script import Session
@@ -87,6 +87,11 @@ def _load(text: str, path: Path | str | None) -> tuple[Session | None, list[Prob
         doc = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
         return None, [Problem(label, error.lineno, error.colno, SYNTAX, syntax_message(error))]
+    except ValueError:
+        # tomli turns an integer's digits into an int, which Python refuses past its digit
+        # limit (4,300 by default); no number of the format needs more than a few digits.
+        line, col = long_number_position(text)
+        return None, [Problem(label, line, col, SYNTAX, long_number())]
     except RecursionError:
         return None, [
             Problem(

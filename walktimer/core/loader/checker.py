@@ -222,7 +222,7 @@ class Checker:
             return parse_duration(value)
         except DurationError as error:
             message = str(error)
-        if isinstance(value, float) and math.isfinite(value) and value > 0:
+        if isinstance(value, float) and math.isfinite(value) and 0 < value <= MAX_SESSION_SECONDS:
             whole = sorted({math.floor(value), math.ceil(value)} - {0})
             message = (
                 f"durations are whole seconds: write {or_list(str(n) for n in whole)}, or text "

@@ -3,9 +3,18 @@ fix it."""
 
 from __future__ import annotations
 
+import re
+import sys
+
 import tomli
 
-__all__ = ["SYNTAX_HINTS", "syntax_message", "unquoted_value"]
+__all__ = [
+    "SYNTAX_HINTS",
+    "long_number",
+    "long_number_position",
+    "syntax_message",
+    "unquoted_value",
+]
 
 
 SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
@@ -93,3 +102,26 @@ def unquoted_value(error: tomli.TOMLDecodeError) -> str | None:
     if '"' in value:
         return None
     return f'text values need quotes: write {key} = "{value}"'
+
+
+def _digit_limit() -> int:
+    return sys.get_int_max_str_digits() or 4300
+
+
+def long_number_position(text: str) -> tuple[int | None, int | None]:
+    """The line and column of the first number too long for Python to read, if found."""
+    most = _digit_limit() + 1
+    found = re.search(rf"(?<![\w.])[+-]?(?:0[xob])?[0-9A-Fa-f_]{{{most},}}", text)
+    if found is None:
+        return None, None
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def long_number() -> str:
+    """The sentence for a number with more digits than Python converts."""
+    return (
+        f"this number has more than {_digit_limit():,} digits, more than walktimer can read: "
+        "a session script needs only small numbers, like 90 or 5"
+    )

@@ -1,0 +1,90 @@
+"""Hostile scripts: numbers past Python's limits, deep nesting, control characters.
+
+Each gets one sentence with its position, never a traceback, and never costs the positions
+of the problems after it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from walktimer.core.format.values import DurationError, parse_duration, parse_offset
+from walktimer.core.loader import check_text
+
+HEAD = 'format = 1\nname = "Hostile"\n\n[[phase]]\nname = "Walk"\n'
+MANY = "1" * 5000  # past Python's 4,300-digit limit for converting text to int
+
+
+def lines(text: str) -> list[str]:
+    return [str(problem) for problem in check_text(text)]
+
+
+@pytest.mark.parametrize(
+    "value", [MANY + "s", MANY + ":00", MANY + ":00:00", "0" * 5000 + "1h" + MANY + "m"]
+)
+def test_a_duration_text_with_thousands_of_digits_is_too_long(value: str) -> None:
+    with pytest.raises(DurationError, match="longer than a session may be"):
+        parse_duration(value)
+    assert lines(HEAD + f'duration = "{value}"\n') == [
+        f'<text>:6:1: error: phase 1 "Walk": duration: "{value[:37]}..." is longer than a '
+        "session may be (24 hours)"
+    ]
+
+
+def test_leading_zeros_do_not_count_as_digits() -> None:
+    assert parse_duration("0" * 5000 + "90s") == 90
+
+
+def test_an_offset_with_thousands_of_digits_is_too_long() -> None:
+    with pytest.raises(DurationError, match="longer than a session may be"):
+        parse_offset("-" + MANY + "s")
+    text = HEAD + f'duration = "5m"\n\n[[phase.cue]]\nat = "-{MANY}s"\nsay = "Hi."\n'
+    (problem,) = check_text(text)
+    assert (problem.line, problem.col) == (9, 1)
+    assert "longer than a session may be (24 hours)" in problem.what
+
+
+def test_a_toml_integer_with_thousands_of_digits_gets_a_sentence_with_its_position() -> None:
+    assert lines(HEAD + f"duration = {MANY}\n") == [
+        "<text>:6:12: error: TOML syntax: this number has more than 4,300 digits, more than "
+        "walktimer can read: a session script needs only small numbers, like 90 or 5"
+    ]
+
+
+@pytest.mark.parametrize("value", ["1e308", "1.7976931348623157e308", "1e999", "-1e308"])
+def test_overflowing_floats_get_a_sentence(value: str) -> None:
+    for key in ("duration", "speed", "incline", "countdown"):
+        text = HEAD + ('duration = "5m"\n' if key != "duration" else "") + f"{key} = {value}\n"
+        (problem,) = check_text(text)
+        assert problem.line is not None
+        assert problem.what.startswith(f"{key}: ")
+        assert len(problem.what) < 200, problem.what
+
+
+def test_a_huge_float_duration_is_not_spelt_out() -> None:
+    assert lines(HEAD + "duration = 1e308\n") == [
+        '<text>:6:1: error: phase 1 "Walk": duration: 1e+308 is longer than a session may be '
+        "(24 hours)"
+    ]
+
+
+# -- deep nesting -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "[" * 150 + '"a"' + "]" * 150,
+        "{a = " * 150 + '"]}"' + "}" * 150,
+        "[" + "[" * 150 + "'''x]'''" + "]" * 150 + ", # ]\n 3]",
+    ],
+    ids=["lists", "inline tables", "strings and comments inside"],
+)
+def test_one_deeply_nested_value_keeps_the_positions_of_later_problems(deep: str) -> None:
+    text = f'format = 1\nname = "Deep"\ntags = {deep}\n\n[[phase]]\nname = "Walk"\ndurtion = "5m"\n'
+    problems = check_text(text)
+    assert problems[0].line == 3
+    assert all(p.line is not None and p.col is not None for p in problems)
+    line = text[: text.index("durtion")].count("\n") + 1
+    assert (problems[-1].line, problems[-1].col) == (line, 1)
+    assert problems[-1].what == 'unknown key "durtion": did you mean duration?'
