@@ -259,3 +259,12 @@ def test_the_plan_excerpts_are_what_walktimer_plan_prints(tmp_path: Path) -> Non
 def test_file_and_session_limits_match_the_format() -> None:
     assert f"at most {MAX_FILE_BYTES // (1024 * 1024)} MiB" in section("## The file")
     assert f"at most {MAX_SESSION_SECONDS // 3600} hours" in DOC
+
+
+def test_the_texts_that_may_run_over_lines_are_the_documented_ones() -> None:
+    from walktimer.core.format.text import MULTI_LINE_TEXTS
+
+    rule = section("## The file")
+    assert "control characters" in rule
+    for key in MULTI_LINE_TEXTS:
+        assert f"`{key}`" in rule

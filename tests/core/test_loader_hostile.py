@@ -88,3 +88,72 @@ def test_one_deeply_nested_value_keeps_the_positions_of_later_problems(deep: str
     line = text[: text.index("durtion")].count("\n") + 1
     assert (problems[-1].line, problems[-1].col) == (line, 1)
     assert problems[-1].what == 'unknown key "durtion": did you mean duration?'
+
+
+# -- control characters -------------------------------------------------------------------------
+
+GOOD = 'format = 1\nname = "Walk"\n\n[[phase]]\nname = "Walk"\nduration = "5m"\n'
+
+
+@pytest.mark.parametrize(
+    ("line", "where", "what"),
+    [
+        (
+            'name = "Walk\\u001b[2J"',
+            'phase 1 "Walk\\u001b[2J"',  # the place names it, escaped
+            "name: character 5 of the text is the control character U+001B (escape): remove it "
+            "(it is one line, without tabs or line breaks)",
+        ),
+        (
+            'say = "Go\\u009b1m"',
+            'phase 1 "Walk"',
+            "say: character 3 of the text is the control character U+009B: remove it (only tabs "
+            "and line breaks may be written in it)",
+        ),
+        (
+            'instructions = "Tall\\rnow"',
+            'phase 1 "Walk"',
+            "instructions: character 5 of the text is the control character U+000D (carriage "
+            "return): remove it (only tabs and line breaks may be written in it)",
+        ),
+        (
+            'name = "Two\\tcolumns"',
+            'phase 1 "Two\\tcolumns"',
+            "name: character 4 of the text is the control character U+0009 (tab): remove it (it "
+            "is one line, without tabs or line breaks)",
+        ),
+    ],
+)
+def test_control_characters_in_texts_are_refused_with_their_place(
+    line: str, where: str, what: str
+) -> None:
+    key = line.split(" ", 1)[0]
+    text = "\n".join(
+        line if existing.startswith(f"{key} =") and i > 2 else existing
+        for i, existing in enumerate(GOOD.splitlines())
+    )
+    if f"{key} =" not in text.split("[[phase]]")[1]:
+        text += "\n" + line
+    problems = check_text(text + "\n")
+    assert [(p.line, p.where, p.what) for p in problems] == [
+        (text.splitlines().index(line) + 1, where, what)
+    ]
+
+
+def test_tags_reminders_and_the_session_name_are_checked_too() -> None:
+    text = (
+        'format = 1\nname = "W\\u0007"\ntags = ["a\\u0000"]\n\n[reminders]\nevery = "1m"\n'
+        'texts = ["Up\\u007f"]\n\n[[phase]]\nname = "Walk"\nduration = "5m"\n'
+    )
+    found = [(p.line, p.what.split(":")[0]) for p in check_text(text)]
+    assert found == [(2, "name"), (3, "tag 1"), (7, "text 1")]
+
+
+def test_tabs_and_line_breaks_are_fine_where_a_text_may_run_over_lines() -> None:
+    text = GOOD + (
+        'say = "Walk.\\tTall."\ninstructions = """\nHead up.\n\tShoulders down."""\n'
+        'description = "Two\\nlines"\n'
+    ).replace("description", '[[phase.cue]]\nat = 1\nsay = "a\\tb\\nc"\n#')
+    assert check_text(text) == []
+    text = GOOD.replace('name = "Walk"\n\n', 'name = "Walk"\ndescription = "One.\\n\\tTwo."\n\n', 1)
+    assert check_text(text) == []

@@ -146,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(history: HistoryLog, limit: int) -> int:
+    from walktimer.core.format.text import printable
     from walktimer.history.goal import load_goal
     from walktimer.history.stats import progress
 
@@ -161,7 +162,7 @@ def _show(history: HistoryLog, limit: int) -> int:
         total_active_seconds=active,
         first_day=first.date() if first else None,
     )
-    print("\n".join(report(walks, stats, stored)))
+    print(printable("\n".join(report(walks, stats, stored)), keep_newlines=True))
     return 0
 
 

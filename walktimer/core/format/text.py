@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["MULTI_LINE_ALLOWED", "control_character", "describe_control", "printable"]
+__all__ = [
+    "MULTI_LINE_ALLOWED",
+    "MULTI_LINE_TEXTS",
+    "control_character",
+    "describe_control",
+    "printable",
+]
 
-# The controls a text written over several lines (TOML """...""") may hold.
+# The controls a text written over several lines (TOML """...""") may hold, and the texts that
+# may be written so: what is shown as paragraphs or spoken. Names, tags, the author and the
+# voice are one line each.
 MULTI_LINE_ALLOWED = frozenset("\t\n")
+MULTI_LINE_TEXTS = frozenset({"description", "instructions", "say", "texts"})
 
 
 def _is_control(char: str) -> bool:
@@ -31,16 +40,30 @@ def control_character(text: str, *, multi_line: bool = False) -> int | None:
     return None
 
 
+_NAMES = {
+    "\x00": "null",
+    "\x07": "bell",
+    "\x08": "backspace",
+    "\t": "tab",
+    "\n": "line break",
+    "\x0b": "vertical tab",
+    "\x0c": "form feed",
+    "\r": "carriage return",
+    "\x1b": "escape",
+    "\x7f": "delete",
+}
+
+
 def describe_control(char: str) -> str:
-    """A control character as a reader can name it: "U+001B (escape)"."""
-    names = {"\t": "tab", "\n": "line break", "\r": "carriage return", "\x1b": "escape"}
-    name = names.get(char) or unicodedata.name(char, "control character").lower()
-    return f"U+{ord(char):04X} ({name})"
+    """A control character as a reader can name it: "U+001B (escape)", "U+009B"."""
+    name = _NAMES.get(char)
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
-    """`text` with every control character written as an escape (\\x1b, \\u0085), so printing
-    it cannot drive the terminal. Newlines stay when `keep_newlines`."""
+    """`text` with every control character written as an escape (\\t, \\n, \\u001b), so
+    printing it cannot drive a terminal. Newlines stay when `keep_newlines`. The escapes are
+    JSON's own, so JSON text stays JSON."""
     if text.isprintable():
         return text
     out = []
@@ -51,8 +74,6 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
             out.append("\\t")
         elif char == "\n":
             out.append("\\n")
-        elif ord(char) < 0x100:
-            out.append(f"\\x{ord(char):02x}")
         else:
             out.append(f"\\u{ord(char):04x}")
     return "".join(out)

@@ -22,6 +22,7 @@ from walktimer.core.format.tables import (
     LIMITS,
     MAX_SESSION_SECONDS,
 )
+from walktimer.core.format.text import printable
 from walktimer.core.script import Incline, Sound, Speed
 
 __all__ = [
@@ -79,7 +80,7 @@ def show(value: object) -> str:
         shown = value if len(value) <= _LONGEST_SHOWN else value[: _LONGEST_SHOWN - 3] + "..."
         if shown.isprintable() and '"' not in shown and "\\" not in shown:
             return f'"{shown}"'
-        return json.dumps(shown, ensure_ascii=False)
+        return printable(json.dumps(shown, ensure_ascii=False))
     if isinstance(value, int):
         return str(value) if abs(value) < _LARGEST_SHOWN else "a very large number"
     if isinstance(value, float):

@@ -23,6 +23,7 @@ from walktimer.core.format.tables import (
     MAX_SESSION_SECONDS,
     PLACEHOLDERS,
 )
+from walktimer.core.format.text import MULTI_LINE_TEXTS, control_character, describe_control
 from walktimer.core.format.values import (
     ValueProblem,
     parse_countdown,
@@ -103,6 +104,25 @@ class Checker:
     def problem(self, at: KeyPath, where: str, what: str) -> None:
         self.found.append((at, where, what))
 
+    def controls(self, text: str, at: KeyPath, where: str, key: str, label: str = "") -> bool:
+        """Report a control character the text may not hold (with its place in the text)."""
+        multi_line = key in MULTI_LINE_TEXTS
+        index = control_character(text, multi_line=multi_line)
+        if index is None:
+            return False
+        allowed = (
+            "only tabs and line breaks may be written in it"
+            if multi_line
+            else "it is one line, without tabs or line breaks"
+        )
+        self.problem(
+            at,
+            where,
+            f"{label or key}: character {index + 1} of the text is the control character "
+            f"{describe_control(text[index])}: remove it ({allowed})",
+        )
+        return True
+
     def missing(self, at: KeyPath, key: str, where: str, what: str) -> None:
         """Report a missing required key, unless a mistyped key was already taken for it."""
         if (*at, key) not in self.suggested:
@@ -169,6 +189,8 @@ class Checker:
             self.problem(
                 (*at, key), where, f"{key} is empty: write the text, or remove the {key} line"
             )
+            return None
+        if self.controls(value, (*at, key), where, key):
             return None
         if ctx is not None or reminder:
             self.placeholders(value, (*at, key), where, key, ctx)
@@ -351,6 +373,8 @@ class Checker:
                 f"name is empty: give {what} a name"
                 + (f" of {low:.0f} to {high:.0f} characters" if at == () else ""),
             )
+        elif self.controls(value, (*at, "name"), where, "name"):
+            return ""
         elif at == () and len(name) > high:
             self.problem(
                 (*at, "name"),
@@ -378,7 +402,7 @@ class Checker:
                     TOP,
                     f"tag {i + 1}: expected a non-empty word in quotes, not {show(tag)}",
                 )
-            else:
+            elif not self.controls(tag, ("tags", i), TOP, "tags", f"tag {i + 1}"):
                 tags.append(tag.strip())
         return tuple(tags)
 
@@ -518,7 +542,7 @@ class Checker:
                         where,
                         f"text {i + 1}: expected a non-empty text in quotes, not {show(text)}",
                     )
-                else:
+                elif not self.controls(text, (*at, "texts", i), where, "texts", f"text {i + 1}"):
                     self.placeholders(text, (*at, "texts", i), where, f"text {i + 1}", None)
                     texts.append(text)
         return Reminders(every=every, order=order, texts=tuple(texts))

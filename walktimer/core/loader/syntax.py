@@ -8,6 +8,8 @@ import sys
 
 import tomli
 
+from walktimer.core.format.text import printable
+
 __all__ = [
     "SYNTAX_HINTS",
     "long_number",
@@ -96,7 +98,7 @@ def unquoted_value(error: tomli.TOMLDecodeError) -> str | None:
     value = raw.split("#", 1)[0].strip()
     if not equals or not value or value[0] in "\"'[{" or not key.strip():
         return None
-    key = key.strip()
+    key, value = printable(key.strip()), printable(value)
     if value.lower() in ("true", "false"):
         return f"true and false are written in lower case: write {key} = {value.lower()}"
     if '"' in value:
