@@ -118,8 +118,9 @@ def _load(text: str, path: Path | str | None) -> tuple[Session | None, list[Prob
         return replace(session, source=None if path is None else Path(path)), []
     positions = key_positions(text)
     problems = []
-    for order, (at, where, what) in enumerate(checker.found):
+    for order, (at, where, what, concerns) in enumerate(checker.found):
         line, col = positions.get(at, (None, None))
-        problems.append((line or 0, col or 0, order, Problem(label, line, col, where, what)))
+        problem = Problem(label, line, col, where, what, key=concerns)
+        problems.append((line or 0, col or 0, order, problem))
     problems.sort(key=lambda item: item[:3])
     return None, [item[3] for item in problems]

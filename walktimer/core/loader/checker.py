@@ -94,15 +94,18 @@ class Ctx:
 class Checker:
     def __init__(self, base: Path) -> None:
         self.base = base
-        self.found: list[tuple[KeyPath, str, str]] = []
+        # (the key path that gives the position, where, what, the key path it concerns)
+        self.found: list[tuple[KeyPath, str, str, KeyPath]] = []
         # Each sound file is read once, however many cues play it.
         self.wav_cache: dict[str, str | None] = {}
         self.has_reminders_table = False
         # Keys an unknown key was taken for ("durtion" -> duration): not reported as missing too.
         self.suggested: set[KeyPath] = set()
 
-    def problem(self, at: KeyPath, where: str, what: str) -> None:
-        self.found.append((at, where, what))
+    def problem(self, at: KeyPath, where: str, what: str, concerns: KeyPath | None = None) -> None:
+        """Record a problem found at `at`; `concerns` names a key that is not written there (a
+        missing one), for editors to show."""
+        self.found.append((at, where, what, at if concerns is None else concerns))
 
     def controls(self, text: str, at: KeyPath, where: str, key: str, label: str = "") -> bool:
         """Report a control character the text may not hold (with its place in the text)."""
@@ -126,7 +129,7 @@ class Checker:
     def missing(self, at: KeyPath, key: str, where: str, what: str) -> None:
         """Report a missing required key, unless a mistyped key was already taken for it."""
         if (*at, key) not in self.suggested:
-            self.problem(at, where, what)
+            self.problem(at, where, what, (*at, key))
 
     # -- generic value checks --------------------------------------------------------------------
 
