@@ -10,12 +10,14 @@ __all__ = [
     "LIMITS",
     "MAX_FILE_BYTES",
     "MAX_SESSION_SECONDS",
+    "MIB",
     "PLACEHOLDERS",
     "WAV_RATES",
 ]
 
 FORMAT_VERSION = 1
-MAX_FILE_BYTES = 1024 * 1024
+MIB = 1024 * 1024
+MAX_FILE_BYTES = MIB
 MAX_SESSION_SECONDS = 24 * 3600
 BUILTIN_SOUNDS = ("bell", "beep", "tick", "chime", "ping", "none")
 PLACEHOLDERS = ("phase", "next", "remaining", "elapsed", "speed", "incline", "rep", "reps")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from walktimer.core.format.tables import MAX_FILE_BYTES
+from walktimer.core.format.tables import MAX_FILE_BYTES, MIB
 from walktimer.core.loader.messages import FILE
 from walktimer.core.problems import Problem, SessionError
 
@@ -21,10 +21,10 @@ def file_problem(label: str, what: str, line: int | None = None, col: int | None
 
 
 def too_big(size: int) -> str:
-    mib = size / (1024 * 1024)
-    shown = f"{mib:.1f} MiB" if mib >= 1.05 else "larger than 1 MiB"
+    mib, most = size / MIB, MAX_FILE_BYTES / MIB
+    shown = f"{mib:.1f} MiB" if mib >= most + 0.05 else f"larger than {most:g} MiB"
     return (
-        f"the file is {shown}, and a session script may be at most 1 MiB: "
+        f"the file is {shown}, and a session script may be at most {most:g} MiB: "
         "split it into several sessions"
     )
 
