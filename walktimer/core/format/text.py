@@ -9,35 +9,30 @@ move a terminal's cursor, clear its screen or change its title.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 
 __all__ = [
-    "MULTI_LINE_ALLOWED",
     "MULTI_LINE_TEXTS",
     "control_character",
     "describe_control",
     "printable",
 ]
 
-# The controls a text written over several lines (TOML """...""") may hold, and the texts that
-# may be written so: what is shown as paragraphs or spoken. Names, tags, the author and the
-# voice are one line each.
-MULTI_LINE_ALLOWED = frozenset("\t\n")
+# The texts that may run over several lines (TOML """..."""), holding tabs and line breaks:
+# what is shown as paragraphs or spoken. Names, tags, the author and the voice are one line.
 MULTI_LINE_TEXTS = frozenset({"description", "instructions", "say", "texts"})
 
 
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) == "Cc"
+# Unicode's control characters (category Cc) are exactly these two ranges; a text over
+# several lines may hold tab and line feed.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_TAB_AND_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def control_character(text: str, *, multi_line: bool = False) -> int | None:
     """The index of the first control character `text` may not hold, or None."""
-    if text.isprintable():
-        return None
-    for index, char in enumerate(text):
-        if _is_control(char) and not (multi_line and char in MULTI_LINE_ALLOWED):
-            return index
-    return None
+    found = (_CONTROL_BUT_TAB_AND_NEWLINE if multi_line else _CONTROL).search(text)
+    return None if found is None else found.start()
 
 
 _NAMES = {
@@ -60,20 +55,20 @@ def describe_control(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
+_ESCAPES = {"\t": "\\t", "\n": "\\n"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
 def printable(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with every control character written as an escape (\\t, \\n, \\u001b), so
     printing it cannot drive a terminal. Newlines stay when `keep_newlines`. The escapes are
     JSON's own, so JSON text stays JSON."""
     if text.isprintable():
         return text
-    out = []
-    for char in text:
-        if not _is_control(char) or (keep_newlines and char == "\n"):
-            out.append(char)
-        elif char == "\t":
-            out.append("\\t")
-        elif char == "\n":
-            out.append("\\n")
-        else:
-            out.append(f"\\u{ord(char):04x}")
-    return "".join(out)
+    if keep_newlines:
+        return "\n".join(_CONTROL.sub(_escape, line) for line in text.split("\n"))
+    return _CONTROL.sub(_escape, text)

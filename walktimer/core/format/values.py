@@ -174,6 +174,8 @@ def _number(digits: str | None) -> int:
     """A group of digits as a number; None for a very long one (it is too long anyway)."""
     if not digits:
         return 0
+    if len(digits) <= _MOST_DIGITS:
+        return int(digits)
     significant = digits.lstrip("0")
     if len(significant) > _MOST_DIGITS:
         return MAX_SESSION_SECONDS + 1
