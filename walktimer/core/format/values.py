@@ -185,16 +185,19 @@ def _number(digits: str | None) -> int:
 def _parse_unsigned_text(text: str) -> int | None:
     """Seconds for an unsigned duration string, or None when it is not one."""
     compact = text.replace(" ", "").lower()
-    for pattern in (_HMMSS, _MSS):
-        match = pattern.match(compact)
-        if match:
-            parts = match.groupdict()
-            return _number(parts.get("h")) * 3600 + _number(parts["m"]) * 60 + _number(parts["s"])
+    if ":" in compact:
+        match = _HMMSS.match(compact) or _MSS.match(compact)
+        if match is None:
+            return None
+        h = match.group("h") if match.re is _HMMSS else None
+        return _number(h) * 3600 + _number(match.group("m")) * 60 + _number(match.group("s"))
     match = _UNITS.match(compact)
-    if match and any(match.groupdict().values()):
-        h, m, s = (_number(match.group(k)) for k in ("h", "m", "s"))
-        return h * 3600 + m * 60 + s
-    return None
+    if match is None:
+        return None
+    h, m, s = match.group("h", "m", "s")
+    if h is None and m is None and s is None:
+        return None
+    return _number(h) * 3600 + _number(m) * 60 + _number(s)
 
 
 def is_manual(value: object) -> bool:
