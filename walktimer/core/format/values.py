@@ -338,18 +338,30 @@ def parse_speed(value: object) -> Speed:
     return Speed(kmh=kmh, unit=unit)
 
 
-def speed_schema() -> dict[str, Any]:
-    low, high = LIMITS["speed"]
+def _target_schema(
+    title: str, description: str, pattern: str, examples: list[Any]
+) -> dict[str, Any]:
+    """A treadmill target: a number within its limits, or text of its pattern."""
+    low, high = LIMITS[title]
     return {
-        "title": "speed",
-        "description": f"Treadmill speed: a number in km/h ({low:g} to {high:g}), or text like "
-        '"3.5 km/h" or "2.2 mph".',
+        "title": title,
+        "description": description.format(low=f"{low:g}", high=f"{high:g}"),
         "anyOf": [
             {"type": "number", "minimum": low, "maximum": high},
-            {"type": "string", "pattern": SPEED_PATTERN},
+            {"type": "string", "pattern": pattern},
         ],
-        "examples": ["2.5 km/h", "4.5 km/h", "2.2 mph"],
+        "examples": examples,
     }
+
+
+def speed_schema() -> dict[str, Any]:
+    return _target_schema(
+        "speed",
+        'Treadmill speed: a number in km/h ({low} to {high}), or text like "3.5 km/h" or '
+        '"2.2 mph".',
+        SPEED_PATTERN,
+        ["2.5 km/h", "4.5 km/h", "2.2 mph"],
+    )
 
 
 def parse_incline(value: object) -> Incline:
@@ -370,17 +382,12 @@ def parse_incline(value: object) -> Incline:
 
 
 def incline_schema() -> dict[str, Any]:
-    low, high = LIMITS["incline"]
-    return {
-        "title": "incline",
-        "description": f"Treadmill incline in percent ({low:g} to {high:g}): a number or text "
-        'like "2%".',
-        "anyOf": [
-            {"type": "number", "minimum": low, "maximum": high},
-            {"type": "string", "pattern": INCLINE_PATTERN},
-        ],
-        "examples": [0, 2, "2%"],
-    }
+    return _target_schema(
+        "incline",
+        'Treadmill incline in percent ({low} to {high}): a number or text like "2%".',
+        INCLINE_PATTERN,
+        [0, 2, "2%"],
+    )
 
 
 # -- sounds --------------------------------------------------------------------------------------
