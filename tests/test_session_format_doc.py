@@ -38,7 +38,7 @@ from walktimer.verbs.plan import table
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "session-format.md"
 DOC = DOC_PATH.read_text(encoding="utf-8")
 
-# The section of the page that documents each table of loader.KEYS.
+# The section of the page that documents each table of the format's KEYS.
 SECTIONS = {
     "top": "## Top level",
     "voice": "## [voice]",

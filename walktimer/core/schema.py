@@ -1,4 +1,4 @@
-"""The JSON Schema (draft 2020-12) of format 1, built from the loader's own tables.
+"""The JSON Schema (draft 2020-12) of format 1, built from the format's own tables.
 
 Editors with TOML support (VS Code's Even Better TOML, taplo, JetBrains) use it to complete
 keys, show each key's meaning as a tooltip and underline values that cannot be right. The
@@ -69,7 +69,7 @@ _COUNT = LIMITS["countdown"]
 _NAME = LIMITS["name"]
 _REMAINING_DEFAULT = [format_compact(seconds) for seconds in _ANNOUNCE.remaining]
 
-# Tooltips, by table (as in loader.KEYS) and key. A test checks that every key has one.
+# Tooltips, by table (as in the format's KEYS) and key. A test checks that every key has one.
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "top": {
         "format": f"The format version of this script: always {FORMAT_VERSION}.",
