@@ -288,3 +288,7 @@ def test_names_from_the_history_are_printed_escaped(capsys: pytest.CaptureFixtur
     assert "\x1b" not in out
     assert "\x9b" not in out
     assert "Walk\\u001b[2J\\u009b" in out
+    assert cli.main(["history", "--csv"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "Walk\\u001b[2J\\u009b" in out

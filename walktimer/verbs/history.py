@@ -313,7 +313,11 @@ def _write_csv(rows: list[list[str]], out: TextIO) -> None:
 def _export(history: HistoryLog, output: Path | None) -> int:
     rows = csv_rows(history.walks(newest_first=False))
     if output is None:
-        _write_csv(rows, sys.stdout)
+        from walktimer.core.format.text import printable
+
+        # On the terminal, a name stored with control characters is shown escaped; a file
+        # (-o) keeps the history's text as it is.
+        _write_csv([[printable(cell) for cell in row] for row in rows], sys.stdout)
         return 0
     import os
     import tempfile
