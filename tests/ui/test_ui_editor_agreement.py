@@ -14,9 +14,11 @@ import pytest
 import tomli
 from pytestqt.qtbot import QtBot
 
-from walktimer.core.format.tables import LIMITS
+from walktimer.core.format.tables import BUILTIN_SOUNDS, LIMITS
+from walktimer.core.format.values import parse_kind, parse_order, parse_sound
 from walktimer.core.loader import check_text
 from walktimer.core.schema import build_schema
+from walktimer.core.script import Kind, ReminderOrder
 from walktimer.ui.editor.forms import (
     BlockForm,
     PhaseForm,
@@ -152,3 +154,18 @@ def test_the_spin_boxes_take_the_format_limits(qtbot: QtBot) -> None:
     for limit, spin in spins.items():
         assert (spin.minimum(), spin.maximum()) == LIMITS[limit], limit
     assert (session.countdown.minimum(), session.countdown.maximum()) == LIMITS["countdown"]
+
+
+def test_the_words_the_forms_offer_are_the_ones_the_loader_takes(qtbot: QtBot) -> None:
+    phase, session = PhaseForm(), SessionForm()
+    for form in (phase, session):
+        qtbot.addWidget(form)
+    kinds = [phase.kind.itemData(i) for i in range(phase.kind.count())]
+    assert [parse_kind(kind) for kind in kinds] == list(Kind)
+    orders = [session.order.itemData(i) for i in range(session.order.count())]
+    assert [parse_order(order) for order in orders] == list(ReminderOrder)
+    for row in session.sounds.values():
+        offered = [row.combo.itemText(i) for i in range(row.combo.count())]
+        assert offered == list(BUILTIN_SOUNDS)
+        for name in offered:
+            parse_sound(name)  # raises for a word the loader refuses

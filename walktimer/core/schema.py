@@ -22,16 +22,15 @@ from walktimer.core.format.values import (
     NOT_BLANK,
     duration_schema,
     incline_schema,
+    kind_schema,
     offset_schema,
+    order_schema,
     sound_schema,
     speed_schema,
     whole_schema,
-    words_schema,
 )
 from walktimer.core.script import (
     Announce,
-    Kind,
-    ReminderOrder,
     Sounds,
     Voice,
 )
@@ -193,7 +192,7 @@ def _defs() -> dict[str, Any]:
 def _phase_properties(table: str, keys: tuple[str, ...]) -> dict[str, Any]:
     shapes: dict[str, dict[str, Any]] = {
         "name": _text(),
-        "kind": {**words_schema([kind.value for kind in Kind]), "default": Kind.WALK.value},
+        "kind": kind_schema(),
         "duration": {
             "anyOf": [_ref("duration"), {"type": "string", "pattern": MANUAL_PATTERN}],
             "examples": ["5m", "2:30", "manual"],
@@ -313,10 +312,7 @@ def build_schema() -> dict[str, Any]:
             "reminders",
             {
                 "every": _ref("duration"),
-                "order": {
-                    **words_schema([order.value for order in ReminderOrder]),
-                    "default": ReminderOrder.CYCLE.value,
-                },
+                "order": order_schema(),
                 "texts": {"type": "array", "items": _text(), "minItems": 1},
             },
             required=["every", "texts"],

@@ -23,7 +23,7 @@ from walktimer.core.format.tables import (
     MAX_SESSION_SECONDS,
 )
 from walktimer.core.format.text import printable
-from walktimer.core.script import Incline, Sound, Speed
+from walktimer.core.script import Incline, Kind, ReminderOrder, Sound, Speed
 
 __all__ = [
     "DURATION_PATTERN",
@@ -40,11 +40,15 @@ __all__ = [
     "duration_schema",
     "incline_schema",
     "is_manual",
+    "kind_schema",
     "offset_schema",
+    "order_schema",
     "parse_countdown",
     "parse_duration",
     "parse_incline",
+    "parse_kind",
     "parse_offset",
+    "parse_order",
     "parse_repeat",
     "parse_sound",
     "parse_speed",
@@ -149,6 +153,41 @@ def words_schema(words: list[str]) -> dict[str, Any]:
 
 NOT_BLANK = r"\S"
 _NUMBER = r"(?:\d+(?:\.\d+)?|\.\d+)"
+
+# -- words: a phase's kind, the reminders' order ------------------------------------------------
+
+_KINDS = tuple(kind.value for kind in Kind)
+_ORDERS = tuple(order.value for order in ReminderOrder)
+
+
+def parse_kind(value: object) -> Kind:
+    """What a phase is for, in any letter case."""
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in _KINDS:
+        return Kind(word)
+    close = difflib.get_close_matches(word, _KINDS, n=1, cutoff=0.6) if word is not None else []
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise ValueProblem(f"expected one of {', '.join(_KINDS)}, not {show(value)}{hint}")
+
+
+def kind_schema() -> dict[str, Any]:
+    return {**words_schema(list(_KINDS)), "default": Kind.WALK.value}
+
+
+def parse_order(value: object) -> ReminderOrder:
+    """The order of the posture reminders."""
+    word = value.strip().lower() if isinstance(value, str) else ""
+    if word in _ORDERS:
+        return ReminderOrder(word)
+    raise ValueProblem(f'expected "cycle" (in turn) or "shuffle" (mixed), not {show(value)}')
+
+
+def order_schema() -> dict[str, Any]:
+    return {
+        **words_schema(list(_ORDERS)),
+        "default": ReminderOrder.CYCLE.value,
+    }
+
 
 # -- durations -----------------------------------------------------------------------------------
 

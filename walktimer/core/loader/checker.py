@@ -28,6 +28,8 @@ from walktimer.core.format.values import (
     ValueProblem,
     parse_countdown,
     parse_incline,
+    parse_kind,
+    parse_order,
     parse_repeat,
     parse_sound,
     parse_speed,
@@ -69,8 +71,6 @@ __all__ = ["Checker", "Ctx"]
 
 _V = TypeVar("_V")
 
-_KINDS = tuple(kind.value for kind in Kind)
-_KIND_BY_NAME = {kind.value: kind for kind in Kind}
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -510,17 +510,7 @@ class Checker:
         else:
             parsed = self.duration(table["every"], (*at, "every"), where, "every")
             every = parsed if parsed is not None else every
-        order = ReminderOrder.CYCLE
-        if "order" in table:
-            value = table["order"]
-            if isinstance(value, str) and value.strip().lower() in ("cycle", "shuffle"):
-                order = ReminderOrder(value.strip().lower())
-            else:
-                self.problem(
-                    (*at, "order"),
-                    where,
-                    f'order: expected "cycle" (in turn) or "shuffle" (mixed), not {show(value)}',
-                )
+        order = self.parsed(table, "order", at, where, parse_order)
         texts: list[str] = []
         example = 'texts = ["Head level, eyes forward."]'
         if "texts" not in table:
@@ -548,7 +538,9 @@ class Checker:
                 elif not self.controls(text, (*at, "texts", i), where, "texts", f"text {i + 1}"):
                     self.placeholders(text, (*at, "texts", i), where, f"text {i + 1}", None)
                     texts.append(text)
-        return Reminders(every=every, order=order, texts=tuple(texts))
+        return Reminders(
+            every=every, order=ReminderOrder.CYCLE if order is None else order, texts=tuple(texts)
+        )
 
     # -- phases -----------------------------------------------------------------------------------
 
@@ -697,20 +689,7 @@ class Checker:
         name = self.name(table, at, where, "each step" if in_block else "each phase",
                          example='"Warm-up"')  # fmt: skip
 
-        kind = Kind.WALK
-        if "kind" in table:
-            value = table["kind"]
-            found = _KIND_BY_NAME.get(value.strip().lower()) if isinstance(value, str) else None
-            if found is not None:
-                kind = found
-            else:
-                close = closest(value.strip().lower(), _KINDS) if isinstance(value, str) else None
-                hint = f" (did you mean {close}?)" if close else ""
-                self.problem(
-                    (*at, "kind"),
-                    where,
-                    f"kind: expected one of {', '.join(_KINDS)}, not {show(value)}{hint}",
-                )
+        kind = self.parsed(table, "kind", at, where, parse_kind)
 
         duration: int | None = 60
         duration_ok = False
@@ -766,7 +745,7 @@ class Checker:
         cues = self.cues(table, at, where, ctx)
         return Phase(
             name=name,
-            kind=kind,
+            kind=Kind.WALK if kind is None else kind,
             duration=duration,
             say=say,
             instructions=instructions,
