@@ -71,7 +71,8 @@ SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
 
 
 def syntax_message(error: tomli.TOMLDecodeError) -> str:
-    message = error.msg
+    """tomli's error in words; nothing of the file's text in it is echoed raw."""
+    message = printable(error.msg)
     better = unquoted_value(error)
     if better is not None:
         return f"{better} (the TOML parser says: {message})"
