@@ -30,7 +30,7 @@ _EXISTS = "this file already exists: choose another name with -o, or add --force
 
 
 def _reference_speed(text: str) -> object:
-    from walktimer.core.zwo import ZwoError, parse_reference_speed
+    from walktimer.importing.zwo import ZwoError, parse_reference_speed
 
     try:
         return parse_reference_speed(text)
@@ -62,7 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from walktimer.core.durations import format_clock
     from walktimer.core.loader import load_text
-    from walktimer.core.zwo import ZwoError, import_zwo_file
+    from walktimer.importing.zwo import ZwoError, import_zwo_file
 
     source = str(args.file)
     out = None if args.output == "-" else Path(args.output or Path(source).with_suffix(".toml"))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from walktimer.core.loader import load_text
 from walktimer.core.plan import EventKind, Plan, build_plan
 from walktimer.core.script import Block, Kind, Phase, Session, Speed
-from walktimer.core.zwo import (
+from walktimer.importing.zwo import (
     MAX_ZWO_BYTES,
     ImportResult,
     ZwoError,
