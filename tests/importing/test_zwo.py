@@ -533,6 +533,54 @@ def test_bytes_that_cannot_be_a_session_are_refused(data: bytes, start: str) -> 
     assert one_sentence(caught.value).startswith(start)
 
 
+@pytest.mark.parametrize(
+    ("encoding", "shown"),
+    [
+        ("x-bogus", "the text encoding 'x-bogus'"),
+        ("TF-8", "the text encoding 'TF-8'"),
+        ("rot13", "the text encoding 'rot13'"),  # a codec, but not one of text
+        ("idna", "the text encoding 'idna'"),
+    ],
+)
+def test_an_unknown_encoding_is_refused_in_one_sentence(encoding: str, shown: str) -> None:
+    data = f'<?xml version="1.0" encoding="{encoding}"?><workout_file/>'.encode()
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data)
+    assert one_sentence(caught.value) == (
+        f"the file declares {shown} in its first line, which is not an encoding walktimer "
+        'knows: correct it (Zwift workouts are "UTF-8") or save the workout again as UTF-8'
+    )
+
+
+def test_an_unknown_encoding_declared_in_utf16_is_refused_too() -> None:
+    data = '<?xml version="1.0" encoding="x-bogus"?><workout_file/>'.encode("utf-16")
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data)
+    assert one_sentence(caught.value).startswith(
+        "the file declares a text encoding in its first line, which is not an encoding"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["shift_jis", "utf-32", "utf-7"])
+def test_an_encoding_expat_cannot_read_is_refused_in_one_sentence(encoding: str) -> None:
+    data = f'<?xml version="1.0" encoding="{encoding}"?><workout_file/>'.encode()
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data)
+    assert one_sentence(caught.value) == (
+        f"the file declares the text encoding {encoding!r} in its first line, which walktimer "
+        "cannot read XML in: save the workout again as UTF-8"
+    )
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+def test_workouts_in_other_readable_encodings_still_import(encoding: str) -> None:
+    data = (
+        f'<?xml version="1.0" encoding="{encoding}"?><workout_file><name>Café walk</name>'
+        '<workout><SteadyState Duration="60"/></workout></workout_file>'
+    ).encode(encoding)
+    assert load_text(convert_zwo(data)[0]).name == "Café walk"
+
+
 def test_missing_files_and_folders_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ZwoError, match="there is no such file"):
         import_zwo_file(tmp_path / "missing.zwo")

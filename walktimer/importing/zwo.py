@@ -213,12 +213,45 @@ def _parse(data: bytes) -> Element:
             f"the file is not well-formed XML ({reason} at line {line}, column {col + 1}): "
             "it may be damaged or cut short; export the workout again"
         ) from None
+    except (LookupError, UnicodeError):
+        # expat asks Python for an encoding it does not know itself; Python knows no such
+        # codec ("x-bogus", "TF-8"), or only a non-text one ("rot13", "hex").
+        raise ZwoError(_unknown_encoding(data)) from None
+    except ValueError as error:
+        if "multi-byte encodings" not in str(error):
+            raise
+        # Python knows the codec, but expat reads only single-byte ones through it.
+        raise ZwoError(
+            f"the file declares {_declared_encoding(data)} in its first line, which "
+            "walktimer cannot read XML in: save the workout again as UTF-8"
+        ) from None
     if _tag(root) != "workout_file":
         raise ZwoError(
             f"this XML file holds <{_local(root.tag)}>, not a Zwift workout: a .zwo file "
             "starts with <workout_file>"
         )
     return root
+
+
+_ENCODING_DECLARATION = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*([\"'])(.{0,80}?)\1", re.DOTALL
+)
+
+
+def _declared_encoding(data: bytes) -> str:
+    """The encoding the XML declaration names, for a message: "the text encoding 'TF-8'"."""
+    match = _ENCODING_DECLARATION.match(data[:400])
+    if match is None:
+        return "a text encoding"  # a declaration in UTF-16 or UTF-32, not readable as ASCII
+    return f"the text encoding {_clean(match[2].decode('ascii', 'replace'))!r}"
+
+
+def _unknown_encoding(data: bytes) -> str:
+    return (
+        f"the file declares {_declared_encoding(data)} in its first line, which is not "
+        'an encoding walktimer knows: correct it (Zwift workouts are "UTF-8") '
+        "or save the workout again as UTF-8"
+    )
 
 
 def _local(tag: object) -> str:
