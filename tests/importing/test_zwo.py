@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from walktimer.core.loader import load_text
 from walktimer.core.plan import EventKind, Plan, build_plan
 from walktimer.core.script import Block, Kind, Phase, Session, Speed
+from walktimer.importing import zwo
 from walktimer.importing.zwo import (
     MAX_ZWO_BYTES,
     ImportResult,
@@ -579,6 +580,88 @@ def test_workouts_in_other_readable_encodings_still_import(encoding: str) -> Non
         '<workout><SteadyState Duration="60"/></workout></workout_file>'
     ).encode(encoding)
     assert load_text(convert_zwo(data)[0]).name == "Café walk"
+
+
+def test_too_many_text_events_are_refused_while_reading() -> None:
+    events = "".join(f'<textevent timeoffset="{i}" message="E{i}"/>\n' for i in range(86_000))
+    data = (
+        '<workout_file><workout><SteadyState Duration="86400">\n'
+        f"{events}</SteadyState></workout></workout_file>"
+    ).encode()
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data)
+    assert one_sentence(caught.value) == (
+        "the workout has more than 5000 text events (text event 5001 is at line 5002, column "
+        "1), and walktimer imports at most 5000: remove some in a workout editor first"
+    )
+
+
+def test_reading_stops_at_the_first_element_over_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing after the element over the limit is parsed: the cost is what was read."""
+    monkeypatch.setattr(zwo, "_MAX_TEXT_EVENTS", 3)
+    reader = zwo._Reader()
+    event = b'<textevent timeoffset="1" message="x"/>'
+    data = b'<workout_file><workout><SteadyState Duration="60">' + event * 1000
+    with pytest.raises(ZwoError, match="more than 3 text events"):
+        reader.read(data + b"</SteadyState></workout></workout_file>")
+    assert reader.elements == 3 + 4  # workout_file, workout, the block, 3 events, the 4th
+
+
+def test_a_workout_at_the_text_event_limit_still_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zwo, "_MAX_TEXT_EVENTS", 3)
+    event = b'<textevent timeoffset="1" message="x"/>'
+    block = b'<SteadyState Duration="60">' + event * 3 + b"</SteadyState>"
+    text, _ = convert_zwo(b"<workout_file><workout>" + block + b"</workout></workout_file>")
+    assert len(load_text(text).phases[0].cues) == 3  # type: ignore[union-attr]
+    with pytest.raises(ZwoError, match="text event 4 is at line 1, column 209"):
+        convert_zwo(b"<workout_file><workout>" + block + block + b"</workout></workout_file>")
+
+
+def test_too_many_blocks_are_refused_while_reading() -> None:
+    data = b"<workout_file><workout>\n" + b'<FreeRide Duration="1"/>\n' * 10_001 + b"</workout>"
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data + b"</workout_file>")
+    assert one_sentence(caught.value) == (
+        "the workout has more than 10000 blocks (block 10001 starts at line 10002, column 1), "
+        "and a walktimer session may have at most 10000 phases: split it into shorter "
+        "workouts in a workout editor"
+    )
+
+
+@pytest.mark.parametrize(
+    ("inside", "message"),
+    [
+        (
+            "<a>" * 40,
+            "the file has XML elements nested more than 32 deep (the deepest at line 1, column "
+            "108), far more than any Zwift workout: this is not a workout file, or not one "
+            "walktimer can use",
+        ),
+        (
+            "<tags>" + '<tag name="x"/>' * 40_000 + "</tags>",
+            "the file has more than 26000 XML elements (element 26001 at line 1, column 389991), "
+            "far more than any Zwift workout: this is not a workout file, or not one walktimer "
+            "can use",
+        ),
+    ],
+)
+def test_files_no_workout_looks_like_are_refused_while_reading(inside: str, message: str) -> None:
+    data = f'<workout_file>{inside}<workout><FreeRide Duration="60"/></workout></workout_file>'
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data.encode())
+    assert one_sentence(caught.value) == message
+
+
+def test_a_script_over_the_size_limit_is_refused_as_such() -> None:
+    message = "Keep going, " * 700  # 8 KB
+    events = "".join(f'<textevent timeoffset="{i}" message="{message}"/>' for i in range(200))
+    data = f'<workout_file><workout><SteadyState Duration="600">{events}</SteadyState></workout>'
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo((data + "</workout_file>").encode())
+    assert one_sentence(caught.value) == (
+        "the script imported from this workout would be 1.6 MiB, and a session script may be at "
+        "most 1 MiB: shorten its texts or split it into several workouts in a workout editor first"
+    )
 
 
 def test_missing_files_and_folders_are_refused(tmp_path: Path) -> None:

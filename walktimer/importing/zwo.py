@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 import defusedxml
 import defusedxml.ElementTree
@@ -30,7 +30,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from walktimer.core.durations import MAX_SESSION_SECONDS, format_clock, format_compact
-from walktimer.core.script import KMH_PER_MPH, Kind, Speed
+from walktimer.core.script import KMH_PER_MPH, MAX_FILE_BYTES, Kind, Speed
 
 __all__ = [
     "MAX_ZWO_BYTES",
@@ -53,6 +53,13 @@ _MAX_REPEAT = 1000
 _MAX_PLAYED = 10_000
 _SPEED_KMH = (0.1, 30.0)
 _REFERENCE_KMH = (1.0, 30.0)
+# What a .zwo may hold, counted while it is read. A block is at least one played phase; a
+# cue is at least 40 bytes of TOML, and a script at most 1 MiB. Workouts as coaches share
+# them have tens of blocks and text events; these limits stop absurd files early.
+_MAX_BLOCKS = _MAX_PLAYED
+_MAX_TEXT_EVENTS = 5000
+_MAX_ELEMENTS = 2 * _MAX_BLOCKS + _MAX_TEXT_EVENTS + 1000  # with <textevents> and metadata
+_MAX_DEPTH = 32  # a workout nests 5 deep: workout_file, workout, block, textevents, textevent
 # Fractions above this are not intensities (some tools write watts); they are ignored.
 _MAX_FRACTION = 3.0
 _RAMP_STEP_SECONDS = 60  # at most one "speed up" cue a minute along a ramp
@@ -105,9 +112,16 @@ def convert_zwo(
 def _convert(data: bytes, source: str, reference_speed: Speed | None) -> tuple[str, _Workout]:
     if len(data) > MAX_ZWO_BYTES:
         raise ZwoError(_too_big(len(data)))
-    root = _parse(data)
-    workout = _Importer(source, reference_speed).read(root)
+    root, positions = _parse(data)
+    workout = _Importer(source, reference_speed, positions).read(root)
     text = _Writer(workout).text()
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise ZwoError(
+            f"the script imported from this workout would be {size / (1024 * 1024):.1f} MiB, "
+            f"and a session script may be at most {MAX_FILE_BYTES // (1024 * 1024)} MiB: "
+            "shorten its texts or split it into several workouts in a workout editor first"
+        )
     _check(text, source)
     return text, workout
 
@@ -183,7 +197,8 @@ def _read(file: Path) -> bytes:
     return data
 
 
-def _parse(data: bytes) -> Element:
+def _parse(data: bytes) -> tuple[Element, dict[int, tuple[int, int]]]:
+    """The tree of a .zwo and where each element starts ({id(element): (line, column)})."""
     if not data.strip():
         raise ZwoError("the file is empty: a Zwift workout is an XML file with <workout_file>")
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.lstrip(
@@ -194,7 +209,9 @@ def _parse(data: bytes) -> Element:
             "(a walktimer script needs no import: open it directly)"
         )
     try:
-        root: Element = defusedxml.ElementTree.fromstring(data)
+        root, positions = _Reader().read(data)
+    except ZwoError:
+        raise
     except defusedxml.EntitiesForbidden:
         raise ZwoError(
             "the file declares XML entities, which Zwift workouts never use and which can blow "
@@ -230,7 +247,90 @@ def _parse(data: bytes) -> Element:
             f"this XML file holds <{_local(root.tag)}>, not a Zwift workout: a .zwo file "
             "starts with <workout_file>"
         )
-    return root
+    return root, positions
+
+
+class _Reader:
+    """defusedxml's parser building the tree, counting as it goes to stop early.
+
+    A file under the size limit can still hold a hundred thousand elements, and building
+    and converting them all costs seconds and hundreds of megabytes before the finished
+    script is found too big. Counting while parsing stops at the first element over a
+    limit, at a cost in proportion to what was read. It also keeps each element's position,
+    for messages about its values.
+    """
+
+    def __init__(self) -> None:
+        self.builder = TreeBuilder()
+        self.parser = defusedxml.ElementTree.DefusedXMLParser(target=self)
+        self.positions: dict[int, tuple[int, int]] = {}
+        self.open: list[str] = []  # names of the elements open around this one, lower case
+        self.elements = 0
+        self.blocks = 0
+        self.events = 0
+
+    def read(self, data: bytes) -> tuple[Element, dict[int, tuple[int, int]]]:
+        self.parser.feed(data)
+        root: Element = self.parser.close()
+        return root, self.positions
+
+    def where(self) -> tuple[int, int]:
+        expat = self.parser.parser
+        return expat.CurrentLineNumber, expat.CurrentColumnNumber + 1
+
+    # The target's side of ElementTree's XMLParser protocol.
+
+    def start(self, tag: str, attrib: dict[str, str]) -> Element:
+        self.elements += 1
+        name = _local(tag).lower()
+        if self.elements > _MAX_ELEMENTS:
+            raise ZwoError(
+                self.too_many(f"more than {_MAX_ELEMENTS} XML elements", f"element {self.elements}")
+            )
+        if len(self.open) >= _MAX_DEPTH:
+            raise ZwoError(
+                self.too_many(f"XML elements nested more than {_MAX_DEPTH} deep", "the deepest")
+            )
+        if self.open and self.open[-1] == "workout":
+            self.blocks += 1
+            if self.blocks > _MAX_BLOCKS:
+                raise ZwoError(
+                    f"the workout has more than {_MAX_BLOCKS} blocks (block {self.blocks} "
+                    f"starts at {self.at()}), and a walktimer session may have at most "
+                    f"{_MAX_PLAYED} phases: split it into shorter workouts in a workout editor"
+                )
+        if name == "textevent":
+            self.events += 1
+            if self.events > _MAX_TEXT_EVENTS:
+                raise ZwoError(
+                    f"the workout has more than {_MAX_TEXT_EVENTS} text events (text event "
+                    f"{self.events} is at {self.at()}), and walktimer imports at most "
+                    f"{_MAX_TEXT_EVENTS}: remove some in a workout editor first"
+                )
+        element = self.builder.start(tag, attrib)
+        self.positions[id(element)] = self.where()
+        self.open.append(name)
+        return element
+
+    def end(self, tag: str) -> Element:
+        self.open.pop()
+        return self.builder.end(tag)
+
+    def data(self, text: str) -> None:
+        self.builder.data(text)
+
+    def close(self) -> Element:
+        return self.builder.close()
+
+    def at(self) -> str:
+        line, column = self.where()
+        return f"line {line}, column {column}"
+
+    def too_many(self, what: str, which: str) -> str:
+        return (
+            f"the file has {what} ({which} at {self.at()}), far more than any Zwift workout: "
+            "this is not a workout file, or not one walktimer can use"
+        )
 
 
 _ENCODING_DECLARATION = re.compile(
@@ -369,8 +469,11 @@ class _Workout:
 
 
 class _Importer:
-    def __init__(self, source: str, reference: Speed | None) -> None:
+    def __init__(
+        self, source: str, reference: Speed | None, positions: Mapping[int, tuple[int, int]]
+    ) -> None:
         self.source = source
+        self.positions = positions
         self.reference = reference
         self.warnings: list[str] = []
         self.sport: str | None = None
