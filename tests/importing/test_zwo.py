@@ -582,6 +582,79 @@ def test_workouts_in_other_readable_encodings_still_import(encoding: str) -> Non
     assert load_text(convert_zwo(data)[0]).name == "Café walk"
 
 
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            '<IntervalsT Repeat="3" OnDuration="1e308" OffDuration="1e308"/>',
+            "block 2 (IntervalsT) at line 3, column 1: OnDuration 1e308 is far longer than the "
+            "24 hours a walktimer session may last: correct the block in a workout editor first",
+        ),
+        (
+            '<SteadyState Duration="1e30"/>',
+            "block 2 (SteadyState) at line 3, column 1: Duration 1e30 is far longer than the 24 "
+            "hours a walktimer session may last: correct the block in a workout editor first",
+        ),
+        (
+            '<IntervalsT Repeat="2" OnDuration="60" OffDuration="1e300"/>',
+            "block 2 (IntervalsT) at line 3, column 1: OffDuration 1e300 is far longer than the "
+            "24 hours a walktimer session may last: correct the block in a workout editor first",
+        ),
+        (
+            '<IntervalsT Repeat="1e308" OnDuration="60"/>',
+            "block 2 (IntervalsT) at line 3, column 1: Repeat 1e308 is not a number of rounds a "
+            "workout can have, and walktimer repeats a block at most 1000 times: correct the "
+            "block in a workout editor first",
+        ),
+        (
+            '<SteadyState Duration="' + "9" * 300 + '"/>',
+            "block 2 (SteadyState) at line 3, column 1: Duration " + "9" * 37 + "... is far "
+            "longer than the 24 hours a walktimer session may last: correct the block in a "
+            "workout editor first",
+        ),
+    ],
+)
+def test_absurd_numbers_are_refused_with_their_position(block: str, message: str) -> None:
+    data = f'<workout_file><workout>\n<FreeRide Duration="60"/>\n{block}\n</workout></workout_file>'
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data.encode(), "a.zwo", SIX_KMH)
+    assert one_sentence(caught.value) == message
+
+
+def test_absurd_numbers_in_a_distance_workout_are_refused_with_their_position() -> None:
+    data = (
+        b"<workout_file><durationType>distance</durationType><workout>"
+        b'<Ramp Duration="1e300" PowerLow="0" PowerHigh="3"/></workout></workout_file>'
+    )
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data, "a.zwo", SIX_KMH)
+    assert one_sentence(caught.value).startswith(
+        "block 1 (Ramp) at line 1, column 61: Duration 1e300 is far longer than the 24 hours"
+    )
+
+
+def test_absurd_numbers_that_are_only_warned_about_read_as_numbers() -> None:
+    data = (
+        b"<workout_file><sportType>run</sportType><workout>"
+        b'<SteadyState Duration="60" Power="1e308" pace="1e308">'
+        b'<textevent timeoffset="1e308" message="Never."/></SteadyState>'
+        b'<IntervalsT Repeat="1e400" OnDuration="10"/>'
+        b'<SteadyState Duration="60" Power="' + b"1" * 5000 + b'"/>'
+        b"</workout></workout_file>"
+    )
+    _, warnings = convert_zwo(data)
+    assert warnings == [
+        "block 1 (SteadyState): Power 1e308 is not an intensity (a share such as 0.75 for 75%) "
+        "and was ignored",
+        "block 1 (SteadyState): the text event 'Never.' at 1e+308 s is past the block's end "
+        "(60 s) and was left out",
+        "block 2 (IntervalsT): Repeat '1e400' is not a number and was ignored",
+        "block 3 (SteadyState): Power '1111111111111111111111111111111111111...' is not a "
+        "number and was ignored",
+        "the pace value '1e308' is not a reference pace 0 to 4 and was ignored",
+    ]
+
+
 def test_too_many_text_events_are_refused_while_reading() -> None:
     events = "".join(f'<textevent timeoffset="{i}" message="E{i}"/>\n' for i in range(86_000))
     data = (

@@ -62,6 +62,9 @@ _MAX_ELEMENTS = 2 * _MAX_BLOCKS + _MAX_TEXT_EVENTS + 1000  # with <textevents> a
 _MAX_DEPTH = 32  # a workout nests 5 deep: workout_file, workout, block, textevents, textevent
 # Fractions above this are not intensities (some tools write watts); they are ignored.
 _MAX_FRACTION = 3.0
+# Lengths and repeat counts past this are no workout's (over 30 years in seconds, a million
+# kilometres in metres); sums of them would lose whole seconds or overflow.
+_LARGEST = 1e9
 _RAMP_STEP_SECONDS = 60  # at most one "speed up" cue a minute along a ramp
 
 _SPEED_TEXT = re.compile(
@@ -474,6 +477,7 @@ class _Importer:
     ) -> None:
         self.source = source
         self.positions = positions
+        self.element: Element | None = None  # the block being read, for positions
         self.reference = reference
         self.warnings: list[str] = []
         self.sport: str | None = None
@@ -594,7 +598,9 @@ class _Importer:
             return "run"
         if value in ("bike", "biking", "cycling", "ride"):
             return "bike"
-        self.warn(f"the sport type {value!r} is unknown (expected bike or run); it was ignored")
+        self.warn(
+            f"the sport type {_short(value)!r} is unknown (expected bike or run); it was ignored"
+        )
         return None
 
     def duration_type(self, root: Element) -> bool:
@@ -603,7 +609,7 @@ class _Importer:
             return True
         if value != "time":
             self.warn(
-                f"the duration type {value!r} is unknown (expected time or distance); "
+                f"the duration type {_short(value)!r} is unknown (expected time or distance); "
                 "durations were read as seconds"
             )
         return False
@@ -620,7 +626,7 @@ class _Importer:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            self.warn(f"{where}: {_shown(key)} {raw!r} is not a number and was ignored")
+            self.warn(f"{where}: {_shown(key)} {_short(raw)!r} is not a number and was ignored")
             return None
         return value
 
@@ -630,7 +636,7 @@ class _Importer:
             return None
         if value < 0 or value > _MAX_FRACTION:
             self.warn(
-                f"{where}: {_shown(key)} {attrs[key]} is not an intensity (a share such as "
+                f"{where}: {_shown(key)} {_short(attrs[key])} is not an intensity (a share such as "
                 "0.75 for 75%) and was ignored"
             )
             return None
@@ -644,9 +650,22 @@ class _Importer:
                 self.warn(f"{where} has no {_shown(key)} and was left out")
             return None
         if value < 0:
-            self.warn(f"{where}: {_shown(key)} {attrs[key]} is negative and was left out")
+            self.warn(f"{where}: {_shown(key)} {_short(attrs[key])} is negative and was left out")
             return None
+        if value > _LARGEST:
+            raise ZwoError(
+                f"{self.place(where)}: {_shown(key)} {_short(attrs[key])} is far longer than "
+                "the 24 hours a walktimer session may last: correct the block in a workout "
+                "editor first"
+            )
         return value
+
+    def place(self, where: str) -> str:
+        """`where` with the line and column of the block being read, when they are known."""
+        position = None if self.element is None else self.positions.get(id(self.element))
+        if position is None:
+            return where
+        return f"{where} at line {position[0]}, column {position[1]}"
 
     def pace(self, attrs: Mapping[str, str]) -> int | None:
         raw = attrs.get("pace")
@@ -659,7 +678,7 @@ class _Importer:
         if value.is_integer() and 0 <= value <= 4:
             self.paces.add(int(value))
             return int(value)
-        self.junk_paces.add(repr(raw))
+        self.junk_paces.add(repr(_short(raw)))
         return None
 
     def seconds_at(self, position: float, length: float, target: _Target | None) -> float:
@@ -688,6 +707,7 @@ class _Importer:
         written = _local(element.tag)
         where = f"block {number} ({written})"
         attrs = _attrs(element)
+        self.element = element
         if tag in ("textevent", "textevents"):
             self.warn(f"{where}: a text event outside any block was left out")
             return None
@@ -790,9 +810,15 @@ class _Importer:
         self, element: Element, attrs: Mapping[str, str], where: str
     ) -> _Intervals | None:
         repeat_value = self.number(attrs, "repeat", where)
+        if repeat_value is not None and repeat_value > _LARGEST:
+            raise ZwoError(
+                f"{self.place(where)}: Repeat {_short(attrs['repeat'])} is not a number of "
+                "rounds a workout can have, and walktimer repeats a block at most "
+                f"{_MAX_REPEAT} times: correct the block in a workout editor first"
+            )
         repeat = 1 if repeat_value is None else _round(repeat_value)
         if repeat < 1:
-            self.warn(f"{where} repeats {attrs.get('repeat')} times and was left out")
+            self.warn(f"{where} repeats {_short(attrs['repeat'])} times and was left out")
             return None
         if repeat > _MAX_REPEAT:
             raise ZwoError(
@@ -1001,6 +1027,8 @@ def _short(text: str) -> str:
 
 
 def _number_text(value: float) -> str:
+    if abs(value) > _LARGEST:
+        return f"{value:.3g}"  # "1e+308", not its 309 digits
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
