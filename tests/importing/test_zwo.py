@@ -725,6 +725,14 @@ def test_files_no_workout_looks_like_are_refused_while_reading(inside: str, mess
     assert one_sentence(caught.value) == message
 
 
+def test_only_the_first_fifty_tags_are_kept() -> None:
+    tags = "".join(f'<tag name="Tag {i % 60}"/>' for i in range(25_000))
+    data = f'<workout_file><tags>{tags}</tags><workout><FreeRide Duration="60"/></workout>'
+    text, warnings = convert_zwo((data + "</workout_file>").encode())
+    assert load_text(text).tags == tuple(f"Tag {i}" for i in range(50))
+    assert warnings == ["the workout has more than 50 tags; the first 50 were kept"]
+
+
 def test_a_script_over_the_size_limit_is_refused_as_such() -> None:
     message = "Keep going, " * 700  # 8 KB
     events = "".join(f'<textevent timeoffset="{i}" message="{message}"/>' for i in range(200))

@@ -59,6 +59,7 @@ _REFERENCE_KMH = (1.0, 30.0)
 _MAX_BLOCKS = _MAX_PLAYED
 _MAX_TEXT_EVENTS = 5000
 _MAX_ELEMENTS = 2 * _MAX_BLOCKS + _MAX_TEXT_EVENTS + 1000  # with <textevents> and metadata
+_MAX_TAGS = 50  # a workout has a handful; a list of thousands took minutes to write
 _MAX_DEPTH = 32  # a workout nests 5 deep: workout_file, workout, block, textevents, textevent
 # Fractions above this are not intensities (some tools write watts); they are ignored.
 _MAX_FRACTION = 3.0
@@ -587,6 +588,12 @@ class _Importer:
             for tag in _children(holder, "tag"):
                 value = _clean(_attrs(tag).get("name") or "".join(tag.itertext()))
                 if value and value not in tags:
+                    if len(tags) == _MAX_TAGS:
+                        self.warn(
+                            f"the workout has more than {_MAX_TAGS} tags; the first {_MAX_TAGS} "
+                            "were kept"
+                        )
+                        return tags
                     tags.append(value)
         return tags
 
