@@ -3,7 +3,9 @@
 A .zwo file is XML with no official specification; this module follows what the tools that
 read and write it agree on. Element and attribute names are matched case-insensitively
 (`textevent` and `TextEvent`, `timeoffset` and `TimeOffset`). The XML is parsed with
-defusedxml, which refuses entity declarations, so an "XML bomb" cannot expand in memory.
+defusedxml, which refuses entity declarations, so an "XML bomb" cannot expand in memory, and
+blocks, text events and elements are counted as they are read, so a file far bigger than any
+workout is refused at the first element over a limit, not once it has all been converted.
 
 Every block becomes one [[phase]] (an IntervalsT a repeated block of an on and an off step),
 and text events become `say` cues. Intensities are fractions: of FTP in bike workouts, of the
