@@ -534,43 +534,39 @@ def test_bytes_that_cannot_be_a_session_are_refused(data: bytes, start: str) -> 
     assert one_sentence(caught.value).startswith(start)
 
 
+_UNKNOWN = (
+    "in its first line, which is not an encoding walktimer knows: correct it (Zwift workouts "
+    'are "UTF-8") or save the workout again as UTF-8'
+)
+_UNREADABLE = (
+    "in its first line, which walktimer cannot read XML in: save the workout again as UTF-8"
+)
+
+
+def _declaring(encoding: str, codec: str = "utf-8") -> bytes:
+    return f'<?xml version="1.0" encoding="{encoding}"?><workout_file/>'.encode(codec)
+
+
 @pytest.mark.parametrize(
-    ("encoding", "shown"),
+    ("data", "message"),
     [
-        ("x-bogus", "the text encoding 'x-bogus'"),
-        ("TF-8", "the text encoding 'TF-8'"),
-        ("rot13", "the text encoding 'rot13'"),  # a codec, but not one of text
-        ("idna", "the text encoding 'idna'"),
+        (_declaring("x-bogus"), f"the file declares the text encoding 'x-bogus' {_UNKNOWN}"),
+        (_declaring("TF-8"), f"the file declares the text encoding 'TF-8' {_UNKNOWN}"),
+        # Codecs, but not of text:
+        (_declaring("rot13"), f"the file declares the text encoding 'rot13' {_UNKNOWN}"),
+        (_declaring("idna"), f"the file declares the text encoding 'idna' {_UNKNOWN}"),
+        # A declaration in UTF-16 cannot be read for the name:
+        (_declaring("x-bogus", "utf-16"), f"the file declares a text encoding {_UNKNOWN}"),
+        # Encodings Python knows but expat reads only single-byte ones through:
+        (_declaring("shift_jis"), f"the file declares the text encoding 'shift_jis' {_UNREADABLE}"),
+        (_declaring("utf-32"), f"the file declares the text encoding 'utf-32' {_UNREADABLE}"),
+        (_declaring("utf-7"), f"the file declares the text encoding 'utf-7' {_UNREADABLE}"),
     ],
 )
-def test_an_unknown_encoding_is_refused_in_one_sentence(encoding: str, shown: str) -> None:
-    data = f'<?xml version="1.0" encoding="{encoding}"?><workout_file/>'.encode()
+def test_an_encoding_walktimer_cannot_read_is_one_sentence(data: bytes, message: str) -> None:
     with pytest.raises(ZwoError) as caught:
         convert_zwo(data)
-    assert one_sentence(caught.value) == (
-        f"the file declares {shown} in its first line, which is not an encoding walktimer "
-        'knows: correct it (Zwift workouts are "UTF-8") or save the workout again as UTF-8'
-    )
-
-
-def test_an_unknown_encoding_declared_in_utf16_is_refused_too() -> None:
-    data = '<?xml version="1.0" encoding="x-bogus"?><workout_file/>'.encode("utf-16")
-    with pytest.raises(ZwoError) as caught:
-        convert_zwo(data)
-    assert one_sentence(caught.value).startswith(
-        "the file declares a text encoding in its first line, which is not an encoding"
-    )
-
-
-@pytest.mark.parametrize("encoding", ["shift_jis", "utf-32", "utf-7"])
-def test_an_encoding_expat_cannot_read_is_refused_in_one_sentence(encoding: str) -> None:
-    data = f'<?xml version="1.0" encoding="{encoding}"?><workout_file/>'.encode()
-    with pytest.raises(ZwoError) as caught:
-        convert_zwo(data)
-    assert one_sentence(caught.value) == (
-        f"the file declares the text encoding {encoding!r} in its first line, which walktimer "
-        "cannot read XML in: save the workout again as UTF-8"
-    )
+    assert one_sentence(caught.value) == message
 
 
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
