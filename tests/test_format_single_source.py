@@ -19,7 +19,7 @@ from walktimer.core.format.tables import LIMITS, MAX_SESSION_SECONDS, WAV_RATES
 PACKAGE = Path(__file__).resolve().parent.parent / "walktimer"
 FORMAT = PACKAGE / "core" / "format"
 # The .zwo importer still has its own speed range and pattern; it is to use the format's.
-NOT_YET = {PACKAGE / "core" / "zwo.py", PACKAGE / "importing" / "zwo.py"}
+NOT_YET = {PACKAGE / "importing" / "zwo.py"}
 
 # Fragments that only a pattern for one of the format's values contains.
 PATTERN_SIGNS = ("km/h|", "|mph", "kph", r"\d+(?:\.\d+)?", r"[0-5]\d", r"\s*%")

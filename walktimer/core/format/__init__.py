@@ -4,5 +4,6 @@
 parsers (duration, offset, speed, incline, sound, voice rate, volume, countdown, repeat,
 texts), each beside the JSON-schema fragment built from it; `text` says which characters a
 text may hold and escapes anything from a file before it reaches a terminal. The loader, the
-schema, the editor's forms, the importers and the docs test use these and copy none of them.
+schema, the editor's forms and the docs test use these and copy none of them; a test keeps
+every other module from copying them (the .zwo importer still has its own speed range).
 """
