@@ -157,3 +157,12 @@ def test_tabs_and_line_breaks_are_fine_where_a_text_may_run_over_lines() -> None
     assert check_text(text) == []
     text = GOOD.replace('name = "Walk"\n\n', 'name = "Walk"\ndescription = "One.\\n\\tTwo."\n\n', 1)
     assert check_text(text) == []
+
+
+@pytest.mark.parametrize("key", ["speed", "incline"])
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_an_integer_too_large_for_a_float_is_out_of_range(key: str, sign: str) -> None:
+    text = HEAD + f'duration = "5m"\n{key} = {sign}1{"0" * 400}\n'
+    (problem,) = check_text(text)
+    assert (problem.line, problem.col) == (7, 1)
+    assert problem.what.startswith(f"{key}: a very large number ")

@@ -123,6 +123,14 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _as_float(value: object) -> float:
+    """A TOML number as a float; an integer too large for one is infinitely far out of range."""
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf  # type: ignore[operator]
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -352,7 +360,7 @@ def parse_speed(value: object) -> Speed:
     kmh: float | None = None
     unit = "km/h"
     if _is_number(value):
-        kmh = float(value)  # type: ignore[arg-type]
+        kmh = _as_float(value)
     elif isinstance(value, str):
         match = _SPEED.fullmatch(value.strip())
         if match:
@@ -408,7 +416,7 @@ def parse_incline(value: object) -> Incline:
     low, high = LIMITS["incline"]
     percent: float | None = None
     if _is_number(value):
-        percent = float(value)  # type: ignore[arg-type]
+        percent = _as_float(value)
     elif isinstance(value, str):
         match = _PERCENT.fullmatch(value.strip())
         if match:
