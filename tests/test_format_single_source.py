@@ -22,7 +22,16 @@ FORMAT = PACKAGE / "core" / "format"
 NOT_YET = {PACKAGE / "importing" / "zwo.py"}
 
 # Fragments that only a pattern for one of the format's values contains.
-PATTERN_SIGNS = ("km/h|", "|mph", "kph", r"\d+(?:\.\d+)?", r"[0-5]\d", r"\s*%")
+PATTERN_SIGNS = (
+    "km/h|",
+    "|mph",
+    "kph",
+    r"\d+(?:\.\d+)?",
+    "[0-9]+(?:\\.[0-9]+)?",
+    r"[0-5]\d",
+    "[0-5][0-9]",
+    r"\s*%",
+)
 RANGES = {tuple(float(bound) for bound in limit) for limit in LIMITS.values()}
 HIGHEST = {float(high) for _, high in LIMITS.values()}
 SINGLE_NUMBERS = {MAX_SESSION_SECONDS}

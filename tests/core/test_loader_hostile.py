@@ -166,3 +166,24 @@ def test_an_integer_too_large_for_a_float_is_out_of_range(key: str, sign: str) -
     (problem,) = check_text(text)
     assert (problem.line, problem.col) == (7, 1)
     assert problem.what.startswith(f"{key}: a very large number ")
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        (f'"{MANY}"', f'duration: "{MANY[:37]}..." is longer than a session may be (24 hours)'),
+        ('"\\u00b2"', 'duration: expected a duration like 90, "90s", "5m", "1m30s", "2:30" or'),
+        ('"\\u0663m"', 'duration: expected a duration like 90, "90s", "5m", "1m30s", "2:30" or'),
+        ("0x" + "f" * 5000, "duration: a very large number is longer than a session may be"),
+    ],
+    ids=["digits", "superscript two", "arabic-indic three", "huge hexadecimal"],
+)
+def test_digit_texts_python_reads_but_the_format_does_not(value: str, what: str) -> None:
+    (problem,) = check_text(HEAD + f"duration = {value}\n")
+    assert problem.line == 6
+    assert problem.what.startswith(what)
+
+
+def test_a_huge_hexadecimal_format_number_is_named_not_spelt_out() -> None:
+    (problem,) = check_text(f'format = 0x{"f" * 5000}\nname = "x"\n')
+    assert problem.what.startswith("this script was written for a newer walktimer (format a very")

@@ -24,6 +24,7 @@ from walktimer.ui.editor.forms import (
     PhaseForm,
     SessionForm,
     duration_hint,
+    duration_value,
     incline_reading,
     speed_reading,
 )
@@ -63,7 +64,8 @@ def loader_and_schema(text: str, tmp_path: Path, value: object = None) -> bool:
 DURATIONS = [
     90, "90s", "5m", "1m30s", "1h5m", "2:30", "1:02:30", " 5m ", "5M", "24h", "0:05",
     0, -5, "0s", "0:00", "5 minutes", "5", "2:60", "1.5m", "", "m", 2.5, True, "s5", "5m5h",
-    86401, "25h", "1" * 5000 + "s", "0" * 5000 + "5s", "9" * 20 + ":00",
+    86401, "25h", "1" * 5000 + "s", "0" * 5000 + "5s", "9" * 20 + ":00", "\u0663m", "\u0663",
+    "1" * 5000, "\u00b2",
 ]  # fmt: skip
 
 
@@ -76,7 +78,7 @@ def test_durations(value: object, tmp_path: Path) -> None:
 SPEEDS = [
     4.5, 4, "4.5 km/h", "4.5km/h", "3 KMH", "3 kph", "2.2 mph", "2.2 MPH", " .5 km/h ", 30,
     0.1, "18.6 mph", "fast", "4.5", "4", 0, 31, -1, True, "4,5 km/h", "km/h", "40 km/h",
-    "19 mph", "4.5 km/h/h", "1e308 km/h", 1e308,
+    "19 mph", "4.5 km/h/h", "1e308 km/h", 1e308, "\u0663 km/h", "1e1 km/h", "1_0 km/h",
 ]  # fmt: skip
 
 
@@ -84,6 +86,16 @@ SPEEDS = [
 def test_speeds(value: object, tmp_path: Path) -> None:
     text = BASE + f"speed = {toml(value)}\n"
     assert (speed_reading(value) is not None) == loader_and_schema(text, tmp_path, value)
+
+
+OFFSETS = ["50%", "+5%", ".5%", "-30s", 0, "1e1%", "1_0%", "-0%", "\u0663%", "-\u0663s", "inf%"]
+
+
+@pytest.mark.parametrize("value", OFFSETS, ids=repr)
+def test_offsets(value: object, tmp_path: Path) -> None:
+    # The forms write a cue's time as typed; the loader and the schema must agree on it.
+    text = BASE + f'\n[[phase.cue]]\nat = {toml(value)}\nsay = "Hi."\n'
+    loader_and_schema(text, tmp_path, value)
 
 
 def test_a_speed_is_read_in_its_own_unit() -> None:
@@ -94,7 +106,7 @@ def test_a_speed_is_read_in_its_own_unit() -> None:
 
 INCLINES = [
     2, 0, -3, 2.5, "2%", "-3%", " 2 % ", "+1.5%", 40, -10,
-    "2", "2 percent", 50, -11, True, "%", "41%", "1e308%",
+    "2", "2 percent", 50, -11, True, "%", "41%", "1e308%", "\u0663%", "1e1%",
 ]  # fmt: skip
 
 
@@ -169,3 +181,21 @@ def test_the_words_the_forms_offer_are_the_ones_the_loader_takes(qtbot: QtBot) -
         assert offered == list(BUILTIN_SOUNDS)
         for name in offered:
             parse_sound(name)  # raises for a word the loader refuses
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("90", 90),
+        ("-30", -30),
+        ("- 5", "- 5"),
+        ("5m", "5m"),
+        ("", None),
+        ("\u00b2", "\u00b2"),
+        ("\u0663", "\u0663"),
+        ("1" * 5000, "1" * 5000),
+    ],
+    ids=repr,
+)
+def test_a_typed_duration_is_written_as_the_loader_reads_it(typed: str, written: object) -> None:
+    assert duration_value(typed) == written

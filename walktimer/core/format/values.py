@@ -54,6 +54,7 @@ __all__ = [
     "parse_speed",
     "parse_voice_rate",
     "parse_volume",
+    "plain_seconds",
     "show",
     "sound_schema",
     "speed_schema",
@@ -160,7 +161,7 @@ def words_schema(words: list[str]) -> dict[str, Any]:
 
 
 NOT_BLANK = r"\S"
-_NUMBER = r"(?:\d+(?:\.\d+)?|\.\d+)"
+_NUMBER = r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
 
 # -- words: a phase's kind, the reminders' order ------------------------------------------------
 
@@ -199,9 +200,11 @@ def order_schema() -> dict[str, Any]:
 
 # -- durations -----------------------------------------------------------------------------------
 
-_UNITS = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
-_MSS = re.compile(r"^(?P<m>\d+):(?P<s>[0-5]\d)$")
-_HMMSS = re.compile(r"^(?P<h>\d+):(?P<m>[0-5]\d):(?P<s>[0-5]\d)$")
+# ASCII digits only, as the schema's patterns say with [0-9]: Python's \d (and that of some
+# JSON-schema validators) also takes other scripts' digits.
+_UNITS = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$", re.ASCII)
+_MSS = re.compile(r"^(?P<m>\d+):(?P<s>[0-5]\d)$", re.ASCII)
+_HMMSS = re.compile(r"^(?P<h>\d+):(?P<m>[0-5]\d):(?P<s>[0-5]\d)$", re.ASCII)
 # More digits than any duration of at most 24 hours needs (leading zeros aside): such a
 # number is too long whatever it is, and converting it could exceed Python's digit limit.
 _MOST_DIGITS = len(str(MAX_SESSION_SECONDS)) + 1
@@ -211,7 +214,8 @@ _EXPECTED = 'a duration like 90, "90s", "5m", "1m30s", "1h5m", "2:30" or "1:02:3
 # 90s, 5m, 1m30s, 1h5m, 2:30, 1:02:30 (all zero is refused by the look-ahead)
 _DURATION_BODY = (
     r"(?![\s0hHmMsS:]*$)"
-    r"(?:\d+:[0-5]\d:[0-5]\d|\d+:[0-5]\d|(?=\d)(?:\d+ *[hH] *)?(?:\d+ *[mM] *)?(?:\d+ *[sS])?)"
+    r"(?:[0-9]+:[0-5][0-9]:[0-5][0-9]|[0-9]+:[0-5][0-9]"
+    r"|(?=[0-9])(?:[0-9]+ *[hH] *)?(?:[0-9]+ *[mM] *)?(?:[0-9]+ *[sS])?)"
 )
 DURATION_PATTERN = rf"^\s*{_DURATION_BODY}\s*$"
 MANUAL_PATTERN = rf"^\s*{any_case('manual')}\s*$"
@@ -245,6 +249,19 @@ def _parse_unsigned_text(text: str) -> int | None:
     if h is None and m is None and s is None:
         return None
     return _number(h) * 3600 + _number(m) * 60 + _number(s)
+
+
+_EXACT_DIGITS = 18  # a bare number of seconds is read exactly up to this many digits
+
+
+def plain_seconds(text: str) -> int | None:
+    """A text that is a bare number of seconds ("90"), as that number: ASCII digits only, of
+    at most 18 (leading zeros aside); None for any other text."""
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.isdigit()):
+        return None
+    significant = stripped.lstrip("0")
+    return int(significant or "0") if len(significant) <= _EXACT_DIGITS else None
 
 
 def is_manual(value: object) -> bool:
@@ -293,8 +310,9 @@ def duration_schema() -> dict[str, Any]:
 
 # -- offsets (a cue's `at`) ----------------------------------------------------------------------
 
+_SHARE = re.compile(rf"\+?{_NUMBER}", re.ASCII)
 OFFSET_PATTERN = (
-    rf"^\s*(?:-?\s*{_DURATION_BODY}|0|0s|0:00|\+?(?:\d{{1,2}}(?:\.\d+)?|\.\d+)\s*%)\s*$"
+    rf"^\s*(?:-?\s*{_DURATION_BODY}|0|0s|0:00|\+?(?:[0-9]{{1,2}}(?:\.[0-9]+)?|\.[0-9]+)\s*%)\s*$"
 )
 
 
@@ -304,16 +322,17 @@ def parse_offset(value: object) -> tuple[str, float]:
         text = value.strip()
         if text.endswith("%"):
             number = text[:-1].strip()
+            expected = f'expected a share of the phase like "50%", not {_describe(value)}'
             try:
                 percent = float(number)
             except ValueError:
-                raise DurationError(
-                    f'expected a share of the phase like "50%", not {_describe(value)}'
-                ) from None
+                raise DurationError(expected) from None
             if not 0 <= percent <= 100 or not math.isfinite(percent):
                 raise DurationError(
                     f"a share of the phase is from 0% to below 100%, not {_describe(value)}"
                 )
+            if _SHARE.fullmatch(number) is None:  # -0, 1e1, 1_0: float() reads more than this
+                raise DurationError(expected)
             return ("percent", percent)
         if text.startswith("-"):
             return ("end", float(parse_duration(text[1:].strip())))
@@ -347,9 +366,11 @@ def offset_schema() -> dict[str, Any]:
 # -- treadmill targets ---------------------------------------------------------------------------
 
 _SPEED_UNITS = ("km/h", "kmh", "kph", "mph")
-_SPEED = re.compile(rf"(?P<n>{_NUMBER})\s*(?P<unit>{'|'.join(_SPEED_UNITS)})", re.IGNORECASE)
-_BARE_NUMBER = re.compile(rf"[+-]?{_NUMBER}")
-_PERCENT = re.compile(rf"(?P<n>[+-]?{_NUMBER})\s*%")
+_SPEED = re.compile(
+    rf"(?P<n>{_NUMBER})\s*(?P<unit>{'|'.join(_SPEED_UNITS)})", re.IGNORECASE | re.ASCII
+)
+_BARE_NUMBER = re.compile(rf"[+-]?{_NUMBER}", re.ASCII)
+_PERCENT = re.compile(rf"(?P<n>[+-]?{_NUMBER})\s*%", re.ASCII)
 SPEED_PATTERN = rf"^\s*{_NUMBER}\s*(?:{'|'.join(any_case(unit) for unit in _SPEED_UNITS)})\s*$"
 INCLINE_PATTERN = rf"^\s*[+-]?{_NUMBER}\s*%\s*$"
 

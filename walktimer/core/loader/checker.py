@@ -35,6 +35,7 @@ from walktimer.core.format.values import (
     parse_speed,
     parse_voice_rate,
     parse_volume,
+    plain_seconds,
 )
 from walktimer.core.loader.messages import (
     DURATION_HINT,
@@ -253,13 +254,14 @@ class Checker:
                 f"durations are whole seconds: write {or_list(str(n) for n in whole)}, or text "
                 f'like "1m30s", not {show(value)}'
             )
-        elif isinstance(value, str) and value.strip().isdigit():
-            number = int(value.strip())
-            message = (
-                f'a number of seconds goes without quotes: write {number} or "{number}s"'
-                if number > 0
-                else f"a duration must be greater than zero, not {show(value)}"
-            )
+        elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            number = plain_seconds(value)
+            if number is None:  # thousands of digits
+                message = f"{show(value)} is longer than a session may be (24 hours)"
+            elif number > 0:
+                message = f'a number of seconds goes without quotes: write {number} or "{number}s"'
+            else:
+                message = f"a duration must be greater than zero, not {show(value)}"
         elif message.startswith("expected "):
             also = ', or "manual" for a phase that ends when you press Next' if manual else ""
             message = f"expected {DURATION_HINT}{also}, not {show(value)}"
@@ -341,7 +343,7 @@ class Checker:
             self.problem(
                 ("format",),
                 TOP,
-                f"this script was written for a newer walktimer (format {value}); this "
+                f"this script was written for a newer walktimer (format {show(value)}); this "
                 f"walktimer reads format {FORMAT_VERSION}: update walktimer to use it",
             )
             return False

@@ -39,6 +39,7 @@ from walktimer.core.format.values import (
     parse_duration,
     parse_incline,
     parse_speed,
+    plain_seconds,
 )
 from walktimer.core.script import Announce, Kind, Sounds, Voice
 from walktimer.editing.commands import Command, SetFields, SetTable, add_item, delete_item
@@ -69,10 +70,12 @@ def duration_value(text: str) -> Any:
     stripped = text.strip()
     if not stripped:
         return None
-    if stripped.isdigit():
-        return int(stripped)
-    if stripped.startswith("-") and stripped[1:].isdigit():
-        return int(stripped)
+    number = plain_seconds(stripped)
+    if number is not None:
+        return number
+    negative = stripped.startswith("-") and stripped[1:2].isdigit()
+    if negative and (number := plain_seconds(stripped[1:])) is not None:
+        return -number
     return stripped
 
 
