@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -74,6 +75,12 @@ class RunKeeper:
         self._save_failed = False
         self._done = False
         self._lock: resume.RunLock | None = None
+        # The pain diary and the programme the walk counts for, set by the host before
+        # `finish` (a demo keeps neither).
+        self.pain_before: int | None = None
+        self.pain_after: int | None = None
+        self.note = ""
+        self.programme: tuple[str, int] | None = None
 
     @classmethod
     def begin(
@@ -256,6 +263,15 @@ class RunKeeper:
             run_id=self.run_id,
             speed=self.speed,
         )
+        if not walk.demo:
+            walk = replace(
+                walk,
+                pain_before=self.pain_before,
+                pain_after=self.pain_after,
+                note=self.note,
+                programme=None if self.programme is None else self.programme[0],
+                programme_week=None if self.programme is None else self.programme[1],
+            )
         if self._log(walk, "This walk could not be added to the history") is not None:
             self._clear()
         else:

@@ -221,6 +221,18 @@ class Programmes:
         self._write(None)
         return enrolment
 
+    def advice_due(self, today: date) -> str | None:
+        """The advice sentence when it is due to be said (spoken) and has not been yet for
+        the hold it belongs to; None otherwise. Call `advice_said` once it has been."""
+        found = self.status(today)
+        if found is None:
+            return None
+        enrolment, where = found
+        hold = where.hold
+        if hold is None or not hold.advice or enrolment.advice_said == hold.since_walk:
+            return None
+        return where.advice
+
     def advice_said(self, walk_id: int | None) -> None:
         """The advice for the hold that walk `walk_id` started has been said."""
         self._write(replace(self._need(), advice_said=walk_id))

@@ -59,6 +59,12 @@ CSV_COLUMNS = (
     "phases_interrupted",
     "extended_seconds",
     "phases",
+    "pain_before",
+    "pain_after",
+    "note",
+    "distance_m",
+    "avg_speed_kmh",
+    "programme_week",
 )
 
 
@@ -200,18 +206,28 @@ def report(walks: Sequence[Walk], stats: Progress, total: int) -> list[str]:
         lines.append(f"Recent walks ({shown}, newest first):")
         name_width = min(28, max(6, *(len(w.script_name) for w in walks)))
         id_width = max(2, *(len(str(w.id)) for w in walks))
+        # The pain diary's column, only when a listed walk has a rating.
+        pain = any(w.pain_text for w in walks)
+        pain_head = f"{'Pain':<7}  " if pain else ""
         lines.append(
             f"  {'ID':>{id_width}}  {'Started':<22}  {'Script':<{name_width}}  "
-            f"{'Active':>7}  {'Planned':>7}  Ended"
+            f"{pain_head}{'Active':>7}  {'Planned':>7}  Ended"
         )
         for walk in walks:
             name = walk.script_name
             if len(name) > name_width:
                 name = name[: name_width - 1] + "…"
+            pain_cell = f"{walk.pain_text:<7}  " if pain else ""
             lines.append(
                 f"  {walk.id:>{id_width}}  {_when(walk.started):<22}  {name:<{name_width}}  "
-                f"{_clock(walk.active_seconds):>7}  {_clock(walk.planned_seconds):>7}  "
-                f"{_ended(walk)}"
+                f"{pain_cell}{_clock(walk.active_seconds):>7}  "
+                f"{_clock(walk.planned_seconds):>7}  {_ended(walk)}"
+            )
+            if walk.note:
+                lines.append(f"  {'':>{id_width}}  note: {walk.note}")
+        if pain:
+            lines.append(
+                "  (pain: 0-10 before -> after the walk, from the pain diary; ? = not rated)"
             )
         if any(walk.demo for walk in walks):
             lines.append(
@@ -297,9 +313,19 @@ def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
                 str(walk.count(Outcome.INTERRUPTED)),
                 f"{sum(p.extended_by for p in walk.phases):.1f}",
                 " | ".join(phases),
+                _blank(walk.pain_before),
+                _blank(walk.pain_after),
+                walk.note,
+                "" if walk.distance_m is None else f"{walk.distance_m:.1f}",
+                "" if walk.avg_speed_kmh is None else f"{walk.avg_speed_kmh:.2f}",
+                _blank(walk.programme_week),
             ]
         )
     return rows
+
+
+def _blank(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _write_csv(rows: list[list[str]], out: TextIO) -> None:
