@@ -141,7 +141,14 @@ def test_programme_walks_are_those_of_one_enrolment_oldest_first(tmp_path: Path)
 
 
 def test_a_kept_walk_keeps_its_diary_and_treadmill_figures() -> None:
-    kept = walk(pain_before=2, pain_after=3, note="n", distance_m=10.0, programme="p")
+    kept = walk(
+        pain_before=2,
+        pain_after=3,
+        note="n",
+        distance_m=10.0,
+        programme="p",
+        elapsed_seconds=1600.0,
+    )
     kept = replace(kept, phases=(replace(PHASES[0], distance_m=5.0, avg_speed_kmh=1.0),))
     assert _walk_from_json(_walk_json(kept)) == kept
 

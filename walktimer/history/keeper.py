@@ -263,6 +263,9 @@ class RunKeeper:
             run_id=self.run_id,
             speed=self.speed,
         )
+        elapsed = (self._wall() - self.started).total_seconds()
+        if elapsed >= walk.active_seconds:  # a clock set back meanwhile tells nothing
+            walk = replace(walk, elapsed_seconds=elapsed)
         if not walk.demo:
             walk = replace(
                 walk,

@@ -181,6 +181,8 @@ class Walk:
     # The programme enrolment this walk counts for (`walktimer.programmes`), and its week.
     programme: str | None = None
     programme_week: int | None = None
+    # Wall-clock seconds from the start to the end, pauses included; None when not known.
+    elapsed_seconds: float | None = None
 
     def __post_init__(self) -> None:
         if self.started.utcoffset() is None:
@@ -325,7 +327,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         6,
         "the pain diary (0-10 before and after, a note), what a treadmill reported per walk "
-        "and per phase, and the programme a walk counts for",
+        "and per phase, the programme a walk counts for, and each walk's elapsed time",
         (
             # NULL everywhere: walks stored before had no diary, no treadmill, no programme.
             "ALTER TABLE walks ADD COLUMN pain_before INTEGER",
@@ -335,6 +337,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "ALTER TABLE walks ADD COLUMN avg_speed_kmh REAL",
             "ALTER TABLE walks ADD COLUMN programme TEXT",
             "ALTER TABLE walks ADD COLUMN programme_week INTEGER",
+            "ALTER TABLE walks ADD COLUMN elapsed_seconds REAL",  # pauses included
             "CREATE INDEX walks_programme ON walks (programme, started) "
             "WHERE programme IS NOT NULL",
             "ALTER TABLE phases ADD COLUMN distance_m REAL",
@@ -405,6 +408,7 @@ def _walk_json(walk: Walk) -> str:
         "avg_speed_kmh": walk.avg_speed_kmh,
         "programme": walk.programme,
         "programme_week": walk.programme_week,
+        "elapsed_seconds": walk.elapsed_seconds,
         "phases": [
             {
                 "index": p.index,
@@ -467,6 +471,7 @@ def _walk_from_json(text: str) -> Walk:
         avg_speed_kmh=number_or_none(data.get("avg_speed_kmh")),
         programme=text_or_none(data.get("programme")),
         programme_week=int_or_none(data.get("programme_week")),
+        elapsed_seconds=number_or_none(data.get("elapsed_seconds")),
     )
 
 
@@ -770,7 +775,7 @@ class HistoryLog:
         rows = conn.execute(
             "SELECT id, started, utc_offset, script_name, script_path, script_sha256, "
             "planned_seconds, active_seconds, ended, run_id, speed, pain_before, pain_after, "
-            "note, distance_m, avg_speed_kmh, programme, programme_week "
+            "note, distance_m, avg_speed_kmh, programme, programme_week, elapsed_seconds "
             f"FROM walks {tail}",
             params,
         ).fetchall()
@@ -817,6 +822,7 @@ class HistoryLog:
                 avg_speed_kmh=_real(row[15]),
                 programme=row[16],
                 programme_week=None if row[17] is None else int(row[17]),
+                elapsed_seconds=_real(row[18]),
             )
             for row in rows
         ]
@@ -969,8 +975,8 @@ def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
         INSERT INTO walks (started, utc_offset, local_day, script_name, script_path,
             script_sha256, planned_seconds, active_seconds, ended, run_id, speed,
             pain_before, pain_after, note, distance_m, avg_speed_kmh, programme,
-            programme_week)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            programme_week, elapsed_seconds)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             _utc_text(walk.started),
@@ -991,6 +997,7 @@ def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
             _check_measure(walk.avg_speed_kmh, "speed"),
             walk.programme,
             walk.programme_week,
+            _check_measure(walk.elapsed_seconds, "time"),
         ),
     )
     walk_id = cursor.lastrowid
