@@ -921,7 +921,9 @@ class HistoryLog:
         if since is not None:
             sql += " AND local_day >= ?"
             params = (since.isoformat(),)
-        sql += " ORDER BY started"
+        # `+started`: find the days through the local-day index rather than walk every
+        # walk in start order (what SQLite picks otherwise: 8 ms over 10,000 walks).
+        sql += " ORDER BY +started"
         return [
             (date.fromisoformat(day), self._stored_rating(before), self._stored_rating(after))
             for day, before, after in self.conn.execute(sql, params)
