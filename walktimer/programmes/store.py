@@ -13,8 +13,6 @@ resume, restart, leave, and today's walk. Time comes in as an argument.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -22,6 +20,7 @@ from pathlib import Path
 
 from walktimer import paths, resources
 from walktimer.core.script import Session
+from walktimer.files import write_atomic
 from walktimer.history.log import Ending, HistoryLog, Walk
 from walktimer.programmes.format import Programme, ProgrammeError, SessionFinder, load_path
 from walktimer.programmes.progress import DiaryWalk, Status, status
@@ -144,15 +143,7 @@ class Programmes:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             data = asdict(enrolment) | {"version": FILE_VERSION}
             data["started"] = enrolment.started.isoformat()
-            fd, tmp = tempfile.mkstemp(prefix=".programme-", suffix=".tmp", dir=self.file.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump(data, out, indent=1)
-                    out.write("\n")
-                os.replace(tmp, self.file)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(self.file, (json.dumps(data, indent=1) + "\n").encode("utf-8"))
         except OSError as error:
             raise EnrolmentError(
                 f"The programme choice cannot be saved to {self.file} ({error.strerror})."

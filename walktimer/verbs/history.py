@@ -372,6 +372,8 @@ def _export(history: HistoryLog, output: Path | None) -> int:
         return 0
     import io
 
+    from walktimer.files import write_atomic
+
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         _err(f"{folder} is not a folder; give -o a file in an existing folder.")
@@ -386,24 +388,6 @@ def _export(history: HistoryLog, output: Path | None) -> int:
     noun = "walk" if len(rows) == 2 else "walks"
     print(f"Exported {len(rows) - 1} {noun} to {output}.")
     return 0
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (a temporary file beside it, then renamed).
-    Raises OSError."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def used_treadmill(walk: Walk) -> bool:
@@ -423,6 +407,7 @@ def used_treadmill(walk: Walk) -> bool:
 
 
 def _export_fit(history: HistoryLog, target: Path, ids: Sequence[int]) -> int:
+    from walktimer.files import write_atomic
     from walktimer.history.fit import fit_bytes
 
     if ids:
