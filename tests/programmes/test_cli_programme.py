@@ -223,3 +223,30 @@ def test_the_advice_is_spoken_first_in_the_walk_it_is_shown_before() -> None:
     spoken = [e.text for e in build_plan(speak_first(session, ADVICE)).events if e.text]
     assert spoken[0] == f"{ADVICE} Walk"
     assert sum(ADVICE in text for text in spoken) == 1
+
+
+def test_a_session_broken_after_starting_is_one_line_and_the_choice_stays(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["programme", "start", str(tiny)]) == 0
+    chosen = verb.service().current()
+    session = tiny.with_name("tiny.toml")
+    session.write_text('format = 1\nname = "Tiny walk"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["today", "--run"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1  # both weeks use it: said once, at its first use
+    assert err[0].startswith(f'{tiny}:5:1: error: week 1: the session "tiny"')
+    assert "cannot be run" in err[0]
+    assert verb.service().current() == chosen
+    assert session.read_text(encoding="utf-8") == 'format = 1\nname = "Tiny walk"\n'
+
+
+def test_a_paused_programme_is_not_walked(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["programme", "start", str(tiny)]) == 0
+    assert cli.main(["programme", "pause"]) == 0
+    capsys.readouterr()
+    assert cli.main(["today", "--run"]) == 1
+    assert "The programme is paused" in capsys.readouterr().err
+    with HistoryLog() as history:
+        assert history.count() == 0
