@@ -209,6 +209,16 @@ def test_the_programme_schema_accepts_the_bundled_programmes_and_is_printed(
         jsonschema.validate(tomli.loads(path.read_text(encoding="utf-8")), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"format": 1, "name": "x", "week": [{"walks": 0}]}, schema)
+    week = {"walks": 2, "session": "beginner-15"}
+    for duration in ("20m", "1h5m", "90s", "1:30:00", 600):
+        jsonschema.validate(
+            {"format": 1, "name": "x", "week": [week | {"duration": duration}]}, schema
+        )
+    for bad in ("", "ten", "5x", 10):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(
+                {"format": 1, "name": "x", "week": [week | {"duration": bad}]}, schema
+            )
     assert cli.main(["programme", "schema"]) == 0
     assert json.loads(capsys.readouterr().out) == schema
 

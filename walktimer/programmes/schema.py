@@ -16,7 +16,9 @@ __all__ = ["SCHEMA_ID", "build_schema"]
 
 SCHEMA_ID = "urn:walktimer:programme-format-1"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-_DURATION_PATTERN = r"^\s*(?:\d+h)?(?:\d+m)?(?:\d+s)?\s*$|^\s*\d+(?::[0-5]\d){1,2}\s*$"
+_DURATION_PATTERN = (
+    r"^\s*(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?\s*$|^\s*\d+(?::[0-5]\d){1,2}\s*$|^\s*\d+\s*$"
+)
 
 
 def build_schema() -> dict[str, Any]:
