@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from walktimer.history.log import HistoryLog, Walk
     from walktimer.history.stats import Progress
 
-HELP = "Show past walks and weekly progress, export them as CSV, or delete them."
+HELP = "Show past walks and weekly progress, export them as CSV or FIT, or delete them."
 
 DESCRIPTION = """\
-Show past walks and weekly progress, export them as CSV, or delete them.
+Show past walks and weekly progress, export them as CSV or FIT, or delete them.
 
 Without options it lists the most recent walks (with the id each one is deleted by), then
 the last eight weeks: active minutes per day, how many days reached the daily minutes of
