@@ -10,8 +10,17 @@ import jsonschema
 import pytest
 import tomli
 
-from walktimer.core.durations import parse_duration
-from walktimer.core.loader import KEYS, LIMITS, WAV_RATES, load_text
+from walktimer.core.format.tables import (
+    BUILTIN_SOUNDS,
+    KEYS,
+    LIMITS,
+    MAX_FILE_BYTES,
+    MAX_SESSION_SECONDS,
+    PLACEHOLDERS,
+    WAV_RATES,
+)
+from walktimer.core.format.values import parse_duration
+from walktimer.core.loader import load_text
 from walktimer.core.plan import (
     FINISH_TEXT,
     HALFWAY_MIN,
@@ -22,14 +31,14 @@ from walktimer.core.plan import (
     build_plan,
 )
 from walktimer.core.schema import build_schema
-from walktimer.core.script import BUILTIN_SOUNDS, PLACEHOLDERS, Kind, ReminderOrder
+from walktimer.core.script import Kind, ReminderOrder
 from walktimer.verbs.check import summary
 from walktimer.verbs.plan import table
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "session-format.md"
 DOC = DOC_PATH.read_text(encoding="utf-8")
 
-# The section of the page that documents each table of loader.KEYS.
+# The section of the page that documents each table of the format's KEYS.
 SECTIONS = {
     "top": "## Top level",
     "voice": "## [voice]",
@@ -245,3 +254,17 @@ def test_the_plan_excerpts_are_what_walktimer_plan_prints(tmp_path: Path) -> Non
         assert len(lines) >= 4
         start = printed.index(lines[0])
         assert printed[start : start + len(lines)] == lines
+
+
+def test_file_and_session_limits_match_the_format() -> None:
+    assert f"at most {MAX_FILE_BYTES // (1024 * 1024)} MiB" in section("## The file")
+    assert f"at most {MAX_SESSION_SECONDS // 3600} hours" in DOC
+
+
+def test_the_texts_that_may_run_over_lines_are_the_documented_ones() -> None:
+    from walktimer.core.format.text import MULTI_LINE_TEXTS
+
+    rule = section("## The file")
+    assert "control characters" in rule
+    for key in MULTI_LINE_TEXTS:
+        assert f"`{key}`" in rule

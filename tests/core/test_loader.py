@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
+import wave
 from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from walktimer.core import loader
 from walktimer.core.loader import (
     KEYS,
     Problem,
@@ -391,7 +391,7 @@ def test_a_sound_file_without_permission(tmp_path: Path, monkeypatch: pytest.Mon
     def refuse(*args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(loader.wave, "open", refuse)
+    monkeypatch.setattr(wave, "open", refuse)
     assert only_problem(script) == (
         f'{script}:9:1: error: [sounds]: finish: the sound file "gong.wav" cannot be read '
         "(permission denied): check its permissions"
@@ -408,13 +408,13 @@ def test_one_sound_file_used_twice_is_read_once(
         '\n[sounds]\nphase = "gong.wav"\nfinish = "./gong.wav"\n'
     )
     opened: list[str] = []
-    real_open = loader.wave.open
+    real_open = wave.open
 
     def counting(name: str, mode: str) -> object:
         opened.append(name)
         return real_open(name, mode)
 
-    monkeypatch.setattr(loader.wave, "open", counting)
+    monkeypatch.setattr(wave, "open", counting)
     session = load_path(script)
     assert session.sounds.phase == session.sounds.finish
     assert opened == [str(tmp_path / "gong.wav")]

@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from walktimer import paths, resources
 from walktimer.core.loader import check_text
+from walktimer.core.problems import Problem
 from walktimer.editing import commands as C
 from walktimer.editing.document import Loc
 from walktimer.ui.editor import EditorWindow
@@ -431,6 +432,32 @@ def test_a_cue_problem_selects_the_cue_row(make: Factory, script: Path) -> None:
     assert window.current == Loc(phase=2)
     assert window.last_target is window.phase_form.cues
     assert window.phase_form.cues.currentRow() == 0
+
+
+def test_a_problem_leads_to_its_field_by_its_key_path_not_its_words(
+    make: Factory, script: Path
+) -> None:
+    window = make(script)
+    # Words the editor could not read back (another language, a reworded message): the key
+    # path alone says where it is.
+    key = ("phase", 1, "step", 1, "duration")
+    problem = Problem(str(script), None, None, "Phase zwei", "Dauer: falsch", key=key)
+    window.go_to_problem(problem)
+    assert window.current == Loc(phase=1, step=1)
+    assert window.last_target is window.phase_form.duration
+
+
+def test_a_missing_key_leads_to_its_field(make: Factory, script: Path) -> None:
+    window = make(script)
+    window.source.setPlainText(window.doc.text().replace("duration = 300", "", 1))
+    window.source.flush()
+    window.validate()
+    (problem,) = window.problems
+    assert problem.what.startswith("missing duration")
+    assert problem.key == ("phase", 0, "duration")
+    window.go_to_problem(problem)
+    assert window.current == Loc(phase=0)
+    assert window.last_target is window.phase_form.duration
 
 
 def test_a_syntax_problem_leads_to_its_line(make: Factory, script: Path) -> None:

@@ -277,3 +277,18 @@ def test_a_number_too_large_for_the_history_is_a_usage_error(
         cli.main(["history", "--delete", "99999999999999999999", "--yes"])
     assert stopped.value.code == 2
     assert "larger than any walk number" in capsys.readouterr().err
+
+
+def test_names_from_the_history_are_printed_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    # An older walktimer took control characters in names; the history keeps what it stored.
+    with HistoryLog() as history:
+        history.add(make_walk(date(2021, 1, 5), 32, name="Walk\x1b[2J\x9b"))
+    assert cli.main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\x9b" not in out
+    assert "Walk\\u001b[2J\\u009b" in out
+    assert cli.main(["history", "--csv"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "Walk\\u001b[2J\\u009b" in out

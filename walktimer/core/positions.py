@@ -151,8 +151,13 @@ class _Scanner:
     # -- values -------------------------------------------------------------------------------
 
     def value(self, path: KeyPath, depth: int) -> None:
-        if depth > _MAX_DEPTH or self.pos >= self.n:
+        if self.pos >= self.n:
             raise _Stop
+        if depth > _MAX_DEPTH:
+            # Deeper than any script needs: step over the value without recording what is
+            # inside it, so the keys after it still get their places.
+            self.skip_nested()
+            return
         src, pos = self.src, self.pos
         char = src[pos]
         if src.startswith('"""', pos):
@@ -208,6 +213,43 @@ class _Scanner:
                 self.pos += 1
             elif self.pos < self.n and self.src[self.pos] != "}":
                 raise _Stop
+
+    def skip_nested(self) -> None:
+        """Step over one value, however deeply its lists and inline tables nest, without
+        recursion: brackets are counted, strings and comments passed over whole."""
+        src = self.src
+        open_brackets = 0
+        while self.pos < self.n:
+            char = src[self.pos]
+            if src.startswith('"""', self.pos):
+                self.multiline('"""', escapes=True)
+                continue
+            if src.startswith("'''", self.pos):
+                self.multiline("'''", escapes=False)
+                continue
+            if char == '"':
+                self.basic_string()
+                continue
+            if char == "'":
+                self.literal_string()
+                continue
+            if char == "#":
+                end = src.find("\n", self.pos)
+                self.pos = self.n if end < 0 else end
+                continue
+            if char in "[{":
+                open_brackets += 1
+            elif char in "]}":
+                open_brackets -= 1
+                if open_brackets < 0:
+                    return  # the end of the enclosing list or table: not ours
+            elif open_brackets == 0 and char in _SCALAR_END:
+                return  # a bare value ended
+            self.pos += 1
+            if open_brackets == 0 and char in "]}":
+                return
+        if open_brackets:
+            raise _Stop
 
     # -- strings ------------------------------------------------------------------------------
 

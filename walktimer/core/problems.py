@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from walktimer.core.positions import KeyPath
 
 __all__ = ["Problem", "SessionError"]
 
@@ -17,6 +19,10 @@ class Problem:
     ``FILE:LINE:COL: error: WHERE: WHAT``, with ``:LINE:COL`` left out when the position is
     not known. WHERE names the place in the script (``phase 3 "Backward walking", cue 2``);
     WHAT says what is wrong and what would be right.
+
+    `key` is the same place as data: the key path the problem concerns (``("phase", 2,
+    "cue", 0, "at")``), for editors that show it; None for the file or its syntax. It is not
+    part of the printed line, nor of equality.
     """
 
     path: str
@@ -24,6 +30,7 @@ class Problem:
     col: int | None
     where: str
     what: str
+    key: KeyPath | None = field(default=None, compare=False)
 
     @property
     def location(self) -> str:

@@ -1,9 +1,10 @@
-"""The JSON Schema (draft 2020-12) of format 1, built from the loader's own tables.
+"""The JSON Schema (draft 2020-12) of format 1, built from the format's own tables.
 
 Editors with TOML support (VS Code's Even Better TOML, taplo, JetBrains) use it to complete
 keys, show each key's meaning as a tooltip and underline values that cannot be right. The
-keys come from `loader.KEYS`, ranges from `loader.LIMITS`, enums from the model, so the
-schema follows the loader. The loader stays the authority: a few rules the schema cannot
+keys and ranges come from `walktimer.core.format.tables`, the value shapes from the parsers'
+own fragments in `walktimer.core.format.values`, enums from the model, so the schema follows
+the loader. The loader stays the authority: a few rules the schema cannot
 express (a cue inside its phase, {remaining} outside manual phases, sound files that exist,
 the 24-hour session limit) are checked only by `walktimer check`.
 """
@@ -13,20 +14,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from walktimer.core.durations import MAX_SESSION_SECONDS, format_compact
-from walktimer.core.loader import KEYS, LIMITS
+from walktimer.core.durations import format_compact
+from walktimer.core.format.tables import FORMAT_VERSION, KEYS, LIMITS, PLACEHOLDERS
+from walktimer.core.format.values import (
+    DURATION_PATTERN,
+    MANUAL_PATTERN,
+    NOT_BLANK,
+    duration_schema,
+    incline_schema,
+    kind_schema,
+    offset_schema,
+    order_schema,
+    sound_schema,
+    speed_schema,
+    whole_schema,
+)
 from walktimer.core.script import (
-    BUILTIN_SOUNDS,
-    FORMAT_VERSION,
-    PLACEHOLDERS,
     Announce,
-    Kind,
-    ReminderOrder,
     Sounds,
     Voice,
 )
 
-__all__ = ["DESCRIPTIONS", "SCHEMA_ID", "build_schema"]
+__all__ = ["DESCRIPTIONS", "DURATION_PATTERN", "SCHEMA_ID", "build_schema"]
 
 SCHEMA_ID = "urn:walktimer:session-format-1"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -59,7 +68,7 @@ _COUNT = LIMITS["countdown"]
 _NAME = LIMITS["name"]
 _REMAINING_DEFAULT = [format_compact(seconds) for seconds in _ANNOUNCE.remaining]
 
-# Tooltips, by table (as in loader.KEYS) and key. A test checks that every key has one.
+# Tooltips, by table (as in the format's KEYS) and key. A test checks that every key has one.
 DESCRIPTIONS: dict[str, dict[str, str]] = {
     "top": {
         "format": f"The format version of this script: always {FORMAT_VERSION}.",
@@ -154,36 +163,6 @@ DESCRIPTIONS["block"] = {
 }
 
 
-# -- patterns (ECMA-262 and Python `re` alike) --------------------------------------------------
-
-
-def _any_case(word: str) -> str:
-    """A pattern matching `word` in any letter case: "km/h" -> "[kK][mM]/[hH]"."""
-    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else _escape(c) for c in word)
-
-
-def _escape(char: str) -> str:
-    return "\\" + char if char in r"\^$.|?*+()[]{}/" else char
-
-
-# 90s, 5m, 1m30s, 1h5m, 2:30, 1:02:30 (all zero is refused by the look-ahead)
-_DURATION_BODY = (
-    r"(?![\s0hHmMsS:]*$)"
-    r"(?:\d+:[0-5]\d:[0-5]\d|\d+:[0-5]\d|(?=\d)(?:\d+ *[hH] *)?(?:\d+ *[mM] *)?(?:\d+ *[sS])?)"
-)
-DURATION_PATTERN = rf"^\s*{_DURATION_BODY}\s*$"
-_NUMBER = r"(?:\d+(?:\.\d+)?|\.\d+)"
-OFFSET_PATTERN = (
-    rf"^\s*(?:-?\s*{_DURATION_BODY}|0|0s|0:00|\+?(?:\d{{1,2}}(?:\.\d+)?|\.\d+)\s*%)\s*$"
-)
-_UNITS = "|".join(_any_case(unit) for unit in ("km/h", "kmh", "kph", "mph"))
-SPEED_PATTERN = rf"^\s*{_NUMBER}\s*(?:{_UNITS})\s*$"
-INCLINE_PATTERN = rf"^\s*[+-]?{_NUMBER}\s*%\s*$"
-WAV_PATTERN = rf"{_any_case('.wav')}\s*$"
-MANUAL_PATTERN = rf"^\s*{_any_case('manual')}\s*$"
-NOT_BLANK = r"\S"
-
-
 def _described(table: str, key: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": DESCRIPTIONS[table][key], **schema}
 
@@ -192,80 +171,17 @@ def _ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 
 
-def _words(words: list[str]) -> dict[str, Any]:
-    """One of a few words: listed for completion, and in any case with spaces around, as the
-    loader takes them."""
-    alternatives = "|".join(_any_case(word) for word in words)
-    return {
-        "anyOf": [
-            {"enum": words},
-            {"type": "string", "pattern": rf"^\s*(?:{alternatives})\s*$"},
-        ]
-    }
-
-
 def _text() -> dict[str, Any]:
     return {"type": "string", "pattern": NOT_BLANK}
 
 
 def _defs() -> dict[str, Any]:
-    low_speed, high_speed = LIMITS["speed"]
-    low_incline, high_incline = LIMITS["incline"]
     return {
-        "duration": {
-            "title": "duration",
-            "description": 'Seconds (90) or text: "90s", "5m", "1m30s", "1h5m", "2:30" (m:ss) '
-            'or "1:02:30" (h:mm:ss). Greater than zero.',
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": MAX_SESSION_SECONDS},
-                {"type": "string", "pattern": DURATION_PATTERN},
-            ],
-            "examples": ["90s", "5m", "1m30s", "2:30"],
-        },
-        "offset": {
-            "title": "offset",
-            "description": 'From the phase start ("2m"), from its end when negative ("-30s"), '
-            'or a share of the phase ("50%").',
-            "anyOf": [
-                {
-                    "type": "integer",
-                    "minimum": -MAX_SESSION_SECONDS,
-                    "maximum": MAX_SESSION_SECONDS,
-                },
-                {"type": "string", "pattern": OFFSET_PATTERN},
-            ],
-            "examples": ["2m", "-30s", "50%"],
-        },
-        "sound": {
-            "title": "sound",
-            "description": f"A built-in sound ({', '.join(BUILTIN_SOUNDS)}) or the path of a "
-            ".wav file, relative to this script.",
-            "anyOf": [
-                *_words(list(BUILTIN_SOUNDS))["anyOf"],
-                {"type": "string", "pattern": WAV_PATTERN},
-            ],
-            "examples": list(BUILTIN_SOUNDS),
-        },
-        "speed": {
-            "title": "speed",
-            "description": f"Treadmill speed: a number in km/h ({low_speed:g} to "
-            f'{high_speed:g}), or text like "3.5 km/h" or "2.2 mph".',
-            "anyOf": [
-                {"type": "number", "minimum": low_speed, "maximum": high_speed},
-                {"type": "string", "pattern": SPEED_PATTERN},
-            ],
-            "examples": ["2.5 km/h", "4.5 km/h", "2.2 mph"],
-        },
-        "incline": {
-            "title": "incline",
-            "description": f"Treadmill incline in percent ({low_incline:g} to {high_incline:g}): "
-            'a number or text like "2%".',
-            "anyOf": [
-                {"type": "number", "minimum": low_incline, "maximum": high_incline},
-                {"type": "string", "pattern": INCLINE_PATTERN},
-            ],
-            "examples": [0, 2, "2%"],
-        },
+        "duration": duration_schema(),
+        "offset": offset_schema(),
+        "sound": sound_schema(),
+        "speed": speed_schema(),
+        "incline": incline_schema(),
         "cue": _cue(),
         "phase": _phase("phase", KEYS["step"]),
         "step": _phase("step", KEYS["step"]),
@@ -274,10 +190,9 @@ def _defs() -> dict[str, Any]:
 
 
 def _phase_properties(table: str, keys: tuple[str, ...]) -> dict[str, Any]:
-    low, high = LIMITS["countdown"]
     shapes: dict[str, dict[str, Any]] = {
         "name": _text(),
-        "kind": {**_words([kind.value for kind in Kind]), "default": Kind.WALK.value},
+        "kind": kind_schema(),
         "duration": {
             "anyOf": [_ref("duration"), {"type": "string", "pattern": MANUAL_PATTERN}],
             "examples": ["5m", "2:30", "manual"],
@@ -286,7 +201,7 @@ def _phase_properties(table: str, keys: tuple[str, ...]) -> dict[str, Any]:
         "instructions": _text(),
         "speed": _ref("speed"),
         "incline": _ref("incline"),
-        "countdown": {"type": "integer", "minimum": int(low), "maximum": int(high)},
+        "countdown": whole_schema("countdown"),
         "reminders": {"type": "boolean"},
         "cue": {"type": "array", "items": _ref("cue")},
     }
@@ -306,10 +221,9 @@ def _phase(table: str, keys: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _block() -> dict[str, Any]:
-    low, high = LIMITS["repeat"]
     shapes: dict[str, dict[str, Any]] = {
         "name": _text(),
-        "repeat": {"type": "integer", "minimum": int(low), "maximum": int(high)},
+        "repeat": whole_schema("repeat"),
         "step": {"type": "array", "items": _ref("step"), "minItems": 1},
     }
     return {
@@ -366,12 +280,7 @@ def build_schema() -> dict[str, Any]:
         "voice": _table(
             "voice",
             {
-                "rate": {
-                    "type": "integer",
-                    "minimum": int(_RATE[0]),
-                    "maximum": int(_RATE[1]),
-                    "default": _VOICE.rate,
-                },
+                "rate": whole_schema("voice.rate", default=_VOICE.rate),
                 "volume": {
                     "type": "number",
                     "minimum": _VOLUME[0],
@@ -388,12 +297,7 @@ def build_schema() -> dict[str, Any]:
         "announce": _table(
             "announce",
             {
-                "countdown": {
-                    "type": "integer",
-                    "minimum": int(_COUNT[0]),
-                    "maximum": int(_COUNT[1]),
-                    "default": _ANNOUNCE.countdown,
-                },
+                "countdown": whole_schema("countdown", default=_ANNOUNCE.countdown),
                 "remaining": {
                     "type": "array",
                     "items": _ref("duration"),
@@ -408,10 +312,7 @@ def build_schema() -> dict[str, Any]:
             "reminders",
             {
                 "every": _ref("duration"),
-                "order": {
-                    **_words([order.value for order in ReminderOrder]),
-                    "default": ReminderOrder.CYCLE.value,
-                },
+                "order": order_schema(),
                 "texts": {"type": "array", "items": _text(), "minItems": 1},
             },
             required=["every", "texts"],

@@ -10,13 +10,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-FORMAT_VERSION = 1
-MAX_FILE_BYTES = 1024 * 1024
-BUILTIN_SOUNDS = ("bell", "beep", "tick", "chime", "ping", "none")
-PLACEHOLDERS = ("phase", "next", "remaining", "elapsed", "speed", "incline", "rep", "reps")
-KMH_PER_MPH = 1.609344
+from walktimer.core.format.tables import (
+    BUILTIN_SOUNDS,
+    FORMAT_VERSION,
+    KMH_PER_MPH,
+    MAX_FILE_BYTES,
+    PLACEHOLDERS,
+)
+
+__all__ = [
+    "BUILTIN_SOUNDS",
+    "FORMAT_VERSION",
+    "KMH_PER_MPH",
+    "MAX_FILE_BYTES",
+    "PLACEHOLDERS",
+    "Announce",
+    "Block",
+    "Cue",
+    "Incline",
+    "Kind",
+    "Offset",
+    "Phase",
+    "ReminderOrder",
+    "Reminders",
+    "Session",
+    "Sound",
+    "Sounds",
+    "Speed",
+    "Voice",
+]
 
 
 class Kind(StrEnum):
@@ -222,62 +246,8 @@ class Session:
         return sum(p.duration or 0 for p in self.flat_phases())
 
 
-# -- fast construction (private) ------------------------------------------------------------------
-#
-# A frozen dataclass sets each field through object.__setattr__ (about 0.17 µs a field in CPython
-# 3.11), so a Phase costs about 2.7 µs to build; a loaded long script builds thousands. The
-# loader and the plan build them instead as an instance of a plain class with the very same
-# slots, fill the slots with ordinary (fast) attribute stores, then give the object its real
-# class. The result is the same object the dataclass's __init__ would make: same type, fields,
-# equality, hash and repr. CPython only allows the class change between classes with identical
-# slot layouts, and refuses it with a TypeError otherwise, so a field added to the dataclass
-# but not here fails loudly on the first load.
-
-
 def _slots_of(cls: type) -> Any:
-    """A plain class with the same slots as the frozen, slotted dataclass `cls`."""
+    """A plain class with the same slots as the frozen, slotted dataclass `cls` (the plan's
+    PlannedPhase constructor still fills one and then assigns it the real class)."""
     slots = cls.__dict__["__slots__"]
     return type(f"_{cls.__name__}Slots", (), {"__slots__": slots})
-
-
-_PhaseSlots = _slots_of(Phase)
-_CueSlots = _slots_of(Cue)
-
-
-def _new_phase(
-    name: str,
-    kind: Kind,
-    duration: int | None,
-    say: str | None,
-    instructions: str | None,
-    speed: Speed | None,
-    incline: Incline | None,
-    countdown: int | None,
-    reminders: bool | None,
-    cues: tuple[Cue, ...],
-) -> Phase:
-    """Phase(name=..., ...) with every field given, built about five times faster."""
-    obj = _PhaseSlots()
-    obj.name = name
-    obj.kind = kind
-    obj.duration = duration
-    obj.say = say
-    obj.instructions = instructions
-    obj.speed = speed
-    obj.incline = incline
-    obj.countdown = countdown
-    obj.reminders = reminders
-    obj.cues = cues
-    obj.__class__ = Phase
-    return cast(Phase, obj)
-
-
-def _new_cue(at: Offset | None, every: int | None, say: str | None, sound: Sound | None) -> Cue:
-    """Cue(at=..., every=..., say=..., sound=...), built about three times faster."""
-    obj = _CueSlots()
-    obj.at = at
-    obj.every = every
-    obj.say = say
-    obj.sound = sound
-    obj.__class__ = Cue
-    return cast(Cue, obj)

@@ -1,12 +1,12 @@
 """What the editor's structure view shows, read from a document that may not be valid yet,
-and the way back from a problem line to the place it names."""
+and the way back from a problem's key path to the place it names."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from walktimer.core.durations import DurationError, format_clock, parse_duration
+from walktimer.core.positions import KeyPath
 from walktimer.core.script import Kind
 from walktimer.editing.document import Document, Loc
 
@@ -135,37 +135,26 @@ def outline(doc: Document) -> Outline:
     return Outline(tuple(items))
 
 
-_PART = re.compile(r"(phase|step|cue) (\d+)")
-_QUOTED = re.compile(r'\s*"(?:[^"\\]|\\.)*"')  # a JSON string, as the loader quotes names
-_TABLE = re.compile(r"^\[(voice|sounds|announce|reminders)\]")
-_KEY = re.compile(r"^(?:missing )?([a-z]+)\b")
+_SESSION_TABLES = frozenset({"voice", "sounds", "announce", "reminders"})
 
 
-def place_of(where: str, what: str) -> tuple[Loc | None, str | None]:
-    """The place and key a problem line names: ('phase 2 "Walk", cue 1', "at: ...") ->
+def place_of(key: KeyPath | None) -> tuple[Loc | None, str | None]:
+    """The place and key a problem's key path names: ("phase", 1, "cue", 0, "at") ->
     (Loc(phase=1, cue=0), "at"). (None, None) for the file as a whole or its syntax."""
-    key_match = _KEY.match(what)
-    key = key_match.group(1) if key_match else None
-    table = _TABLE.match(where)
-    if table:
-        return Loc(table=table.group(1)), key
-    if where.startswith("top level"):
-        return Loc(), key
-    numbers: dict[str, int] = {}
-    position = 0
-    while position < len(where):
-        part = _PART.match(where, position)
-        if part is None:
-            break
-        numbers[part.group(1)] = int(part.group(2)) - 1
-        position = part.end()
-        quoted = _QUOTED.match(where, position)
-        if quoted is not None:
-            position = quoted.end()
-        if where.startswith(", ", position):
-            position += 2
-        else:
-            break
-    if "phase" not in numbers:
+    if key is None:
         return None, None
-    return Loc(phase=numbers["phase"], step=numbers.get("step"), cue=numbers.get("cue")), key
+    if not key:
+        return Loc(), None
+    head = key[0]
+    if head in _SESSION_TABLES:
+        name = next((part for part in key[1:2] if isinstance(part, str)), None)
+        return Loc(table=str(head)), name
+    if head != "phase" or len(key) < 2 or not isinstance(key[1], int):
+        return Loc(), str(head)
+    numbers: dict[str, int] = {"phase": key[1]}
+    rest = key[2:]
+    while len(rest) >= 2 and rest[0] in ("step", "cue") and isinstance(rest[1], int):
+        numbers[str(rest[0])] = rest[1]
+        rest = rest[2:]
+    name = str(rest[0]) if rest and isinstance(rest[0], str) else None
+    return Loc(phase=numbers["phase"], step=numbers.get("step"), cue=numbers.get("cue")), name

@@ -21,7 +21,11 @@ from typing import Any
 import tomli
 
 from walktimer.core.durations import DurationError, format_compact, parse_duration
-from walktimer.core.loader import _closest, _decode, _show, _syntax
+from walktimer.core.format.tables import LIMITS as SESSION_LIMITS
+from walktimer.core.loader.messages import closest as _closest
+from walktimer.core.loader.messages import show as _show
+from walktimer.core.loader.reading import decode as _decode
+from walktimer.core.loader.syntax import syntax_message as _syntax
 from walktimer.core.positions import KeyPath, key_positions
 from walktimer.core.problems import Problem, SessionError
 from walktimer.core.script import Session
@@ -48,7 +52,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 # Ranges the checker enforces, for the docs and the schema to quote.
 LIMITS: dict[str, tuple[int, int]] = {
-    "name": (1, 80),  # characters
+    "name": (int(SESSION_LIMITS["name"][0]), int(SESSION_LIMITS["name"][1])),  # as a session's
     "weeks": (1, 52),
     "walks": (1, 14),  # walks a week
     "duration": (60, 3 * 3600),  # seconds a built walk may last

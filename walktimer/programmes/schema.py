@@ -10,15 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from walktimer.core.durations import format_compact
+from walktimer.core.format.values import DURATION_PATTERN
 from walktimer.programmes.format import FORMAT_VERSION, KEYS, LIMITS
 
 __all__ = ["SCHEMA_ID", "build_schema"]
 
 SCHEMA_ID = "urn:walktimer:programme-format-1"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-_DURATION_PATTERN = (
-    r"^\s*(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?\s*$|^\s*\d+(?::[0-5]\d){1,2}\s*$|^\s*\d+\s*$"
-)
 
 
 def build_schema() -> dict[str, Any]:
@@ -51,7 +49,7 @@ def build_schema() -> dict[str, Any]:
                 'walking phases: seconds, or text like "20m".',
                 "oneOf": [
                     {"type": "integer", "minimum": low, "maximum": high},
-                    {"type": "string", "pattern": _DURATION_PATTERN},
+                    {"type": "string", "pattern": DURATION_PATTERN},
                 ],
             },
             "note": {

@@ -43,6 +43,7 @@ def run_terminal(
     from walktimer.core.clock import Clock, ScaledClock, SystemClock
     from walktimer.core.durations import format_clock
     from walktimer.core.engine import STALL_LIMIT, Engine
+    from walktimer.core.format.text import printable
     from walktimer.core.plan import build_plan
     from walktimer.history.keeper import RunKeeper
     from walktimer.runner.diary import AFTER, BEFORE, ask_note, ask_rating, line_asker
@@ -151,7 +152,7 @@ def run_terminal(
             "and it counts towards no goal, streak or total.",
             file=stdout,
         )
-    print(summary_line(outcome.record), file=stdout)
+    print(printable(summary_line(outcome.record)), file=stdout)
     stdout.flush()
     return 130 if outcome.interrupted else 0
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from walktimer.core.durations import format_clock, format_hms
 from walktimer.core.engine import State
+from walktimer.core.format.text import printable
 
 if TYPE_CHECKING:
     from walktimer.core.engine import Fired, RunRecord, View
@@ -180,7 +181,7 @@ class PlainScreen:
         self._state: State | None = None
 
     def line(self, text: str) -> None:
-        self._out.write(text + "\n")
+        self._out.write(printable(text) + "\n")
         self._out.flush()  # someone may be watching through a pipe (| tee)
 
     def phase_started(self, text: str) -> None:
@@ -219,13 +220,13 @@ class LiveScreen:
         self._drawn = []
 
     def _draw(self, lines: list[str]) -> None:
-        self._out.write("\n".join(lines))
+        self._out.write("\n".join(printable(line) for line in lines))
         self._drawn = lines
 
     def line(self, text: str) -> None:
         lines = self._drawn
         self._clear()
-        self._out.write(text + "\n")  # a lasting line may wrap; only the block must not
+        self._out.write(printable(text) + "\n")  # a lasting line may wrap; only the block must not
         if lines:
             self._draw(lines)
         self._out.flush()

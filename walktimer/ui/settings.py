@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar, cast, overload
 from PySide6.QtCore import QByteArray, QSettings
 
 from walktimer import paths
+from walktimer.core.format.tables import LIMITS
 
 __all__ = ["MAX_RECENT", "Settings", "Theme", "Verbosity"]
 
@@ -82,7 +83,8 @@ class Settings:
     falls back to its default instead of breaking the program."""
 
     voice = _Setting[str]("voice/voice", "", str)  # "" = the script's own choice
-    rate = _Setting[int]("voice/rate", 0, int, 0, 400)  # words per minute; 0 = the script's
+    # words per minute; 0 = the script's
+    rate = _Setting[int]("voice/rate", 0, int, 0, int(LIMITS["voice.rate"][1]))
     volume = _Setting[float]("voice/volume", 1.0, float, 0.0, 1.0)  # scales the script's volume
     mute = _Setting[bool]("voice/mute", False, bool)
     verbosity = _Setting[Verbosity]("voice/verbosity", Verbosity.ALL, Verbosity)

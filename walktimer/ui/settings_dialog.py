@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from walktimer.core.format.tables import LIMITS
+from walktimer.core.script import Voice
 from walktimer.ui.settings import Settings, Theme, Verbosity
 
 __all__ = ["PreviewVoice", "SettingsDialog", "VoiceList", "finish_voice_loaders"]
@@ -127,10 +129,12 @@ class SettingsDialog(QDialog):
 
         self.rate = QSpinBox()
         self.rate.setAccessibleName("Speaking rate")
-        self.rate.setRange(79, 400)
-        self.rate.setSpecialValueText(SCRIPT_CHOICE)  # 79 stands for 0: the script's rate
+        slowest, fastest = (int(bound) for bound in LIMITS["voice.rate"])
+        # One below the slowest rate stands for 0: the script's own rate.
+        self.rate.setRange(slowest - 1, fastest)
+        self.rate.setSpecialValueText(SCRIPT_CHOICE)
         self.rate.setSuffix(" words per minute")
-        self.rate.setValue(settings.rate if settings.rate >= 80 else 79)
+        self.rate.setValue(settings.rate if settings.rate >= slowest else slowest - 1)
 
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setAccessibleName("Volume")
@@ -219,12 +223,15 @@ class SettingsDialog(QDialog):
         return "" if text == SCRIPT_CHOICE else text
 
     def rate_value(self) -> int:
-        return 0 if self.rate.value() < 80 else self.rate.value()
+        return 0 if self.rate.value() == self.rate.minimum() else self.rate.value()
 
     def _try(self) -> None:
         if self._preview is not None:
             self._preview(
-                SAMPLE, self.voice_id() or None, self.rate_value() or 170, self.volume.value() / 100
+                SAMPLE,
+                self.voice_id() or None,
+                self.rate_value() or Voice().rate,
+                self.volume.value() / 100,
             )
 
     def apply(self) -> None:

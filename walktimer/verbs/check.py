@@ -50,6 +50,7 @@ def summary(session: Session) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
     from walktimer.resources import resolve_session
 
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         except SessionError as error:
             status = 1
             for problem in error.problems:
-                print(problem)
+                print(printable(str(problem)))
             continue
-        print(summary(session))
+        print(printable(summary(session), keep_newlines=True))
     return status

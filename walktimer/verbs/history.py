@@ -182,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(history: HistoryLog, limit: int) -> int:
+    from walktimer.core.format.text import printable
     from walktimer.history.goal import load_goal
     from walktimer.history.stats import progress
 
@@ -197,7 +198,7 @@ def _show(history: HistoryLog, limit: int) -> int:
         total_active_seconds=active,
         first_day=first.date() if first else None,
     )
-    print("\n".join(report(walks, stats, stored)))
+    print(printable("\n".join(report(walks, stats, stored)), keep_newlines=True))
     return 0
 
 
@@ -368,7 +369,11 @@ def _write_csv(rows: list[list[str]], out: TextIO) -> None:
 def _export(history: HistoryLog, output: Path | None) -> int:
     rows = csv_rows(history.walks(newest_first=False))
     if output is None:
-        _write_csv(rows, sys.stdout)
+        from walktimer.core.format.text import printable
+
+        # On the terminal, a name stored with control characters is shown escaped; a file
+        # (-o) keeps the history's text as it is.
+        _write_csv([[printable(cell) for cell in row] for row in rows], sys.stdout)
         return 0
     import io
 

@@ -156,6 +156,7 @@ def as_json(plan: Plan) -> list[dict[str, object]]:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
     from walktimer.core.plan import build_plan
     from walktimer.resources import resolve_session
@@ -164,11 +165,12 @@ def run(args: argparse.Namespace) -> int:
         session = load_path(resolve_session(args.file) or args.file)
     except SessionError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         return 1
     plan = build_plan(session)
     if args.json:
-        print(json.dumps(as_json(plan), indent=2, ensure_ascii=False))
+        text = json.dumps(as_json(plan), indent=2, ensure_ascii=False)
+        print(printable(text, keep_newlines=True))
     else:
-        print(table(plan))
+        print(printable(table(plan), keep_newlines=True))
     return 0

@@ -150,6 +150,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
         return _gui(path)
 
+    from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
     from walktimer.runner import run_terminal
 
@@ -157,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
         session = load_path(path)
     except SessionError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(printable(str(problem)), file=sys.stderr)
         return 1
     return run_terminal(args, session, path=path, resume_from=point, diary=not args.no_diary)
 

@@ -8,7 +8,6 @@ defaults and written only once the user changes them.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -32,22 +31,38 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from walktimer.core.durations import DurationError, format_clock, parse_duration
-from walktimer.core.loader import LIMITS
-from walktimer.core.script import BUILTIN_SOUNDS, Kind
+from walktimer.core.durations import format_clock, format_compact
+from walktimer.core.format.tables import BUILTIN_SOUNDS, LIMITS
+from walktimer.core.format.values import (
+    ValueProblem,
+    is_manual,
+    parse_duration,
+    parse_incline,
+    parse_speed,
+    plain_seconds,
+)
+from walktimer.core.script import Announce, Kind, Sounds, Voice
 from walktimer.editing.commands import Command, SetFields, SetTable, add_item, delete_item
 from walktimer.editing.document import Document, Loc
 from walktimer.ui.theme import kind_label
 
-__all__ = ["DEFAULT_REMINDERS", "BlockForm", "PhaseForm", "SessionForm", "duration_value"]
+__all__ = [
+    "DEFAULT_REMINDERS",
+    "BlockForm",
+    "PhaseForm",
+    "SessionForm",
+    "duration_hint",
+    "duration_value",
+    "incline_reading",
+    "speed_reading",
+]
 
 DEFAULT_REMINDERS = [
     "Head level, eyes forward.",
     "Relax your shoulders.",
     "Engage your core.",
 ]
-_SPEED = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(km/h|kmh|kph|mph)?\s*$", re.IGNORECASE)
-_PERCENT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d+)?|\.\d+))\s*%?\s*$")
+_VOICE, _SOUNDS, _ANNOUNCE = Voice(), Sounds(), Announce()
 
 
 def duration_value(text: str) -> Any:
@@ -55,22 +70,51 @@ def duration_value(text: str) -> Any:
     stripped = text.strip()
     if not stripped:
         return None
-    if stripped.isdigit():
-        return int(stripped)
-    if stripped.startswith("-") and stripped[1:].isdigit():
-        return int(stripped)
+    number = plain_seconds(stripped)
+    if number is not None:
+        return number
+    negative = stripped.startswith("-") and stripped[1:2].isdigit()
+    if negative and (number := plain_seconds(stripped[1:])) is not None:
+        return -number
     return stripped
 
 
 def duration_hint(value: Any) -> str:
+    """What a duration field says beside itself: "= 1:30", or why the value is no duration."""
     if value is None:
         return ""
-    if isinstance(value, str) and value.strip().lower() == "manual":
+    if is_manual(value):
         return "until you press Next"
     try:
         return f"= {format_clock(parse_duration(value))}"
-    except DurationError as error:
+    except ValueProblem as error:
         return str(error)
+
+
+def speed_reading(value: Any) -> tuple[float, str] | None:
+    """A speed target as the form shows it (number, unit); None when the loader refuses it."""
+    try:
+        speed = parse_speed(value)
+    except ValueProblem:
+        return None
+    return round(speed.value, 6), speed.unit
+
+
+def incline_reading(value: Any) -> float | None:
+    """An incline target as the form shows it; None when the loader refuses it."""
+    try:
+        return parse_incline(value).percent
+    except ValueProblem:
+        return None
+
+
+def _set_range(spin: QSpinBox | QDoubleSpinBox, limit: str) -> None:
+    """A spin box's range from the format's limits."""
+    low, high = LIMITS[limit]
+    if isinstance(spin, QSpinBox):
+        spin.setRange(int(low), int(high))
+    else:
+        spin.setRange(low, high)
 
 
 def _buddy(text: str, widget: QWidget) -> QLabel:
@@ -202,8 +246,7 @@ class PhaseForm(_Form):
         self.speed_on.setAccessibleName("Speed target on")
         self.speed = QDoubleSpinBox()
         self.speed.setAccessibleName("Speed")
-        low, high = LIMITS["speed"]
-        self.speed.setRange(low, high)
+        _set_range(self.speed, "speed")
         self.speed.setDecimals(1)
         self.speed.setSingleStep(0.1)
         self.speed_unit = QComboBox()
@@ -223,8 +266,7 @@ class PhaseForm(_Form):
         self.incline_on.setAccessibleName("Incline target on")
         self.incline = QDoubleSpinBox()
         self.incline.setAccessibleName("Incline")
-        low, high = LIMITS["incline"]
-        self.incline.setRange(low, high)
+        _set_range(self.incline, "incline")
         self.incline.setDecimals(1)
         self.incline.setSingleStep(0.5)
         self.incline.setSuffix(" %")
@@ -240,7 +282,7 @@ class PhaseForm(_Form):
         self.countdown_on.setAccessibleName("Own countdown")
         self.countdown = QSpinBox()
         self.countdown.setAccessibleName("Countdown seconds")
-        self.countdown.setRange(0, 60)
+        _set_range(self.countdown, "countdown")
         self.countdown.setSuffix(" s")
         self.countdown_on.toggled.connect(self._countdown_changed)
         self.countdown.valueChanged.connect(self._countdown_changed)
@@ -325,7 +367,7 @@ class PhaseForm(_Form):
             index = self.kind.findData(kind)
             self.kind.setCurrentIndex(index if index >= 0 else self.kind.findData("walk"))
             duration = values.get("duration")
-            manual = isinstance(duration, str) and duration.strip().lower() == "manual"
+            manual = is_manual(duration)
             self.manual.setChecked(manual)
             self.duration.setEnabled(not manual)
             if not manual:
@@ -353,25 +395,18 @@ class PhaseForm(_Form):
         self.speed_on.setChecked(value is not None)
         self.speed.setEnabled(value is not None)
         self.speed_unit.setEnabled(value is not None)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            self.speed.setValue(float(value))
-            self.speed_unit.setCurrentText("km/h")
-        elif isinstance(value, str):
-            match = _SPEED.match(value)
-            if match:
-                self.speed.setValue(float(match.group(1)))
-                unit = (match.group(2) or "km/h").lower()
-                self.speed_unit.setCurrentText("mph" if unit == "mph" else "km/h")
+        reading = speed_reading(value)
+        if reading is not None:
+            number, unit = reading
+            self.speed.setValue(number)
+            self.speed_unit.setCurrentText(unit)
 
     def _load_incline(self, value: Any) -> None:
         self.incline_on.setChecked(value is not None)
         self.incline.setEnabled(value is not None)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            self.incline.setValue(float(value))
-        elif isinstance(value, str):
-            match = _PERCENT.match(value)
-            if match:
-                self.incline.setValue(float(match.group(1)))
+        reading = incline_reading(value)
+        if reading is not None:
+            self.incline.setValue(reading)
 
     def _load_cues(self, cues: Any) -> None:
         rows = [cue for cue in cues if isinstance(cue, dict)] if isinstance(cues, list) else []
@@ -519,8 +554,7 @@ class BlockForm(_Form):
         form.addRow("&Name", self.name)
         self.repeat = QSpinBox()
         self.repeat.setAccessibleName("Rounds")
-        low, high = LIMITS["repeat"]
-        self.repeat.setRange(int(low), int(high))
+        _set_range(self.repeat, "repeat")
         self.repeat.setSuffix(" rounds")
         self.repeat.setMaximumWidth(140)
         self.repeat.valueChanged.connect(lambda value: self.emit_set("repeat", value))
@@ -619,15 +653,14 @@ class SessionForm(_Form):
         form.addRow("&Voice", self.voice)
         self.rate = QSpinBox()
         self.rate.setAccessibleName("Speaking rate")
-        low, high = LIMITS["voice.rate"]
-        self.rate.setRange(int(low), int(high))
+        _set_range(self.rate, "voice.rate")
         self.rate.setSuffix(" words/min")
         self.rate.valueChanged.connect(
             lambda value: self.emit_set("rate", value, loc=Loc(table="voice"))
         )
         self.volume = QDoubleSpinBox()
         self.volume.setAccessibleName("Volume")
-        self.volume.setRange(0.0, 1.0)
+        _set_range(self.volume, "voice.volume")
         self.volume.setSingleStep(0.05)
         self.volume.setDecimals(2)
         self.volume.valueChanged.connect(
@@ -667,7 +700,7 @@ class SessionForm(_Form):
         form = QFormLayout(announce)
         self.countdown = QSpinBox()
         self.countdown.setAccessibleName("Countdown ticks")
-        self.countdown.setRange(0, 60)
+        _set_range(self.countdown, "countdown")
         self.countdown.setSuffix(" s")
         self.countdown.setSpecialValueText("off")
         self.countdown.setMaximumWidth(120)
@@ -761,17 +794,18 @@ class SessionForm(_Form):
             _set_text(self.tags, ", ".join(str(t) for t in tags) if isinstance(tags, list) else "")
             voice = _table(top, "voice")
             _set_text(self.voice, _text(voice.get("voice")))
-            self.rate.setValue(_number(voice.get("rate"), 170))
-            self.volume.setValue(_number(voice.get("volume"), 1.0))
+            self.rate.setValue(_number(voice.get("rate"), _VOICE.rate))
+            self.volume.setValue(_number(voice.get("volume"), _VOICE.volume))
             sounds = _table(top, "sounds")
-            defaults = {"phase": "bell", "countdown": "tick", "finish": "chime", "reminder": "ping"}
             for key, row in self.sounds.items():
-                text = _text(sounds.get(key, defaults[key]))
+                default = getattr(_SOUNDS, key)
+                text = _text(sounds.get(key, "none" if default is None else default.label))
                 if row.combo.currentText() != text:
                     row.combo.setCurrentText(text)
             announce = _table(top, "announce")
-            self.countdown.setValue(_number(announce.get("countdown"), 3))
-            remaining = _list_text(announce.get("remaining", ["1m"]))
+            self.countdown.setValue(_number(announce.get("countdown"), _ANNOUNCE.countdown))
+            default_remaining = [format_compact(seconds) for seconds in _ANNOUNCE.remaining]
+            remaining = _list_text(announce.get("remaining", default_remaining))
             if _list_value(self.remaining.text()) != _list_value(remaining):
                 self.remaining.setText(remaining)
             self.halfway.setChecked(announce.get("halfway") is True)

@@ -438,7 +438,7 @@ class EditorWindow(QMainWindow):
 
     def go_to_problem(self, problem: Problem) -> None:
         """Show the field a problem names, or its line in the source."""
-        loc, key = place_of(problem.where, problem.what)
+        loc, key = place_of(problem.key)
         keys = [k for k in (key, self._key_on_line(problem.line)) if k]
         if self.doc.parsed and loc is not None and self._show_field(loc, keys):
             return

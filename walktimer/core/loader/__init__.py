@@ -1,0 +1,126 @@
+"""Session scripts in, a valid Session out: read, parse with tomli, check every format-1 rule.
+
+Nothing stops at the first mistake. Every problem is collected with the place it concerns and,
+where it can be found, the line and column of its key, then raised together as one
+SessionError. A script that loads is guaranteed to follow SESSION_FORMAT.md, so the plan, the
+engine and the screens never see a bad value.
+
+The work is split by what it does: `reading` reads a file within the size limit and decodes
+it, `syntax` words tomli's syntax errors, `checker` checks the parsed document against the
+rules of `walktimer.core.format`, `wav` checks sound files, `messages` holds the shared
+wording. This module is the entry point.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import tomli
+
+from walktimer.core.format.tables import KEYS, LIMITS, MAX_FILE_BYTES, WAV_RATES
+from walktimer.core.loader.checker import Checker
+from walktimer.core.loader.messages import SYNTAX
+from walktimer.core.loader.reading import decode, file_problem, label_of, read_file, too_big
+from walktimer.core.loader.syntax import long_number, long_number_position, syntax_message
+from walktimer.core.positions import key_positions
+from walktimer.core.problems import Problem, SessionError
+from walktimer.core.script import Session
+
+__all__ = [
+    "KEYS",
+    "LIMITS",
+    "WAV_RATES",
+    "Problem",
+    "SessionError",
+    "check_text",
+    "load_bytes",
+    "load_path",
+    "load_text",
+]
+
+
+def load_path(path: Path | str) -> Session:
+    """Read, parse and check a script file; raise SessionError with every problem."""
+    file = Path(path)
+    return load_bytes(read_file(file, str(path)), file)
+
+
+def load_bytes(data: bytes, path: Path | str | None = None) -> Session:
+    """Decode UTF-8 bytes and load them as a script."""
+    label = label_of(path)
+    if len(data) > MAX_FILE_BYTES:
+        raise SessionError(path, [file_problem(label, too_big(len(data)))])
+    return load_text(decode(data, path, label), path)
+
+
+def load_text(text: str, path: Path | str | None = None) -> Session:
+    """Parse and check a script's text. `path` names it in messages and anchors sound files."""
+    session, problems = _load(text, path)
+    if problems or session is None:
+        raise SessionError(path, problems)
+    return session
+
+
+def check_text(text: str, path: Path | str | None = None) -> list[Problem]:
+    """Every problem in a script's text, in file order; empty when it is valid."""
+    return _load(text, path)[1]
+
+
+def _load(text: str, path: Path | str | None) -> tuple[Session | None, list[Problem]]:
+    label = label_of(path)
+    if len(text) > MAX_FILE_BYTES or (
+        len(text) * 4 > MAX_FILE_BYTES
+        and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
+    ):
+        return None, [file_problem(label, too_big(len(text.encode("utf-8", "surrogatepass"))))]
+    if not text.strip():
+        return None, [
+            file_problem(
+                label,
+                "the file is empty: a session script needs format = 1, a name and at least "
+                "one [[phase]] table",
+            )
+        ]
+    try:
+        doc = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
+        return None, [Problem(label, error.lineno, error.colno, SYNTAX, syntax_message(error))]
+    except ValueError:
+        # tomli turns an integer's digits into an int, which Python refuses past its digit
+        # limit (4,300 by default); no number of the format needs more than a few digits.
+        line, col = long_number_position(text)
+        return None, [Problem(label, line, col, SYNTAX, long_number())]
+    except RecursionError:
+        return None, [
+            Problem(
+                label,
+                None,
+                None,
+                SYNTAX,
+                "lists or tables are nested too deeply to read: a session script needs only "
+                "a few levels",
+            )
+        ]
+    if not doc:
+        return None, [
+            file_problem(
+                label,
+                "the file holds only comments: a session script needs format = 1, a name and "
+                "at least one [[phase]] table",
+            )
+        ]
+    base = Path(os.path.abspath(Path(path).parent if path is not None else Path()))
+    checker = Checker(base)
+    session = checker.session(doc)
+    if not checker.found:
+        return replace(session, source=None if path is None else Path(path)), []
+    positions = key_positions(text)
+    problems = []
+    for order, (at, where, what, concerns) in enumerate(checker.found):
+        line, col = positions.get(at, (None, None))
+        problem = Problem(label, line, col, where, what, key=concerns)
+        problems.append((line or 0, col or 0, order, problem))
+    problems.sort(key=lambda item: item[:3])
+    return None, [item[3] for item in problems]
