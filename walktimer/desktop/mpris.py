@@ -14,9 +14,12 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from walktimer.desktop.bus import BusError, open_threaded
+
+if TYPE_CHECKING:
+    from walktimer.core.engine import View
 
 __all__ = [
     "BUS_NAME",
@@ -25,6 +28,7 @@ __all__ = [
     "MprisService",
     "PlayerState",
     "Status",
+    "player_state",
 ]
 
 log = logging.getLogger(__name__)
@@ -379,3 +383,21 @@ def _player_props(state: PlayerState) -> dict[str, tuple[str, Any]]:
         "CanSeek": ("b", False),
         "CanControl": ("b", True),
     }
+
+
+def player_state(session: str, view: View) -> PlayerState:
+    """What the desktop's media widget shows of a walk whose engine shows `view`."""
+    from walktimer.core.engine import State
+
+    statuses: dict[State, Status] = {State.RUNNING: "Playing", State.PAUSED: "Paused"}
+    active = view.state.active
+    return PlayerState(
+        status=statuses.get(view.state, "Stopped"),
+        session=session,
+        phase=view.phase_name if active else "",
+        phase_number=view.phase_index + 1 if active else 0,
+        phase_count=view.phase_count,
+        phase_seconds=view.phase_duration,
+        can_go_next=active,
+        can_go_previous=active,
+    )

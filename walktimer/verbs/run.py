@@ -74,6 +74,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="carry on an interrupted session without asking (--no-gui only)",
     )
     parser.add_argument(
+        "--duck",
+        choices=("lower", "pause", "off"),
+        default="lower",
+        help="what other media players do while a cue is spoken: lower their volume "
+        "(the default), pause, or nothing (--no-gui only; the window has a setting)",
+    )
+    parser.add_argument(
+        "--duck-tones",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="duck other players for tones too, not only for speech (the default)",
+    )
+    parser.add_argument(
         "--events",
         metavar="FILE",
         help="write one JSON line per fired cue to FILE: t_plan, t_fired, late_ms, kind, "
@@ -126,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
                 ("--speed", args.speed != 1.0),
                 ("--events", args.events is not None),
                 ("--resume", args.resume),
+                ("--duck", args.duck != "lower"),
+                ("--no-duck-tones", not args.duck_tones),
             )
             if given
         ]
