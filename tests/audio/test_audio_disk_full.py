@@ -52,11 +52,9 @@ def partials(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.part*"))
 
 
-def test_rendering_onto_a_full_disk_fails_at_once_and_leaves_nothing(
-    full_disk: Path, capfd: pytest.CaptureFixture[str]
-) -> None:
-    cache = SpeechCache(full_disk / "walktimer" / "speech")
-    service = SpeechService(cache=cache, rate=160)
+def fails_at_once(service: SpeechService) -> None:
+    """Rendering gives nothing and turns speech off with the disk-full sentence, in seconds
+    (the worker starting included; the disk-full answer itself is instant)."""
     try:
         started = time.monotonic()
         clips = service.render_all(TEXTS)
@@ -65,8 +63,15 @@ def test_rendering_onto_a_full_disk_fails_at_once_and_leaves_nothing(
     finally:
         service.close()
     assert clips == {}
-    assert failure == disk_full_sentence(cache.folder)
-    assert took < 10.0  # the worker starting included; the disk-full answer itself is instant
+    assert failure == disk_full_sentence(service.cache.folder)
+    assert took < 10.0
+
+
+def test_rendering_onto_a_full_disk_fails_at_once_and_leaves_nothing(
+    full_disk: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    cache = SpeechCache(full_disk / "walktimer" / "speech")
+    fails_at_once(SpeechService(cache=cache, rate=160))
     assert partials(full_disk) == []
     err = capfd.readouterr().err
     assert "Exception ignored" not in err
@@ -139,17 +144,9 @@ def test_an_engine_that_never_returns_after_a_failed_write_is_ended(
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     cache = SpeechCache(tmp_path / "speech")
-    service = SpeechService(cache=cache, engine_module="walktimer_tts_disk_full", engine="fake")
-    try:
-        started = time.monotonic()
-        clips = service.render_all(TEXTS)
-        took = time.monotonic() - started
-        failure = service.failure()
-    finally:
-        service.close()
-    assert clips == {}
-    assert failure == disk_full_sentence(cache.folder)
-    assert took < 10.0
+    fails_at_once(
+        SpeechService(cache=cache, engine_module="walktimer_tts_disk_full", engine="fake")
+    )
     assert partials(tmp_path) == []
     assert "Exception ignored" not in capfd.readouterr().err
 

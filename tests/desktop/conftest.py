@@ -7,6 +7,18 @@ from collections.abc import Callable, Iterator
 import pytest
 from bus_helpers import FakePlayer
 
+from walktimer.desktop.bus import Client, open_client
+
+
+@pytest.fixture
+def client(session_bus: str) -> Iterator[Client]:
+    """A D-Bus client on the private bus."""
+    c = open_client()
+    try:
+        yield c
+    finally:
+        c.close()
+
 
 @pytest.fixture
 def player(session_bus: str) -> Iterator[Callable[..., FakePlayer]]:

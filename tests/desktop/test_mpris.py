@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fakes import wait_for
 
-from walktimer.desktop.bus import Client, open_client
+from walktimer.desktop.bus import Client
 from walktimer.desktop.mpris import BUS_NAME, OBJECT_PATH, Controls, MprisService, PlayerState
 
 PLAYER = "org.mpris.MediaPlayer2.Player"
@@ -56,15 +56,6 @@ def service(session_bus: str) -> Iterator[tuple[MprisService, Recorder]]:
         yield mpris, recorder
     finally:
         mpris.close()
-
-
-@pytest.fixture
-def client(session_bus: str) -> Iterator[Client]:
-    c = open_client()
-    try:
-        yield c
-    finally:
-        c.close()
 
 
 def dbus_send(*args: str) -> str:

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from fakes import wait_for
 
-from walktimer.desktop.bus import Client, open_client
+from walktimer.desktop.bus import Client
 from walktimer.desktop.mpris import BUS_NAME, OBJECT_PATH
 
 PLAYER = "org.mpris.MediaPlayer2.Player"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def client(session_bus: str) -> Iterator[Client]:
-    c = open_client()
-    try:
-        yield c
-    finally:
-        c.close()
 
 
 def test_media_keys_pause_resume_skip_and_stop_a_terminal_walk(client: Client) -> None:
