@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -113,6 +114,8 @@ def test_metadata_names_the_session_and_the_phase(
     assert meta["mpris:length"] == ("x", 600_000_000)
     assert client.get(BUS_NAME, OBJECT_PATH, PLAYER, "PlaybackStatus") == "Playing"
     assert client.get(BUS_NAME, OBJECT_PATH, PLAYER, "CanGoNext") is True
+    mpris.publish(replace(WALKING, position=90.25))
+    assert client.get(BUS_NAME, OBJECT_PATH, PLAYER, "Position") == 90_250_000
     printed = dbus_send("org.freedesktop.DBus.Properties.Get", f"string:{PLAYER}",
                         "string:Metadata")  # fmt: skip
     assert "Backward walking" in printed
@@ -143,8 +146,10 @@ def test_playback_status_changes_are_signalled(
             assert interface == PLAYER
             statuses.append(changed["PlaybackStatus"][1])
         assert statuses == ["Playing", "Paused", "Playing", "Stopped"]
-        # Nothing changed, nothing signalled: the next signal is the one for the next change.
+        # Nothing changed (or only the position), nothing signalled: the next signal is the
+        # one for the next change.
         mpris.publish(_with(WALKING, "Stopped"))
+        mpris.publish(replace(_with(WALKING, "Stopped"), position=12.5))
         mpris.publish(_with(WALKING, "Paused"))
         message = listener.receive(timeout=5)
         assert message.body[1]["PlaybackStatus"] == ("s", "Paused")
@@ -153,8 +158,6 @@ def test_playback_status_changes_are_signalled(
 
 
 def _with(state: PlayerState, status: str) -> PlayerState:
-    from dataclasses import replace
-
     return replace(state, status=status)  # type: ignore[arg-type]
 
 

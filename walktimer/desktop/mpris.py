@@ -71,6 +71,7 @@ class PlayerState:
     phase_seconds: float | None = None  # None for a manual phase
     can_go_next: bool = False
     can_go_previous: bool = False
+    position: float = 0.0  # seconds into the phase; read by widgets, never signalled
 
     def metadata(self) -> dict[str, tuple[str, Any]]:
         meta: dict[str, tuple[str, Any]] = {
@@ -88,7 +89,11 @@ class PlayerState:
 
 def _introspection() -> str:
     def prop(name: str, kind: str, access: str = "read") -> str:
-        return f'<property name="{name}" type="{kind}" access="{access}"/>'
+        opening = f'<property name="{name}" type="{kind}" access="{access}"'
+        if name == "Position":  # read when wanted, never signalled (the MPRIS spec)
+            quiet = "org.freedesktop.DBus.Property.EmitsChangedSignal"
+            return f'{opening}><annotation name="{quiet}" value="false"/></property>'
+        return f"{opening}/>"
 
     def method(name: str, args: str = "") -> str:
         return f'<method name="{name}">{args}</method>'
@@ -210,7 +215,8 @@ class MprisService:
         if conn is None or before == state:
             return
         old, new = _player_props(before), _player_props(state)
-        changed = {k: v for k, v in new.items() if old.get(k) != v}
+        # The spec has Position read when wanted, not signalled as it moves.
+        changed = {k: v for k, v in new.items() if old.get(k) != v and k != "Position"}
         if changed:
             self._emit(conn, PLAYER, changed)
 
@@ -372,7 +378,7 @@ def _player_props(state: PlayerState) -> dict[str, tuple[str, Any]]:
         "PlaybackStatus": ("s", state.status),
         "Rate": ("d", 1.0),
         "Metadata": ("a{sv}", state.metadata()),
-        "Position": ("x", 0),
+        "Position": ("x", round(state.position * 1_000_000)),
         "MinimumRate": ("d", 1.0),
         "MaximumRate": ("d", 1.0),
         "Volume": ("d", 1.0),
@@ -400,4 +406,5 @@ def player_state(session: str, view: View) -> PlayerState:
         phase_seconds=view.phase_duration,
         can_go_next=active,
         can_go_previous=active,
+        position=view.phase_elapsed if active else 0.0,
     )
