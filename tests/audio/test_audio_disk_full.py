@@ -164,3 +164,51 @@ def test_partial_renders_of_processes_that_are_gone_are_swept(tmp_path: Path) ->
         path.write_bytes(b"RIFF")
     assert cache.sweep_partials() == 1
     assert sorted(p.name for p in folder.iterdir()) == sorted([mine.name, kept.name])
+
+
+def test_a_render_that_never_answers_is_given_up_and_speech_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever else hangs an engine, a render has a bounded time: the worker is replaced
+    once, and when the next render hangs too, speech is off and the walk goes on."""
+    from walktimer.audio import speech as speech_module
+
+    (tmp_path / "walktimer_tts_hangs.py").write_text(
+        textwrap.dedent(
+            """
+            import pathlib, time
+
+            class Voice:
+                id = "v"; name = "V"; languages = ["en"]; gender = None
+
+            class Engine:
+                def getProperty(self, name):
+                    return [Voice()] if name == "voices" else "v"
+                def setProperty(self, name, value):
+                    pass
+                def save_to_file(self, text, path):
+                    pathlib.Path(path).write_bytes(b"RIFF")  # a partial file, then nothing
+                def runAndWait(self):
+                    time.sleep(120)
+
+            def init(*args, **kwargs):
+                return Engine()
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(speech_module, "RENDER_TIMEOUT", 0.5)
+    cache = SpeechCache(tmp_path / "speech")
+    service = SpeechService(cache=cache, engine_module="walktimer_tts_hangs", engine="fake")
+    try:
+        started = time.monotonic()
+        clips = service.render_all(["Warm up.", "Next: backward walking."])
+        took = time.monotonic() - started
+        failure = service.failure()
+    finally:
+        service.close()
+    assert clips == {}
+    assert failure is not None
+    assert failure.startswith("Speech is off: the speech engine stopped unexpectedly")
+    assert took < 15.0
+    assert partials(tmp_path) == []
