@@ -624,7 +624,7 @@ class MainWindow(QMainWindow):
     def _import_zwo(self, path: Path) -> Path | None:
         """Convert a Zwift workout into a script in the user's sessions folder; its path."""
         try:
-            zwo = importlib.import_module("walktimer.core.zwo")
+            zwo = importlib.import_module("walktimer.importing.zwo")
         except ImportError:
             self.dialogs.inform(
                 self,
