@@ -41,7 +41,7 @@ for _var, _sub in (("CONFIG", "config"), ("CACHE", "cache"), ("DATA", "data"), (
 
 from walktimer.audio.cache import SpeechCache  # noqa: E402
 from walktimer.audio.player import PlaybackReport, Player, open_simpleaudio  # noqa: E402
-from walktimer.audio.sink import AudioSink  # noqa: E402
+from walktimer.audio.sink import AudioSink, Ducking  # noqa: E402
 from walktimer.audio.speech import SpeechService  # noqa: E402
 from walktimer.core.engine import Engine, Fired  # noqa: E402
 from walktimer.core.loader import load_path, load_text  # noqa: E402
@@ -105,15 +105,26 @@ def render_times(repeats: int) -> tuple[int, list[float], list[float]]:
     return len(texts), cold, warm
 
 
-def dense_run(seconds: int) -> tuple[dict[str, list[float]], int]:
+def dense_run(seconds: int, ducking: Ducking | None = None) -> tuple[dict[str, list[float]], int]:
     """Latencies by kind of clip and by whether it was the first clip of its batch (the
     mechanism alone) or queued behind one due at the same moment (the bell before the words:
-    on a real device the words wait for the bell to end, by design)."""
+    on a real device the words wait for the bell to end, by design). `ducking` has other
+    players step aside while clips sound (bench_ducking.py)."""
     session = load_text(dense_session(seconds))
     plan = build_plan(session)
     reports: list[PlaybackReport] = []
-    player = Player(open_simpleaudio, on_end=reports.append)
-    sink = AudioSink(session, player=player, speech=SpeechService(rate=session.voice.rate))
+    holder: list[AudioSink] = []
+
+    def ended(report: PlaybackReport) -> None:
+        reports.append(report)
+        if holder:
+            holder[0].on_playback_end(report)
+
+    player = Player(open_simpleaudio, on_end=ended)
+    sink = AudioSink(
+        session, player=player, speech=SpeechService(rate=session.voice.rate), ducking=ducking
+    )
+    holder.append(sink)
     sink.prepare(plan)
     # Each clip the sink queues is tagged with its batch's deadline and place in the batch.
     tags: list[tuple[float, bool]] = []

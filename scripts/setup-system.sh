@@ -10,6 +10,10 @@ packages=(
   espeak-ng libespeak-ng1 alsa-utils
   # checking rendered audio in tests
   sox
+  # the session bus for MPRIS tests (a private dbus-daemon), AppStream validation
+  dbus dbus-daemon appstream
+  # a real MPRIS player and client for the ducking tests, headless (no audio device needed)
+  mpv mpv-mpris playerctl
   # Qt, headless (offscreen) and in a real window under Xvfb
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libglib2.0-0 libdbus-1-3
   xvfb xauth libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -49,4 +51,38 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         folder.mkdir(parents=True)
         monkeypatch.setenv(var, str(folder))
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    # Nor the user's desktop session bus: no test ducks real music or shows in a media widget.
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     return home
+
+
+@pytest.fixture
+def session_bus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A dbus-daemon of the test's own; DBUS_SESSION_BUS_ADDRESS points at it."""
+    config = tmp_path / "bus.conf"
+    socket = tmp_path / "bus.socket"
+    config.write_text(
+        "<!DOCTYPE busconfig PUBLIC '-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN'"
+        " 'http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd'>"
+        "<busconfig><type>session</type>"
+        f"<listen>unix:path={socket}</listen>"
+        "<auth>EXTERNAL</auth>"
+        "<policy context='default'><allow send_destination='*' eavesdrop='true'/>"
+        "<allow eavesdrop='true'/><allow own='*'/></policy></busconfig>"
+    )
+    daemon = subprocess.Popen(
+        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert daemon.stdout is not None
+    address = daemon.stdout.readline().strip()
+    assert address.startswith("unix:"), "dbus-daemon did not start (apt install dbus-daemon)"
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    try:
+        yield address
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=5)
+        daemon.stdout.close()

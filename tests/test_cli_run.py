@@ -54,7 +54,9 @@ def test_a_bundled_session_fires_every_planned_event_once_in_order(tmp_path: Pat
         assert line["late_ms"] == pytest.approx((line["t_fired"] - line["t_plan"]) * 1000, abs=0.01)
     out = done.stdout.splitlines()
     assert out[0] == f"{plan.session.name}: 10:00, 4 phases."
-    assert out[1].startswith("== Forward warm-up · phase 1 of 4 · 1:00")
+    # The test has no desktop session bus: one sentence says media keys are off.
+    assert out[1].startswith("Media keys and music ducking are off: there is no desktop")
+    assert out[2].startswith("== Forward warm-up · phase 1 of 4 · 1:00")
     assert "0:00:00  Forward warm-up  targets  Speed 2 kilometres per hour." in out
     assert out[-1] == "Session complete: 10:00 walked of 10:00 planned; 4 phases done."
     assert out[-2] == (
@@ -150,6 +152,7 @@ def test_sigint_without_a_tty_stops_cleanly(tmp_path: Path) -> None:
     )
     assert child.stdout is not None
     assert child.stdout.readline().startswith("Backward walking")  # loaded
+    assert child.stdout.readline().startswith("Media keys and music ducking are off")  # no bus
     assert child.stdout.readline().startswith("== Forward warm-up")  # running
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=30)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import BROKEN, SHORT, FakeDialogs, FakeInhibitor, SinkFactory
+from ui_helpers import BROKEN, SHORT, FakeDialogs, FakeInhibitor, FakeMediaKeys, SinkFactory
 
 from walktimer.core.clock import FakeClock
 from walktimer.ui.mainwindow import MainWindow
@@ -54,6 +54,11 @@ def settings() -> Settings:
 
 
 @pytest.fixture
+def media_keys() -> FakeMediaKeys:
+    return FakeMediaKeys()
+
+
+@pytest.fixture
 def make_window(
     qtbot: Any,
     clock: FakeClock,
@@ -61,6 +66,7 @@ def make_window(
     inhibitor: FakeInhibitor,
     sinks: SinkFactory,
     settings: Settings,
+    media_keys: FakeMediaKeys,
 ) -> Iterator[Callable[..., MainWindow]]:
     made: list[MainWindow] = []
 
@@ -71,6 +77,7 @@ def make_window(
             "sink_factory": sinks,
             "inhibitor": inhibitor,
             "list_voices": lambda: [("en-gb", "English (GB)")],  # no speech worker
+            "media_keys": media_keys,
         }
         options.update(overrides)
         window = MainWindow(settings, **options)

@@ -525,3 +525,42 @@ def test_voices_are_listed_once_however_often_settings_open(
         qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert len(opened) == 3
     assert asked == [1]
+
+
+def test_music_ducking_settings_round_trip_and_shape_the_sink(
+    qtbot: Any, settings: Settings, make_window: Any
+) -> None:
+    from walktimer.audio.sink import AudioSink
+    from walktimer.core.loader import load_path
+    from walktimer.desktop.ducking import Ducker
+    from walktimer.resources import bundled_session
+    from walktimer.ui.settings import Ducking
+
+    assert settings.ducking is Ducking.LOWER  # music is lowered by default, tones included
+    assert settings.duck_tones is True
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.ducking.currentText() == "Lower other players' volume"
+    dialog.ducking.setCurrentIndex(list(Ducking).index(Ducking.PAUSE))
+    dialog.duck_tones.setChecked(False)
+    dialog.accept()
+    fresh = Settings()
+    assert fresh.ducking is Ducking.PAUSE
+    assert fresh.duck_tones is False
+    window = make_window(sink_factory=None)
+    session = load_path(bundled_session("backward-10.toml"))
+    sink = window.sink_factory(session, mute=False, verbosity="all")
+    try:
+        assert isinstance(sink, AudioSink)
+        assert isinstance(sink.ducking, Ducker)
+        assert sink.ducking.mode == "pause"
+        assert sink.duck_tones is False
+    finally:
+        sink.close()
+    settings.ducking = Ducking.OFF
+    sink = window.sink_factory(session, mute=False, verbosity="all")
+    try:
+        assert isinstance(sink, AudioSink)
+        assert sink.ducking is None
+    finally:
+        sink.close()

@@ -11,6 +11,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from walktimer.core.clock import FakeClock
+from walktimer.core.engine import View
+from walktimer.desktop.mpris import Controls
 from walktimer.ui.mainwindow import MainWindow
 
 SHORT = """\
@@ -140,3 +142,25 @@ def media_key(window: QWidget, key: Qt.Key) -> None:
     """Press and release a key that has no text (media keys) without QTest's ASCII lookup."""
     for action in (QTest.KeyAction.Press, QTest.KeyAction.Release):
         QTest.sendKeyEvent(action, window, key, "", Qt.KeyboardModifier.NoModifier)
+
+
+class FakeMediaKeys:
+    """The window's media keys without a bus: the controls it was given, and what it showed."""
+
+    def __init__(self, problem: str | None = None) -> None:
+        self.problem = problem
+        self.controls: Controls | None = None
+        self.published: list[tuple[str, View]] = []
+        self.opened = 0
+        self.closed = 0
+
+    def open(self, controls: Controls) -> str | None:
+        self.opened += 1
+        self.controls = controls
+        return self.problem
+
+    def publish(self, session: str, view: View) -> None:
+        self.published.append((session, view))
+
+    def close(self) -> None:
+        self.closed += 1

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import struct
+import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from walktimer import APP_ID
+from walktimer import APP_ID, __version__
 from walktimer.verbs import install_desktop
 
 
@@ -61,3 +64,32 @@ def test_default_prefix_follows_xdg_data_home(
 ) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert install_desktop.data_home() == tmp_path / "data"
+
+
+def test_the_appstream_metadata_is_installed_beside_the_entry_and_valid(tmp_path: Path) -> None:
+    prefix = tmp_path / "share"
+    assert _run("--prefix", str(prefix)) == 0
+    metainfo = prefix / "metainfo" / f"{APP_ID}.metainfo.xml"
+    root = ET.parse(metainfo).getroot()
+    assert root.findtext("id") == APP_ID
+    assert root.find("launchable").text == f"{APP_ID}.desktop"  # type: ignore[union-attr]
+    assert (prefix / "applications" / f"{APP_ID}.desktop").exists()
+    # Every screenshot it names is one the project ships, at its real size.
+    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    for image in root.iter("image"):
+        name = (image.text or "").rsplit("/", 1)[-1]
+        data = (shots / name).read_bytes()
+        width, height = struct.unpack(">II", data[16:24])
+        assert (str(width), str(height)) == (image.get("width"), image.get("height"))
+    releases = [r.get("version") for r in root.iter("release")]
+    assert __version__ in releases
+    done = subprocess.run(
+        ["appstreamcli", "validate", "--no-net", "--explain", str(metainfo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _run("--prefix", str(prefix), "--uninstall") == 0
+    assert not metainfo.exists()

@@ -77,6 +77,21 @@ class SpeechCache:
             path.unlink(missing_ok=True)
             return None
 
+    def sweep_partials(self) -> int:
+        """Delete partial renders left by processes that are gone (killed mid-render)."""
+        swept = 0
+        for path in self.files():
+            stem = path.name.removesuffix(SUFFIX)
+            _, mark, pid = stem.partition(TEMP_MARK)
+            if not mark or not pid.isdigit() or _alive(int(pid)):
+                continue
+            try:
+                path.unlink()
+            except OSError:
+                continue
+            swept += 1
+        return swept
+
     def has(self, key: SpeechKey) -> bool:
         return self.load(key) is not None
 
@@ -109,3 +124,15 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except FileNotFoundError:
         return 0
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from walktimer import resources
 from walktimer.audio.clip import Clip, ClipError, read_wav
@@ -33,6 +33,7 @@ __all__ = [
     "LATE_LIMIT",
     "VERBOSITIES",
     "AudioSink",
+    "Ducking",
     "Heard",
     "QuietSink",
     "Verbosity",
@@ -91,6 +92,19 @@ def _device_sentence(error: str) -> str:
     )
 
 
+class Ducking(Protocol):
+    """Other players stepping aside while a cue sounds (walktimer.desktop.ducking.Ducker).
+    `begin` when a clip is queued, `end` when it has played; neither may block."""
+
+    def begin(self) -> None: ...
+
+    def end(self) -> None: ...
+
+    def failure(self) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
 class AudioSink:
     """The real CueSink: tones and speech through one Player and one speech Renderer."""
 
@@ -105,10 +119,16 @@ class AudioSink:
         on_notice: Echo | None = None,
         now: Callable[[], float] = time.monotonic,
         late_limit: float = LATE_LIMIT,
+        ducking: Ducking | None = None,
+        duck_tones: bool = True,
     ) -> None:
         """`echo(text)` shows words that will not be heard; it may be called on the player's
         or the speech thread. `on_notice(sentence)`, when given, receives each notice instead
-        of `notices()`, always on the caller's thread (in `prepare`, `play`, `pause`, `stop`)."""
+        of `notices()`, always on the caller's thread (in `prepare`, `play`, `pause`, `stop`).
+        `ducking` has other players step aside for speech, and for tones when `duck_tones`;
+        the sink's player must report each clip's end to `on_playback_end`."""
+        self.ducking = ducking
+        self.duck_tones = duck_tones
         self.session = session
         self._on_notice = on_notice
         self.player = player
@@ -171,7 +191,7 @@ class AudioSink:
             if sound is not None:
                 clip = self._tone(sound)
                 if clip is not None:
-                    self.player.enqueue(clip, kind="tone", due=due)
+                    self._enqueue(clip, "tone", None, due)
             if item.text:
                 self._say(kind, item.text, due)
 
@@ -189,6 +209,9 @@ class AudioSink:
         error = self.player.device_error
         if error is not None:
             self._notice(_device_sentence(error))
+        ducking = self.ducking.failure() if self.ducking is not None else None
+        if ducking is not None:
+            self._notice(ducking)
         with self._lock:
             out, self._notices = self._notices, []
         return out
@@ -206,11 +229,17 @@ class AudioSink:
         if self.speech is not None:
             self.speech.close()
         self.player.close()
+        if self.ducking is not None:
+            self.ducking.close()
 
     # Internals
 
     def on_playback_end(self, report: PlaybackReport) -> None:
-        """Player callback: words the device refused are shown instead."""
+        """Player callback: music comes back after a cue; words the device refused are shown
+        instead."""
+        if self._ducks(report.kind):
+            assert self.ducking is not None
+            self.ducking.end()
         if report.outcome is Outcome.FAILED and report.error is not None:
             self._notice(_device_sentence(report.error))
             if report.text is not None:
@@ -221,7 +250,7 @@ class AudioSink:
             clip = self._speech.get(text)
             generation = self._generation
         if clip is not None:
-            self.player.enqueue(clip, kind="speech", text=text, due=due)
+            self._enqueue(clip, "speech", text, due)
             return
         if self.speech is None or self.speech.failure() is not None:
             self._check_speech()
@@ -244,9 +273,18 @@ class AudioSink:
                 self.dropped.append(text)
                 self._show(text)
             else:
-                self.player.enqueue(clip, kind="speech", text=text, due=due)
+                self._enqueue(clip, "speech", text, due)
 
         self.speech.request(text, ready, urgent=True)
+
+    def _ducks(self, kind: str) -> bool:
+        return self.ducking is not None and (kind == "speech" or self.duck_tones)
+
+    def _enqueue(self, clip: Clip, kind: str, text: str | None, due: float) -> None:
+        if self._ducks(kind):
+            assert self.ducking is not None
+            self.ducking.begin()
+        self.player.enqueue(clip, kind=kind, text=text, due=due)
 
     def _keep(self, text: str, clip: Clip | None) -> None:
         self._store(text, clip)
@@ -353,15 +391,20 @@ def build_sink(
     echo: Echo | None = None,
     on_notice: Echo | None = None,
     open_output: Callable[[], Output] = open_simpleaudio,
+    ducking: Ducking | None = None,
+    duck_tones: bool = True,
 ) -> CueSink:
     """The sink for a run: real sound and speech, or a quiet one when `mute`.
 
     `echo` receives the words of every cue that will not be heard (muted, speech off, no
     device), so a screen that does not show every cue anyway can print them. `on_notice`
     receives each sentence about what does not work, on the caller's thread, instead of
-    `notices()`.
+    `notices()`. `ducking` has other players step aside while cues sound (tones too, when
+    `duck_tones`); the sink closes it.
     """
     if mute:
+        if ducking is not None:
+            ducking.close()
         return QuietSink(verbosity=verbosity, echo=echo)
     voice = session.voice
     holder: list[AudioSink] = []
@@ -379,6 +422,8 @@ def build_sink(
         verbosity=verbosity,
         echo=echo,
         on_notice=on_notice,
+        ducking=ducking,
+        duck_tones=duck_tones,
     )
     holder.append(sink)
     return sink

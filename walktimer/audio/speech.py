@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import logging
 import multiprocessing
 import os
@@ -45,6 +46,9 @@ log = logging.getLogger(__name__)
 ESPEAK_MISSING = "Speech is off: espeak-ng is not installed (sudo apt install espeak-ng)."
 START_TIMEOUT = 20.0  # seconds for the worker to import pyttsx3 and start the engine
 RESTARTS = 1  # how many times a worker that died after starting is replaced
+# A render the worker has not answered in this long (plus time for long texts) is given up
+# and the worker replaced: whatever the engine hangs on, the walk is never held up by it.
+RENDER_TIMEOUT = 75.0
 
 # Called with (text, clip) once a text is rendered, or (text, None) when it cannot be.
 Done = Callable[[str, Clip | None], None]
@@ -178,15 +182,29 @@ def _worker_main(conn: Connection, engine_module: str) -> None:
         connect("finished-utterance", lambda **_kwargs: finished.set())
     else:
         finished.set()
+    # On a full disk pyttsx3's espeak driver raises inside its ctypes callback: Python prints
+    # "Exception ignored" and runAndWait never returns, as the driver never hears the
+    # utterance end. Catch it here instead, end the loop, and report the job as failed.
+    write_failures: list[BaseException] = []
+
+    def unraisable(info: Any) -> None:
+        write_failures.append(info.exc_value)
+        with contextlib.suppress(Exception):
+            engine.endLoop()
+
+    sys.unraisablehook = unraisable
     conn.send(("ready", voices))
     current: tuple[str | None, int] | None = None
     while True:
         try:
             message = conn.recv()
         except EOFError:
-            return
+            message = ("quit",)
         if message[0] == "quit":
-            return
+            # pyttsx3's DriverProxy.__del__ fails once the interpreter has torn down its
+            # modules ("Exception ignored in ... __del__"): leave without that teardown.
+            conn.close()
+            os._exit(0)
         _, job, text, wanted, rate, target, temp = message
         warning = None
         try:
@@ -202,26 +220,55 @@ def _worker_main(conn: Connection, engine_module: str) -> None:
                     finished.clear()
                 engine.save_to_file(text, temp)
                 engine.runAndWait()
-                problem = _wait_complete(Path(temp), finished, 30.0 + len(text) / 50)
+                problem = _wait_complete(
+                    Path(temp), finished, 30.0 + len(text) / 50, write_failures
+                )
                 if problem is None:
                     os.replace(temp, target)
                     break
             else:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
-                conn.send(("error", job, f"the engine did not render {text!r}: {problem}"))
+                conn.send(("error", job, f"the engine did not render {text!r}: {problem}", False))
                 continue
         except Exception as error:
-            conn.send(("error", job, f"{type(error).__name__}: {error}"))
+            write_failures.clear()
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            conn.send(("error", job, f"{type(error).__name__}: {error}", _disk_full(error)))
             continue
         conn.send(("done", job, warning))
 
 
-def _wait_complete(path: Path, finished: threading.Event, limit: float) -> str | None:
-    """None once the engine said it finished and `path` is a whole WAV; else what is wrong."""
+def _disk_full(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised from, says the disk (or quota) is full."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def _disk_full_sentence(folder: Path) -> str:
+    return (
+        f"Speech is off: the disk that holds the speech cache ({folder}) is full; cues are "
+        "shown as text. Free some space there, or run `walktimer cache clear`."
+    )
+
+
+def _wait_complete(
+    path: Path, finished: threading.Event, limit: float, failures: list[BaseException]
+) -> str | None:
+    """None once the engine said it finished and `path` is a whole WAV; else what is wrong.
+    Raises the engine's write failure (a full disk) as soon as one is reported, from
+    whichever thread it was raised on."""
     deadline = time.monotonic() + limit
     problem = "nothing was written"
     while True:
+        if failures:
+            raise failures.pop()
         if finished.is_set():
             try:
                 read_wav(path)
@@ -289,6 +336,7 @@ class SpeechService:
         self._jobs: deque[_Job] = deque()
         self._by_key: dict[SpeechKey, _Job] = {}
         self._in_flight: _Job | None = None
+        self._sent_at = 0.0
         self._next_id = 0
         self._conn: Connection | None = None
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -466,8 +514,19 @@ class SpeechService:
             if self.cache.path(job.key).exists() and self.cache.load(job.key) is not None:
                 self._resolve_later(job)
                 continue
+            try:
+                self.cache.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                self._jobs.appendleft(job)
+                self._fail_locked(
+                    _disk_full_sentence(self.cache.folder)
+                    if _disk_full(error)
+                    else f"Speech is off: the speech cache folder {self.cache.folder} cannot "
+                    f"be made ({error.strerror or error}); cues are shown as text."
+                )
+                return
             self._in_flight = job
-            self.cache.folder.mkdir(parents=True, exist_ok=True)
+            self._sent_at = time.monotonic()
             self._conn.send(
                 (
                     "render",
@@ -480,6 +539,14 @@ class SpeechService:
                 )
             )
             return
+
+    def _render_limit_locked(self) -> float | None:
+        """Seconds left for the job being rendered, or None when none is."""
+        job = self._in_flight
+        if job is None:
+            return None
+        limit = RENDER_TIMEOUT + len(job.key.text) / 25
+        return max(0.0, self._sent_at + limit - time.monotonic())
 
     def _resolve_later(self, job: _Job) -> None:
         self._by_key.pop(job.key, None)
@@ -514,9 +581,25 @@ class SpeechService:
         self._ready.set()
         self._call(pending, None)
 
+    def _fail_locked(self, sentence: str) -> None:
+        """`_fail` from under the lock: the callbacks run on a thread of their own."""
+        if self._failure is None:
+            self._failure = sentence
+        pending = self._drain_locked()
+        self._ready.set()
+        threading.Thread(target=self._call, args=(pending, None), daemon=True).start()
+
+    def _discard_partial(self, job: _Job | None) -> None:
+        """A render that did not finish leaves no partial file behind."""
+        if job is not None:
+            with contextlib.suppress(OSError):
+                self.cache.temp_path(job.key).unlink(missing_ok=True)
+
     def _serve(self) -> None:
         """The speech thread: starts the worker, relays its answers, and replaces it once if
         it dies after starting."""
+        with contextlib.suppress(OSError):
+            self.cache.sweep_partials()
         context = multiprocessing.get_context("spawn")
         restarts = 0
         while True:
@@ -530,6 +613,8 @@ class SpeechService:
                 self._in_flight = None
                 if lost is not None:
                     self._by_key.pop(lost.key, None)
+            self._discard_partial(lost)
+            with self._lock:
                 if restarts < RESTARTS:
                     self._ready.clear()
                     self._conn = None
@@ -578,7 +663,17 @@ class SpeechService:
         had started, else None."""
         waited = 0.0
         while True:
-            ready = wait([conn, process.sentinel], timeout=None if self._ready.is_set() else 0.5)
+            with self._lock:
+                left = self._render_limit_locked()
+            timeout = left if self._ready.is_set() else 0.5
+            ready = wait([conn, process.sentinel], timeout=timeout)
+            if not ready and self._ready.is_set():
+                with self._lock:
+                    left = self._render_limit_locked()
+                if left is not None and left <= 0:
+                    log.warning("speech: a render took too long; replacing the worker")
+                    process.kill()
+                continue
             if not ready:
                 waited += 0.5
                 if waited >= START_TIMEOUT and not self._ready.is_set():
@@ -624,6 +719,7 @@ class SpeechService:
             self._fail(_failure_sentence(message[1], message[2]))
             return
         job_id = message[1]
+        full = kind == "error" and len(message) > 3 and bool(message[3])
         with self._lock:
             job = self._in_flight
             if job is None or job.id != job_id:
@@ -635,8 +731,16 @@ class SpeechService:
                 warning = message[2]
                 if warning and warning not in self._warnings:
                     self._warnings.append(warning)
+            elif full:
+                log.info("speech: %s", message[2])  # said once, as the failure sentence
             else:
                 log.warning("speech: %s", message[2])
-            self._send_next_locked()
+            if not full:
+                self._send_next_locked()
+        if kind != "done":
+            self._discard_partial(job)
+        if full:
+            # Every later render would fail the same way: the walk goes on with words shown.
+            self._fail(_disk_full_sentence(self.cache.folder))
         clip = self.cache.load(job.key) if kind == "done" else None
         self._call([job], clip)

@@ -45,11 +45,14 @@ def run_terminal(
     from walktimer.core.engine import STALL_LIMIT, Engine
     from walktimer.core.format.text import printable
     from walktimer.core.plan import build_plan
+    from walktimer.desktop.ducking import Ducker, restore_leftovers
+    from walktimer.desktop.mpris import MprisService, player_state
     from walktimer.history.keeper import RunKeeper
     from walktimer.runner.diary import AFTER, BEFORE, ask_note, ask_rating, line_asker
     from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
     from walktimer.runner.host import NoKeys, Outcome, TerminalHost
     from walktimer.runner.output import EventLog, RenderProgress, make_sink
+    from walktimer.runner.remote import RemoteKeys, controls_for
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -94,17 +97,22 @@ def run_terminal(
     screen: Screen = LiveScreen(stdout) if _is_tty(stdout) else PlainScreen(stdout)
     keys: KeySource = NoKeys()
     sink: CueSink | None = None
+    mpris: MprisService | None = None
     outcome: Outcome | None = None
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if _is_tty(stdin):
             keys = _keyboard(stdin.fileno())
+        restored = restore_leftovers()  # music a killed walktimer left lowered
+        if restored is not None:
+            screen.line(restored)
         total = format_clock(plan.total)
         if plan.has_manual:
             total = f"at least {total}"
         count = len(plan.phases)
         screen.line(f"{session.name}: {total}, {count} phase{'s' if count != 1 else ''}.")
-        sink = make_sink(args, session, screen.line)
+        ducking = Ducker(args.duck) if args.duck != "off" and not args.mute else None
+        sink = make_sink(args, session, screen.line, ducking=ducking, duck_tones=args.duck_tones)
         sink.prepare(plan, RenderProgress(screen.line))
         for notice in sink.notices():
             screen.line(notice)
@@ -122,11 +130,18 @@ def run_terminal(
             keeper = RunKeeper.resuming(plan, resume_from, speed=args.speed, on_notice=screen.line)
         keeper.pain_before = pain_before
         keeper.programme = programme
+        remote = RemoteKeys(keys)
+        keys = remote
+        mpris = MprisService(controls_for(remote))
+        failure = mpris.start()
+        if failure is not None and ducking is None:
+            screen.line(failure)  # with ducking on, the sink says the same once
         host = TerminalHost(
             engine, clock, sink=sink, screen=screen, keys=keys, log=log, to_base=to_base,
-            keeper=keeper,
+            keeper=keeper, observer=lambda view: mpris.publish(player_state(session.name, view)),
         )  # fmt: skip
         outcome = host.run()  # handles Ctrl-C itself once the session runs
+        mpris.close()  # the walk is over: media widgets no longer show it
         if asking and not outcome.interrupted:
             screen.close()
             keys.close()
@@ -137,6 +152,8 @@ def run_terminal(
         pass
     finally:
         signal.signal(signal.SIGTERM, previous_term)
+        if mpris is not None:
+            mpris.close()
         if sink is not None:
             sink.close()
         keys.close()

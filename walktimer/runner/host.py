@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from walktimer.core.clock import Clock
-from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State
+from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State, View
 from walktimer.core.pacing import wake_in
 from walktimer.core.ports import CueSink
 from walktimer.runner.display import Screen, phase_line
 from walktimer.runner.keys import wait_for_key
 from walktimer.runner.output import EventLog
+from walktimer.runner.remote import PAUSE_KEY, PLAY_KEY, STOP_KEY
 
 if TYPE_CHECKING:
     from walktimer.history.keeper import RunKeeper
@@ -80,10 +81,13 @@ class TerminalHost:
         wait: Callable[[int | None, float | None], bool] = wait_for_key,
         monotonic: Callable[[], float] = time.monotonic,
         keeper: RunKeeper | None = None,
+        observer: Callable[[View], None] | None = None,
     ) -> None:
         """`wait(fd, seconds)` sleeps until input or the timeout (tests pass one that moves a
         FakeClock instead); `monotonic` times the status messages. `keeper` saves the resume
-        file each turn; the loop wakes when its next save is due."""
+        file each turn; the loop wakes when its next save is due. `observer` sees the view
+        after every turn (the desktop's media widget)."""
+        self.observer = observer
         self.engine = engine
         self.clock = clock
         self.sink = sink
@@ -180,7 +184,10 @@ class TerminalHost:
     def refresh(self) -> None:
         if self._message is not None and self.monotonic() >= self._message_until:
             self._message = None
-        self.screen.show(self.engine.view(), self._message)
+        view = self.engine.view()
+        self.screen.show(view, self._message)
+        if self.observer is not None:
+            self.observer(view)
         if self.keeper is not None:
             self.keeper.update(self.engine)
 
@@ -202,12 +209,24 @@ class TerminalHost:
             else:
                 self.say("Carrying on.")
             return
+        if key == STOP_KEY:  # a media widget's Stop: a choice already made
+            if engine.state.active:
+                self.deliver(engine.stop())
+                self.sink.stop()
+                self.say("Stopped.")
+            return
+        if key == PLAY_KEY and engine.state is not State.PAUSED:
+            return
+        if key == PAUSE_KEY and engine.state is not State.RUNNING:
+            return
         if key in ("q", "Q"):
             self._confirming = True
             self.say("Stop the session? y = stop, any other key = carry on", sticky=True)
             return
         command: Callable[[], list[Fired]] | None = {
             " ": engine.toggle,
+            PLAY_KEY: engine.toggle,
+            PAUSE_KEY: engine.toggle,
             "n": engine.next,
             "N": engine.next,
             "p": engine.previous,

@@ -16,6 +16,7 @@ from walktimer.runner.display import cue_line
 if TYPE_CHECKING:
     import argparse
 
+    from walktimer.audio.sink import Ducking
     from walktimer.core.engine import Fired
     from walktimer.core.plan import Plan
     from walktimer.core.ports import CueSink, Progress
@@ -74,18 +75,30 @@ class FanOutSink:
             sink.close()
 
 
-def make_sink(args: argparse.Namespace, session: Session, printer: Printer) -> CueSink:
+def make_sink(
+    args: argparse.Namespace,
+    session: Session,
+    printer: Printer,
+    *,
+    ducking: Ducking | None = None,
+    duck_tones: bool = True,
+) -> CueSink:
     """The sink for a terminal run: the one place where sound is chosen.
 
     Cue lines are always printed. Unless `args.mute`, the audio package's sink plays them
     too; it goes first so that printing never delays a sound, and its notices (speech off,
-    no device) are printed as lines, on this thread, when they arise.
+    no device) are printed as lines, on this thread, when they arise. `ducking` has other
+    players step aside while cues sound.
     """
     sinks: list[CueSink] = []
     if not args.mute:
         from walktimer.audio.sink import build_sink
 
-        sinks.append(build_sink(session, mute=False, on_notice=printer))
+        sinks.append(
+            build_sink(
+                session, mute=False, on_notice=printer, ducking=ducking, duck_tones=duck_tones
+            )
+        )
     sinks.append(PrintingSink(printer))
     return FanOutSink(sinks)
 

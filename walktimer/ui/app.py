@@ -205,9 +205,13 @@ def run_gui(args: list[str]) -> int:
     reporter = ErrorReporter(log_file)
     reporter.install()
 
+    from walktimer.desktop.ducking import restore_leftovers
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.settings import Settings
 
+    restored = restore_leftovers()  # music a walktimer that was killed left lowered or paused
+    if restored is not None:
+        log.info("%s", restored)
     window = MainWindow(Settings(), app=app, open_library=file is None)
     window.after_first_paint(lambda: _attach_history(window))
     if file is not None and not window.open_session(file.expanduser()):

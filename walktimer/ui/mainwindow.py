@@ -43,14 +43,16 @@ from walktimer.core.plan import Plan, build_plan
 from walktimer.core.ports import CueSink
 from walktimer.core.problems import SessionError
 from walktimer.core.script import Session, Voice
+from walktimer.desktop.mpris import Controls
 from walktimer.ui.banner import Banner
 from walktimer.ui.dialogs import Dialogs, QtDialogs
 from walktimer.ui.host import GET_READY_SECONDS, SessionHost
 from walktimer.ui.icons import app_icon, control_icon
 from walktimer.ui.inhibit import Inhibitor, ScreenSaverInhibitor
+from walktimer.ui.media_keys import MediaKeys, MediaKeysPort
 from walktimer.ui.prepare import DeferredSink, PrepareThread
 from walktimer.ui.runview import RunView
-from walktimer.ui.settings import Settings
+from walktimer.ui.settings import Ducking, Settings
 from walktimer.ui.theme import apply_theme, colours_for, is_dark
 
 if TYPE_CHECKING:
@@ -74,12 +76,6 @@ class SinkFactory(Protocol):
     """walktimer.audio.build_sink, or a fake in tests."""
 
     def __call__(self, session: Session, *, mute: bool, verbosity: Any) -> CueSink: ...
-
-
-def _default_sink_factory(session: Session, *, mute: bool, verbosity: Any) -> CueSink:
-    from walktimer.audio.sink import build_sink
-
-    return build_sink(session, mute=mute, verbosity=verbosity)
 
 
 @dataclass(slots=True)
@@ -123,13 +119,15 @@ class MainWindow(QMainWindow):
         app: QApplication | None = None,
         open_library: bool = True,
         list_voices: Callable[[], list[tuple[str, str]]] | None = None,
+        media_keys: MediaKeysPort | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.media_keys: MediaKeysPort = media_keys if media_keys is not None else MediaKeys(self)
         self.dialogs: Dialogs = dialogs if dialogs is not None else QtDialogs()
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.sink_factory: SinkFactory = (
-            sink_factory if sink_factory is not None else _default_sink_factory
+            sink_factory if sink_factory is not None else self._sounding_sink
         )
         self.inhibitor: Inhibitor = inhibitor if inhibitor is not None else ScreenSaverInhibitor()
         self.get_ready = get_ready
@@ -698,6 +696,40 @@ class MainWindow(QMainWindow):
         self._open_plan(session, plan, Path(path), engine, start=False)
         return True
 
+    def _sounding_sink(self, session: Session, *, mute: bool, verbosity: Any) -> CueSink:
+        """walktimer.audio's sink, with other players ducked as the settings say."""
+        from walktimer.audio.sink import build_sink
+        from walktimer.desktop.ducking import Ducker
+
+        mode = self.settings.ducking
+        ducking = (
+            None if mode is Ducking.OFF else Ducker("pause" if mode is Ducking.PAUSE else "lower")
+        )
+        return build_sink(session, mute=mute, verbosity=verbosity, ducking=ducking,
+                          duck_tones=self.settings.duck_tones)  # fmt: skip
+
+    def _media_controls(self) -> Controls:
+        """What media keys and headset buttons do: what Space, N, P and Stop do."""
+
+        def play(wanted: State) -> Callable[[], None]:
+            def toggle_if() -> None:
+                if self.run is not None and self.run.host.state() is wanted:
+                    self.toggle()
+
+            return toggle_if
+
+        def raise_window() -> None:
+            if self.isMinimized():
+                self.showNormal()
+            self.raise_()
+            self.activateWindow()
+
+        return Controls(
+            play_pause=self.toggle, play=play(State.PAUSED), pause=play(State.RUNNING),
+            next=self.next_phase, previous=self.previous_phase, stop=self.stop_session,
+            raise_window=raise_window,
+        )  # fmt: skip
+
     def _forget_recent_if_gone(self, path: Path) -> None:
         if not path.exists() and path.resolve() in self.settings.recent_files():
             self.settings.remove_recent(path)
@@ -740,6 +772,11 @@ class MainWindow(QMainWindow):
         for notice in self._pending_notices:
             self.run_view.add_notice(notice)
         self._pending_notices = []
+        media_problem = self.media_keys.open(self._media_controls())
+        if media_problem is not None:
+            self.run_view.add_notice(media_problem)
+        name = plan.session.name
+        host.refreshed.connect(lambda: self.media_keys.publish(name, host.view()))
         self.setWindowTitle(f"{plan.session.name} — WalkTimer")
         self._show_run_page()
         self.session_opened.emit(plan, path)
@@ -1047,6 +1084,7 @@ class MainWindow(QMainWindow):
             return
         self.run = None
         self._hold_screen(False)
+        self.media_keys.close()
         run.host.refreshed.disconnect(self._refresh_run)
         run.host.shutdown()
         thread = run.prepare

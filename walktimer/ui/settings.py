@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from walktimer import paths
 from walktimer.core.format.tables import LIMITS
 
-__all__ = ["MAX_RECENT", "Settings", "Theme", "Verbosity"]
+__all__ = ["MAX_RECENT", "Ducking", "Settings", "Theme", "Verbosity"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,22 @@ class Verbosity(StrEnum):
             Verbosity.ALL: "All cues",
             Verbosity.PHASES: "Phase changes only",
             Verbosity.SILENT: "Silent",
+        }[self]
+
+
+class Ducking(StrEnum):
+    """What other media players do while a cue is spoken."""
+
+    LOWER = "lower"  # their volume goes down, and back exactly afterwards
+    PAUSE = "pause"  # they pause, and the ones walktimer paused play on afterwards
+    OFF = "off"
+
+    @property
+    def label(self) -> str:
+        return {
+            Ducking.LOWER: "Lower other players' volume",
+            Ducking.PAUSE: "Pause other players",
+            Ducking.OFF: "Leave other players alone",
         }[self]
 
 
@@ -88,6 +104,8 @@ class Settings:
     volume = _Setting[float]("voice/volume", 1.0, float, 0.0, 1.0)  # scales the script's volume
     mute = _Setting[bool]("voice/mute", False, bool)
     verbosity = _Setting[Verbosity]("voice/verbosity", Verbosity.ALL, Verbosity)
+    ducking = _Setting[Ducking]("sound/ducking", Ducking.LOWER, Ducking)
+    duck_tones = _Setting[bool]("sound/duck_tones", True, bool)  # tones too, not only speech
     theme = _Setting[Theme]("display/theme", Theme.SYSTEM, Theme)
     font_scale = _Setting[float]("display/font_scale", 1.0, float, 0.6, 2.0)
     safety_acknowledged = _Setting[bool]("general/safety_acknowledged", False, bool)

@@ -1,4 +1,5 @@
-"""The settings dialog: voice, rate, volume, mute, verbosity, theme and font scale."""
+"""The settings dialog: voice, rate, volume, mute, verbosity, music ducking, theme and font
+scale."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from walktimer.core.format.tables import LIMITS
 from walktimer.core.script import Voice
-from walktimer.ui.settings import Settings, Theme, Verbosity
+from walktimer.ui.settings import Ducking, Settings, Theme, Verbosity
 
 __all__ = ["PreviewVoice", "SettingsDialog", "VoiceList", "finish_voice_loaders"]
 
@@ -146,17 +147,12 @@ class SettingsDialog(QDialog):
         self.mute.setAccessibleName("Mute")
         self.mute.setChecked(settings.mute)
 
-        self.verbosity = QComboBox()
-        self.verbosity.setAccessibleName("What is spoken")
-        for option in Verbosity:
-            self.verbosity.addItem(option.label, option.value)
-        self.verbosity.setCurrentIndex(list(Verbosity).index(settings.verbosity))
-
-        self.theme = QComboBox()
-        self.theme.setAccessibleName("Theme")
-        for theme in Theme:
-            self.theme.addItem(theme.label, theme.value)
-        self.theme.setCurrentIndex(list(Theme).index(settings.theme))
+        self.verbosity = _choices("What is spoken", list(Verbosity), settings.verbosity)
+        self.ducking = _choices("Other players during cues", list(Ducking), settings.ducking)
+        self.duck_tones = QCheckBox("For tones too, not only for speech")
+        self.duck_tones.setAccessibleName("Duck for tones")
+        self.duck_tones.setChecked(settings.duck_tones)
+        self.theme = _choices("Theme", list(Theme), settings.theme)
 
         self.font_scale = QSpinBox()
         self.font_scale.setAccessibleName("Text size")
@@ -181,6 +177,8 @@ class SettingsDialog(QDialog):
         form.addRow("Vo&lume", self.volume)
         form.addRow("", self.mute)
         form.addRow("&Spoken", self.verbosity)
+        form.addRow("&Music", self.ducking)
+        form.addRow("", self.duck_tones)
         form.addRow("&Theme", self.theme)
         form.addRow("Te&xt size", self.font_scale)
 
@@ -241,6 +239,8 @@ class SettingsDialog(QDialog):
         s.volume = self.volume.value() / 100
         s.mute = self.mute.isChecked()
         s.verbosity = Verbosity(self.verbosity.currentData())
+        s.ducking = Ducking(self.ducking.currentData())
+        s.duck_tones = self.duck_tones.isChecked()
         s.theme = Theme(self.theme.currentData())
         s.font_scale = self.font_scale.value() / 100
         s.sync()
@@ -255,3 +255,15 @@ class SettingsDialog(QDialog):
             # Still listing: the list arrives after the dialog is gone; nothing takes it.
             loader.loaded.disconnect(self._fill_voices)
         super().done(result)
+
+
+def _choices(
+    name: str, options: list[Ducking] | list[Theme] | list[Verbosity], current: object
+) -> QComboBox:
+    """A combo box of a setting's choices, by label, with `current` selected."""
+    box = QComboBox()
+    box.setAccessibleName(name)
+    for option in options:
+        box.addItem(option.label, option.value)
+    box.setCurrentIndex([o.value for o in options].index(str(current)))
+    return box

@@ -10,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-HELP = "Add WalkTimer to the application menu (a .desktop entry and icons); --uninstall removes it."
+HELP = (
+    "Add WalkTimer to the application menu (a .desktop entry, AppStream metadata and icons); "
+    "--uninstall removes it."
+)
 
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
@@ -51,6 +54,8 @@ def _quote(arg: str) -> str:
 
 def targets(prefix: Path, app_id: str) -> dict[str, Path]:
     out = {"desktop": prefix / "applications" / f"{app_id}.desktop"}
+    # AppStream metadata, for software centres: $XDG_DATA_HOME/metainfo beside applications.
+    out["metainfo"] = prefix / "metainfo" / f"{app_id}.metainfo.xml"
     out["svg"] = prefix / "icons/hicolor/scalable/apps" / f"{app_id}.svg"
     for size in SIZES:
         out[f"png{size}"] = prefix / f"icons/hicolor/{size}x{size}/apps" / f"{app_id}.png"
@@ -101,6 +106,8 @@ def run(args: argparse.Namespace) -> int:
             lines.append(line)
     try:
         _write(files["desktop"], ("\n".join(lines) + "\n").encode("utf-8"))
+        metainfo = asset("desktop", f"{APP_ID}.metainfo.xml").read_bytes()
+        _write(files["metainfo"], metainfo)
         _write(files["svg"], asset("icons", f"{APP_ID}.svg").read_bytes())
         for size in SIZES:
             png = asset("icons", "hicolor", f"{size}x{size}", "apps", f"{APP_ID}.png")
@@ -114,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     _refresh_caches(prefix)
     print(f"Installed {files['desktop']}")
+    print(f"Installed {files['metainfo']}")
     print(f"Installed icons under {prefix / 'icons/hicolor'}")
     print(f"The menu entry starts: {command}")
     return 0

@@ -79,6 +79,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="carry on an interrupted session without asking (--no-gui only)",
     )
     parser.add_argument(
+        "--duck",
+        choices=("lower", "pause", "off"),
+        default="lower",
+        help="what other media players do while a cue is spoken: lower their volume "
+        "(the default), pause, or nothing (--no-gui only; the window has a setting)",
+    )
+    parser.add_argument(
+        "--duck-tones",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="duck other players for tones too, not only for speech (the default)",
+    )
+    parser.add_argument(
         "--no-diary",
         action="store_true",
         help="do not ask for the pain before and after the walk (--no-gui only; it is never "
@@ -137,6 +150,8 @@ def run(args: argparse.Namespace) -> int:
                 ("--speed", args.speed != 1.0),
                 ("--events", args.events is not None),
                 ("--resume", args.resume),
+                ("--duck", args.duck != "lower"),
+                ("--no-duck-tones", not args.duck_tones),
             )
             if given
         ]

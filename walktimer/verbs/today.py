@@ -89,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
     from walktimer.runner import run_terminal
 
     session = walk.session if advice is None else speak_first(walk.session, advice)
-    terminal = argparse.Namespace(mute=args.mute, speed=1.0, events=None)
+    terminal = argparse.Namespace(
+        mute=args.mute, speed=1.0, events=None, duck="lower", duck_tones=True
+    )
     return run_terminal(
         terminal,
         session,
