@@ -96,11 +96,6 @@ def ask(parent: QWidget, pending: Pending) -> Choice | None:
     return dialog.choice
 
 
-def _speed(clock: object) -> float:
-    factor = getattr(clock, "factor", 1.0)
-    return float(factor) if isinstance(factor, int | float) else 1.0
-
-
 class RunTracker(QObject):
     """Keeps every run of the window's sessions: the resume file while it goes, the history
     row when it ends. `history_changed` fires after a walk was logged or deleted."""
@@ -138,7 +133,7 @@ class RunTracker(QObject):
             plan,
             path,
             wall=self.wall,
-            speed=_speed(host.clock),
+            speed=host.clock.factor,
             resume_file=self.resume_file,
             history_path=self.history_path,
             on_notice=self._notice,
@@ -212,7 +207,7 @@ class RunTracker(QObject):
             run.plan,
             point,
             wall=self.wall,
-            speed=_speed(run.host.clock),
+            speed=run.host.clock.factor,
             resume_file=self.resume_file,
             history_path=self.history_path,
             on_notice=self._notice,
