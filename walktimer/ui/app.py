@@ -17,6 +17,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from walktimer import APP_ID, APP_NAME, __version__, paths
+from walktimer.ui.display import no_display
 
 __all__ = ["LOG_FILE", "ErrorReporter", "run_gui", "setup_logging"]
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 LOG_FILE = "walktimer.log"
 USAGE = "usage: walktimer [FILE]\n\nOpens the session library, or the session script FILE."
 
+EXIT_NO_DISPLAY = 1
 ShowError = Callable[[str], None]
 
 
@@ -198,6 +200,10 @@ def run_gui(args: list[str]) -> int:
     if problem is not None:
         print(f"walktimer: {problem}\n{USAGE}", file=sys.stderr)
         return 2
+    no_window = no_display()  # before Qt, which would abort the process
+    if no_window is not None:
+        print(no_window, file=sys.stderr)
+        return EXIT_NO_DISPLAY
     log_file = setup_logging()
     log.info("walktimer %s starting", __version__)
     app = make_application([sys.argv[0] if sys.argv else APP_NAME])
