@@ -46,6 +46,7 @@ def take(out: Path, *, theme: str = "system") -> list[Path]:
     from walktimer.core.clock import FakeClock
     from walktimer.core.ports import SilentSink
     from walktimer.ui.app import make_application
+    from walktimer.ui.dialogs import QtDialogs
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.settings import Settings, Theme
 
@@ -56,9 +57,11 @@ def take(out: Path, *, theme: str = "system") -> list[Path]:
     clock = FakeClock()
     window = MainWindow(
         settings,
+        dialogs=QtDialogs(),
         clock=clock,
         sink_factory=lambda session, mute, verbosity: SilentSink(),
         inhibitor=_Steady(),
+        list_voices=list,
         app=app,
     )
     window.resize(*SIZE)
