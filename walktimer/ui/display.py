@@ -9,8 +9,10 @@ microseconds on a desktop. Imports nothing from Qt.
 
 from __future__ import annotations
 
+# The C module under `socket`: socket.py builds four enum classes as it is imported, which
+# cost every window start several milliseconds for two connect() calls.
+import _socket
 import os
-import socket
 import sys
 from collections.abc import Mapping
 
@@ -69,12 +71,14 @@ def _why(env: Mapping[str, str], *, check_x: bool, check_wayland: bool) -> str:
 
 
 def _connects(family: int, address: str | bytes | tuple[str, int]) -> bool:
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
+    probe = _socket.socket(family, _socket.SOCK_STREAM)
+    try:
         probe.settimeout(CONNECT_TIMEOUT)
-        try:
-            probe.connect(address)
-        except (OSError, ValueError):
-            return False
+        probe.connect(address)
+    except (OSError, ValueError):
+        return False
+    finally:
+        probe.close()
     return True
 
 
@@ -87,14 +91,16 @@ def _x_reachable(display: str) -> bool:
     if host in ("", "unix"):
         local = f"/tmp/.X11-unix/X{number}"
         # Linux X servers listen on an abstract socket as well as the file.
-        return _connects(socket.AF_UNIX, b"\0" + local.encode()) or _connects(socket.AF_UNIX, local)
-    return _connects(socket.AF_INET, (host, X_TCP_PORT + int(number)))
+        return _connects(_socket.AF_UNIX, b"\0" + local.encode()) or _connects(
+            _socket.AF_UNIX, local
+        )
+    return _connects(_socket.AF_INET, (host, X_TCP_PORT + int(number)))
 
 
 def _wayland_reachable(name: str, runtime_dir: str | None) -> bool:
     """Whether a compositor listens on WAYLAND_DISPLAY (a name in XDG_RUNTIME_DIR, or a path)."""
     if os.path.isabs(name):
-        return _connects(socket.AF_UNIX, name)
+        return _connects(_socket.AF_UNIX, name)
     if not runtime_dir:
         return False
-    return _connects(socket.AF_UNIX, os.path.join(runtime_dir, name))
+    return _connects(_socket.AF_UNIX, os.path.join(runtime_dir, name))
