@@ -67,15 +67,12 @@ def _no_display() -> str | None:
 
 
 def _gui(args: list[str]) -> int:
-    import importlib
-
     try:
-        app = importlib.import_module("walktimer.ui.app")
+        from walktimer.ui.app import run_gui  # Qt: only when the window is wanted
     except ImportError as error:
         print(f"walktimer: the window cannot start: {error}", file=sys.stderr)
         return 1
-    code: int = app.run_gui(args)
-    return code
+    return run_gui(args)
 
 
 if __name__ == "__main__":
