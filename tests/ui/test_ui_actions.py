@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from walktimer.core.engine import State
-from walktimer.ui.actions import ACTIONS, HELP_ROWS, ActionContext, ActionTable, Commands, Page
+from walktimer.ui.actions import ACTIONS, ActionContext, ActionTable, Commands, Page
 
 COMMANDS = sorted(
     name for name in vars(Commands) if not name.startswith("_") and callable(vars(Commands)[name])
@@ -150,4 +150,3 @@ def test_tooltips_name_the_first_two_keys(table: tuple[QWidget, ActionTable, Rec
     assert actions["stop"].toolTip().startswith("Stop the session (Esc) (")
     assert actions["mute"].isCheckable()
     assert actions["fullscreen"].isCheckable()
-    assert len(HELP_ROWS) == 12
