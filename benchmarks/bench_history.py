@@ -24,7 +24,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk
-from walktimer.history.stats import Progress, progress
+from walktimer.history.pain import PainWeek, pain_trend
+from walktimer.history.stats import WEEKS_SHOWN, Progress, progress, week_monday
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = datetime(2026, 3, 4, 12, 0, tzinfo=BERLIN)
@@ -38,6 +39,9 @@ def make_walks(count: int, seed: int = 7) -> list[Walk]:
     for i in range(count):
         moment += timedelta(hours=rng.uniform(6, 28))
         active = rng.uniform(10, 60) * 60
+        rated = rng.random() < 0.8
+        before = rng.randint(0, 8) if rated else None
+        after = max(0, min(10, before + rng.randint(-3, 2))) if before is not None else None
         walks.append(
             Walk(
                 started=moment.astimezone(BERLIN),
@@ -53,6 +57,9 @@ def make_walks(count: int, seed: int = 7) -> list[Walk]:
                     PhaseOutcome(2, "Cool-down", Outcome.DONE, 0.0, 300.0),
                 ),
                 run_id=f"bench-{i}",
+                pain_before=before,
+                pain_after=after,
+                note="stiff at first" if rated and rng.random() < 0.2 else "",
             )
         )
     return walks
@@ -68,6 +75,31 @@ def stats_query(history: HistoryLog) -> Progress:
         total_active_seconds=active,
         first_day=first.date() if first else None,
     )
+
+
+def stats_with_pain(history: HistoryLog) -> tuple[Progress, list[PainWeek]]:
+    """The 8-week stats and, beside them, the pain trend of the same eight weeks."""
+    stats = stats_query(history)
+    since = week_monday(TODAY.date()) - timedelta(weeks=WEEKS_SHOWN - 1)
+    return stats, pain_trend(history.diary(since), TODAY.date())
+
+
+def paired_ms(
+    first: Callable[[], object], second: Callable[[], object], repeat: int
+) -> tuple[float, float, float]:
+    """Medians of `first` and `second` timed one after the other in each round, and the
+    median of their per-round ratio second / first."""
+    a_times, b_times, ratios = [], [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        first()
+        middle = time.perf_counter()
+        second()
+        end = time.perf_counter()
+        a_times.append((middle - start) * 1000)
+        b_times.append((end - middle) * 1000)
+        ratios.append((end - middle) / (middle - start))
+    return statistics.median(a_times), statistics.median(b_times), statistics.median(ratios)
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:
@@ -111,6 +143,19 @@ def main(argv: list[str] | None = None) -> int:
                 args.repeat,
             )
             stats_ms = median_ms(lambda: stats_query(history), args.repeat)
+            # Interleaved, so both see the same load on a shared machine: the ratio is the
+            # median of each pair's ratio.
+            stats_alone, pain_ms, pain_ratio = paired_ms(
+                lambda: stats_query(history), lambda: stats_with_pain(history), args.repeat
+            )
+            trend_only_ms = median_ms(
+                lambda: pain_trend(
+                    history.diary(week_monday(TODAY.date()) - timedelta(weeks=WEEKS_SHOWN - 1)),
+                    TODAY.date(),
+                ),
+                args.repeat,
+            )
+            rated_weeks = sum(1 for week in stats_with_pain(history)[1] if week.walks)
             recent_ms = median_ms(lambda: history.walks(50), args.repeat)
         # Every reader and writer opens the log afresh: connect, WAL, quick_check, version.
         open_ms = median_ms(lambda: HistoryLog(path).close(), args.repeat)
@@ -122,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"insert one walk (its own transaction): {statistics.median(each):6.2f} ms median")
     print(f"SELECT COUNT(*) (baseline):        {count_ms:8.3f} ms median")
     print(f"8-week stats (days, totals, streak): {stats_ms:6.3f} ms median")
+    print(f"8-week stats, paired run:          {stats_alone:8.3f} ms median")
+    print(f"8-week stats + pain trend, paired: {pain_ms:8.3f} ms median")
+    print(f"(stats + pain) / stats, per pair:  {pain_ratio:8.2f} x  (goal <= 1.5 x)")
+    print(f"pain trend alone (diary + weeks):  {trend_only_ms:8.3f} ms median")
+    print(f"(weeks with rated walks: {rated_weeks} of {WEEKS_SHOWN})")
     print(f"50 most recent walks with phases:  {recent_ms:8.3f} ms median")
     print(f"open the log (with quick_check):   {open_ms:8.3f} ms median")
     print(f"stats / COUNT(*):                  {stats_ms / count_ms:8.1f} x")

@@ -21,7 +21,7 @@ import defusedxml.ElementTree
 
 from walktimer.core.loader import check_text
 from walktimer.core.script import Speed
-from walktimer.core.zwo import convert_zwo
+from walktimer.importing.zwo import convert_zwo
 
 
 def make_workout(blocks: int) -> bytes:

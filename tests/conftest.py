@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A suite started in the background of a non-interactive shell inherits SIGINT ignored, and an
+# ignored signal stays ignored in every walktimer the tests start, so the Ctrl-C tests would
+# meet a walk that cannot be interrupted. Children start as from a shell prompt instead.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # The suite is deterministic: property tests draw the same examples on every run, and no
 # example database carries state from one run to the next. HYPOTHESIS_PROFILE=explore draws

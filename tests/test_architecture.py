@@ -1,4 +1,4 @@
-"""walktimer.core stays pure: no Qt or audio modules, and no clock reads of its own."""
+"""walktimer.core stays pure: no Qt, audio or importer modules, and no clock reads of its own."""
 
 from __future__ import annotations
 
@@ -54,6 +54,8 @@ def test_importing_every_core_module_loads_no_qt_or_audio_module() -> None:
     assert "walktimer.core.loader" in loaded
     bad = [m for m in loaded if m.split(".")[0] in FORBIDDEN_ROOTS]
     assert bad == []
+    edge = [m for m in loaded if f"{m}.".startswith(tuple(f"{p}." for p in EDGE_PACKAGES))]
+    assert edge == []
 
 
 def _attribute_chain(node: ast.expr) -> tuple[str, ...]:
@@ -123,3 +125,54 @@ def _class_lines(source: str, name: str) -> range:
         if isinstance(node, ast.ClassDef) and node.name == name:
             return range(node.lineno, (node.end_lineno or node.lineno) + 1)
     raise AssertionError(f"no class {name}")
+
+
+# Packages at the edge: the core never imports them, neither at load time nor lazily.
+EDGE_PACKAGES = ("walktimer.importing", "walktimer.ui", "walktimer.audio")
+
+
+def edge_imports(source: str, module: str) -> list[str]:
+    """Imports of an edge package in `source`, the text of module `module` (relative ones too)."""
+    package = module.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                parent = ".".join(parts[: len(parts) - node.level + 1])
+                base = f"{parent}.{base}" if base else parent
+            names = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        if any(
+            name == edge or name.startswith(edge + ".") for name in names for edge in EDGE_PACKAGES
+        ):
+            found.append(f"line {node.lineno}")
+    return found
+
+
+def test_the_edge_import_finder_finds_what_it_should() -> None:
+    source = (
+        "import walktimer.ui.app\nfrom walktimer.importing.zwo import convert_zwo\n"
+        "from walktimer import audio\nfrom ... import ui\nfrom ...importing import zwo\n"
+        "from ..importing import x\n"
+        "import walktimer.core.plan\nfrom walktimer.core import durations\nfrom . import plan\n"
+        "def later():\n    from walktimer.ui import mainwindow\n"
+    )
+    found = edge_imports(source, "walktimer.core.format.speed")
+    assert found == ["line 1", "line 2", "line 3", "line 4", "line 5", "line 11"]
+
+
+def test_no_core_module_imports_the_importers_the_ui_or_the_audio() -> None:
+    offenders = {}
+    for path in sorted(CORE.rglob("*.py")):
+        parts = path.relative_to(CORE.parent.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if parts[-1] == "__init__":
+            module += ".__init__"
+        found = edge_imports(path.read_text(encoding="utf-8"), module)
+        if found:
+            offenders[str(path.relative_to(CORE))] = found
+    assert offenders == {}

@@ -234,8 +234,30 @@ def test_keys_in_a_terminal_pause_skip_and_stop_after_confirming() -> None:
 @pytest.mark.slow
 def test_ctrl_c_in_a_terminal_stops_cleanly_and_restores_it() -> None:
     term = Terminal("run", BUNDLED, "--no-gui", "--mute")
+    term.expect("Pain in your back now, 0-10 (Enter to skip): ")  # a real walk asks first
+    term.press("\r")  # Enter skips it
     term.expect("▶ Forward warm-up")
     term.press("\x03")
     term.expect("Session stopped: ")
     assert term.wait() == 130
     assert "Traceback" not in term.output
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_the_pain_question_stops_before_the_walk() -> None:
+    term = Terminal("run", BUNDLED, "--no-gui", "--mute")
+    term.expect("Pain in your back now, 0-10 (Enter to skip): ")
+    term.press("\x03")
+    term.expect("Stopped before the session began.")
+    assert term.wait() == 130
+    assert "Traceback" not in term.output
+
+
+@pytest.mark.slow
+def test_no_diary_starts_a_real_walk_at_once() -> None:
+    term = Terminal("run", BUNDLED, "--no-gui", "--mute", "--no-diary")
+    term.expect("▶ Forward warm-up")
+    term.press("\x03")
+    term.expect("Session stopped: ")
+    assert term.wait() == 130
+    assert "Pain in your back" not in term.output

@@ -95,9 +95,9 @@ def test_from_a_built_wheel(unpacked_wheel: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_wheel_carries_every_session_and_audio_asset(unpacked_wheel: Path) -> None:
+def test_the_wheel_carries_every_session_programme_and_audio_asset(unpacked_wheel: Path) -> None:
     data = unpacked_wheel / "walktimer" / "_data"
-    for folder in ("sessions", "assets/audio"):
+    for folder in ("sessions", "programmes", "assets/audio"):
         source = sorted(p.name for p in (REPO / folder).iterdir() if p.is_file())
         packed = sorted(p.name for p in (data / folder).iterdir() if p.is_file())
         assert packed == source, folder

@@ -22,6 +22,8 @@ VERBS: tuple[str, ...] = (
     "plan",
     "schema",
     "history",
+    "programme",
+    "today",
     "import",
     "doctor",
     "cache",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DEFAULT_SESSION", "asset", "bundled_session", "bundled_sessions", "resource_root"]
+__all__ = [
+    "DEFAULT_SESSION",
+    "asset",
+    "bundled_programme",
+    "bundled_programmes",
+    "bundled_session",
+    "bundled_sessions",
+    "resource_root",
+]
 
 DEFAULT_SESSION = "back-care-30.toml"
 
@@ -46,6 +54,16 @@ def resolve_session(name: str | None) -> Path | None:
         if bundled.is_file():
             return bundled
     return None
+
+
+def bundled_programmes() -> list[Path]:
+    """Every bundled programme file, sorted by file name."""
+    return sorted((resource_root() / "programmes").glob("*.toml"))
+
+
+def bundled_programme(name: str) -> Path:
+    stem = name[: -len(".toml")] if name.endswith(".toml") else name
+    return resource_root() / "programmes" / f"{stem}.toml"
 
 
 def asset(*parts: str) -> Path:

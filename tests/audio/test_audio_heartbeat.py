@@ -67,4 +67,7 @@ def test_a_long_render_never_stalls_the_event_loop(qtbot) -> None:  # type: igno
     assert output.played[0].frames / output.played[0].rate > 30  # half a minute of speech
     assert len(heart.beats) > 30
     print(f"longest heartbeat gap {heart.longest_gap() * 1000:.1f} ms")
-    assert heart.longest_gap() < 0.050, heart.longest_gap()
+    # A render on the GUI thread would stall it for the whole render (over 0.3 s, asserted
+    # above). The bound sits well below that but above what a busy shared machine's scheduler
+    # alone can cause (a 64 ms gap was seen with both cores loaded).
+    assert heart.longest_gap() < min(0.2, rendering / 2), heart.longest_gap()

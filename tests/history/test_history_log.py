@@ -309,6 +309,15 @@ def test_a_database_at_every_earlier_version_upgrades_without_loss(
         assert walks[0].phases == (PHASES if version >= 2 else ())
         # Walks from before the speed was stored were real walks: they keep counting.
         assert [(w.speed, w.demo) for w in walks] == [(1.0, False)] * len(V1_ROWS)
+        # Walks from before the diary have no ratings, no note, no treadmill, no programme.
+        assert {
+            (w.pain_before, w.pain_after, w.note, w.distance_m, w.avg_speed_kmh, w.programme)
+            for w in walks
+        } == {(None, None, "", None, None, None)}
+        assert {(p.distance_m, p.avg_speed_kmh) for p in walks[0].phases} <= {(None, None)}
+        assert history.diary() == []
+        history.set_diary(walks[0].id or 0, pain_before=3)
+        assert history.diary() == [(walks[0].local_day, 3, None)]
         assert history.daily_active() == V1_DAYS
         assert history.totals()[:2] == (3, sum(row[6] for row in V1_ROWS))
 

@@ -205,7 +205,7 @@ def test_the_importing_page_runs_as_written(
 
 
 def test_the_importing_page_quotes_the_importer() -> None:
-    from walktimer.core.zwo import MAX_ZWO_BYTES, REFERENCE_PACES
+    from walktimer.importing.zwo import MAX_ZWO_BYTES, REFERENCE_PACES
 
     page = " ".join(DOC.read_text(encoding="utf-8").split())
     assert ", ".join(REFERENCE_PACES[:-1]) + ", " + REFERENCE_PACES[-1] in page

@@ -15,14 +15,22 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from walktimer.core.engine import Ended, Engine, State
 from walktimer.core.plan import Plan
 from walktimer.history import resume
-from walktimer.history.log import Ending, HistoryError, HistoryLog, Walk, keep_pending
+from walktimer.history.log import (
+    Ending,
+    HistoryError,
+    HistoryLog,
+    PhaseTreadmill,
+    Walk,
+    keep_pending,
+)
 from walktimer.history.resume import ResumePoint
 
 __all__ = ["RunKeeper", "local_now"]
@@ -74,6 +82,13 @@ class RunKeeper:
         self._save_failed = False
         self._done = False
         self._lock: resume.RunLock | None = None
+        # The pain diary and the programme the walk counts for, set by the host before
+        # `finish` (a demo keeps neither).
+        self.pain_before: int | None = None
+        self.pain_after: int | None = None
+        self.note = ""
+        self.programme: tuple[str, int] | None = None
+        self._treadmill: tuple[float | None, float | None, tuple[PhaseTreadmill, ...]] | None = None
 
     @classmethod
     def begin(
@@ -137,6 +152,17 @@ class RunKeeper:
             history_path=history_path,
             on_notice=on_notice,
         )
+
+    def record_treadmill(
+        self,
+        distance_m: float | None,
+        avg_speed_kmh: float | None,
+        phases: Sequence[PhaseTreadmill] = (),
+    ) -> None:
+        """What a treadmill reported for this walk (metres, km/h, and per phase by index),
+        logged with it by `finish`; a later call replaces an earlier one. For a walk already
+        logged, use `HistoryLog.set_treadmill`."""
+        self._treadmill = (distance_m, avg_speed_kmh, tuple(phases))
 
     @property
     def finished(self) -> bool:
@@ -256,6 +282,32 @@ class RunKeeper:
             run_id=self.run_id,
             speed=self.speed,
         )
+        elapsed = (self._wall() - self.started).total_seconds()
+        if elapsed >= walk.active_seconds:  # a clock set back meanwhile tells nothing
+            walk = replace(walk, elapsed_seconds=elapsed)
+        if self._treadmill is not None:
+            distance, speed, per_phase = self._treadmill
+            by_index = {p.index: p for p in per_phase}
+            walk = replace(
+                walk,
+                distance_m=distance,
+                avg_speed_kmh=speed,
+                phases=tuple(
+                    replace(p, distance_m=by_index[p.index].distance_m,
+                            avg_speed_kmh=by_index[p.index].avg_speed_kmh)
+                    if p.index in by_index else p
+                    for p in walk.phases
+                ),
+            )  # fmt: skip
+        if not walk.demo:
+            walk = replace(
+                walk,
+                pain_before=self.pain_before,
+                pain_after=self.pain_after,
+                note=self.note,
+                programme=None if self.programme is None else self.programme[0],
+                programme_week=None if self.programme is None else self.programme[1],
+            )
         if self._log(walk, "This walk could not be added to the history") is not None:
             self._clear()
         else:

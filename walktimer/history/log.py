@@ -43,6 +43,8 @@ from walktimer.history.stats import REAL_SPEED, counts
 
 __all__ = [
     "DB_NAME",
+    "MAX_NOTE",
+    "MAX_RATING",
     "MIGRATIONS",
     "REAL_SPEED",
     "SCHEMA_VERSION",
@@ -52,7 +54,10 @@ __all__ = [
     "Migration",
     "Outcome",
     "PhaseOutcome",
+    "PhaseTreadmill",
     "Walk",
+    "check_note",
+    "check_rating",
     "default_path",
     "keep_pending",
     "pending_dir",
@@ -64,6 +69,8 @@ DB_NAME = "history.sqlite3"
 PENDING_DIR = "pending-walks"
 PENDING_VERSION = 1
 BUSY_TIMEOUT_MS = 15_000
+MAX_RATING = 10  # the 0-10 numeric pain rating scale
+MAX_NOTE = 500  # characters of a walk's diary note
 
 
 class Ending(StrEnum):
@@ -102,6 +109,50 @@ class PhaseOutcome:
     outcome: Outcome
     extended_by: float = 0.0
     active_seconds: float | None = None  # time spent running in it; None if not recorded
+    distance_m: float | None = None  # what a treadmill reported for this phase; None: nothing
+    avg_speed_kmh: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseTreadmill:
+    """What a treadmill reported for one phase of a walk (`HistoryLog.set_treadmill`)."""
+
+    index: int
+    distance_m: float | None
+    avg_speed_kmh: float | None
+
+
+def check_rating(value: object) -> int | None:
+    """A pain rating as stored: None (not answered) or a whole number from 0 to 10.
+    Raises ValueError with one sentence for anything else."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_RATING:
+        raise ValueError(
+            f"A pain rating is a whole number from 0 (no pain) to {MAX_RATING} (the worst "
+            f"pain imaginable), not {value!r}; leave it out to skip it."
+        )
+    return value
+
+
+def check_note(text: str) -> str:
+    """A diary note as stored: trimmed, at most MAX_NOTE characters (ValueError otherwise)."""
+    note = " ".join(text.split())
+    if len(note) > MAX_NOTE:
+        raise ValueError(
+            f"A walk's note may be at most {MAX_NOTE} characters, and this one has "
+            f"{len(note)}: shorten it."
+        )
+    return note
+
+
+def _check_measure(value: float | None, what: str) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    if not (number >= 0 and number < float("inf")):
+        raise ValueError(f"A {what} must be zero or more, not {value!r}.")
+    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +171,42 @@ class Walk:
     run_id: str | None = None
     id: int | None = None
     speed: float = 1.0  # the clock's speed factor: anything but 1 is a demo (--speed)
+    # The pain diary: 0-10 before and after the walk (None: not answered), and a short note.
+    pain_before: int | None = None
+    pain_after: int | None = None
+    note: str = ""
+    # What a treadmill reported for the whole walk; None when no treadmill did.
+    distance_m: float | None = None
+    avg_speed_kmh: float | None = None
+    # The programme enrolment this walk counts for (`walktimer.programmes`), and its week.
+    programme: str | None = None
+    programme_week: int | None = None
+    # Wall-clock seconds from the start to the end, pauses included; None when not known.
+    elapsed_seconds: float | None = None
 
     def __post_init__(self) -> None:
         if self.started.utcoffset() is None:
             raise ValueError("a walk's start time must carry its UTC offset")
+        check_rating(self.pain_before)
+        check_rating(self.pain_after)
+
+    @property
+    def pain_change(self) -> int | None:
+        """After minus before (positive: worse after the walk); None unless both were rated."""
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_after - self.pain_before
+
+    @property
+    def pain_text(self) -> str:
+        """ "3 -> 5", "3 -> ?", "" when neither rating was given."""
+        if self.pain_before is None and self.pain_after is None:
+            return ""
+
+        def shown(value: int | None) -> str:
+            return "?" if value is None else str(value)
+
+        return f"{shown(self.pain_before)} -> {shown(self.pain_after)}"
 
     @property
     def demo(self) -> bool:
@@ -241,6 +324,26 @@ MIGRATIONS: tuple[Migration, ...] = (
             "WHERE speed = 1.0",
         ),
     ),
+    Migration(
+        6,
+        "the pain diary (0-10 before and after, a note), what a treadmill reported per walk "
+        "and per phase, the programme a walk counts for, and each walk's elapsed time",
+        (
+            # NULL everywhere: walks stored before had no diary, no treadmill, no programme.
+            "ALTER TABLE walks ADD COLUMN pain_before INTEGER",
+            "ALTER TABLE walks ADD COLUMN pain_after INTEGER",
+            "ALTER TABLE walks ADD COLUMN note TEXT",
+            "ALTER TABLE walks ADD COLUMN distance_m REAL",
+            "ALTER TABLE walks ADD COLUMN avg_speed_kmh REAL",
+            "ALTER TABLE walks ADD COLUMN programme TEXT",
+            "ALTER TABLE walks ADD COLUMN programme_week INTEGER",
+            "ALTER TABLE walks ADD COLUMN elapsed_seconds REAL",  # pauses included
+            "CREATE INDEX walks_programme ON walks (programme, started) "
+            "WHERE programme IS NOT NULL",
+            "ALTER TABLE phases ADD COLUMN distance_m REAL",
+            "ALTER TABLE phases ADD COLUMN avg_speed_kmh REAL",
+        ),
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -298,6 +401,14 @@ def _walk_json(walk: Walk) -> str:
         "ended": walk.ended.value,
         "run_id": walk.run_id,
         "speed": walk.speed,
+        "pain_before": walk.pain_before,
+        "pain_after": walk.pain_after,
+        "note": walk.note,
+        "distance_m": walk.distance_m,
+        "avg_speed_kmh": walk.avg_speed_kmh,
+        "programme": walk.programme,
+        "programme_week": walk.programme_week,
+        "elapsed_seconds": walk.elapsed_seconds,
         "phases": [
             {
                 "index": p.index,
@@ -305,6 +416,8 @@ def _walk_json(walk: Walk) -> str:
                 "outcome": p.outcome.value,
                 "extended_by": p.extended_by,
                 "active_seconds": p.active_seconds,
+                "distance_m": p.distance_m,
+                "avg_speed_kmh": p.avg_speed_kmh,
             }
             for p in walk.phases
         ],
@@ -323,6 +436,12 @@ def _walk_from_json(text: str) -> Walk:
     def text_or_none(value: object) -> str | None:
         return None if value is None else str(value)
 
+    def number_or_none(value: object) -> float | None:
+        return None if value is None else float(str(value))
+
+    def int_or_none(value: object) -> int | None:
+        return None if value is None else int(str(value))
+
     return Walk(
         started=datetime.fromisoformat(str(data["started"])),
         script_name=str(data["script_name"]),
@@ -338,11 +457,21 @@ def _walk_from_json(text: str) -> Walk:
                 Outcome(p["outcome"]),
                 float(p["extended_by"]),
                 None if p.get("active_seconds") is None else float(p["active_seconds"]),
+                number_or_none(p.get("distance_m")),
+                number_or_none(p.get("avg_speed_kmh")),
             )
             for p in data["phases"]
         ),
         run_id=text_or_none(data.get("run_id")),
         speed=float(data.get("speed", 1.0)),
+        pain_before=int_or_none(data.get("pain_before")),
+        pain_after=int_or_none(data.get("pain_after")),
+        note=str(data.get("note") or ""),
+        distance_m=number_or_none(data.get("distance_m")),
+        avg_speed_kmh=number_or_none(data.get("avg_speed_kmh")),
+        programme=text_or_none(data.get("programme")),
+        programme_week=int_or_none(data.get("programme_week")),
+        elapsed_seconds=number_or_none(data.get("elapsed_seconds")),
     )
 
 
@@ -409,6 +538,7 @@ class HistoryLog:
         self._on_notice = on_notice
         self._wall = wall if wall is not None else _local_now
         self._conn: sqlite3.Connection | None = None
+        self._odd_rating_said = False
         self._open()
         self._log_pending()
 
@@ -644,7 +774,9 @@ class HistoryLog:
         conn = self.conn
         rows = conn.execute(
             "SELECT id, started, utc_offset, script_name, script_path, script_sha256, "
-            f"planned_seconds, active_seconds, ended, run_id, speed FROM walks {tail}",
+            "planned_seconds, active_seconds, ended, run_id, speed, pain_before, pain_after, "
+            "note, distance_m, avg_speed_kmh, programme, programme_week, elapsed_seconds "
+            f"FROM walks {tail}",
             params,
         ).fetchall()
         if not rows:
@@ -654,9 +786,9 @@ class HistoryLog:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for walk_id, idx, name, outcome, extended_by, active in conn.execute(
-                "SELECT walk_id, idx, name, outcome, extended_by, active_seconds FROM phases "
-                f"WHERE walk_id IN ({marks}) ORDER BY walk_id, idx",
+            for walk_id, idx, name, outcome, extended_by, active, distance, speed in conn.execute(
+                "SELECT walk_id, idx, name, outcome, extended_by, active_seconds, distance_m, "
+                f"avg_speed_kmh FROM phases WHERE walk_id IN ({marks}) ORDER BY walk_id, idx",
                 chunk,
             ):
                 phases[walk_id].append(
@@ -665,36 +797,136 @@ class HistoryLog:
                         name,
                         _outcome(outcome),
                         float(extended_by),
-                        None if active is None else float(active),
+                        _real(active),
+                        _real(distance),
+                        _real(speed),
                     )
                 )
         return [
             Walk(
-                started=_from_utc_text(started, offset),
-                script_name=name,
-                script_path=path,
-                script_sha256=sha,
-                planned_seconds=float(planned),
-                active_seconds=float(active),
-                ended=_ending(ended),
-                phases=tuple(phases[walk_id]),
-                run_id=run_id,
-                id=walk_id,
-                speed=float(speed),
+                started=_from_utc_text(row[1], row[2]),
+                script_name=row[3],
+                script_path=row[4],
+                script_sha256=row[5],
+                planned_seconds=float(row[6]),
+                active_seconds=float(row[7]),
+                ended=_ending(row[8]),
+                phases=tuple(phases[row[0]]),
+                run_id=row[9],
+                id=row[0],
+                speed=float(row[10]),
+                pain_before=self._stored_rating(row[11]),
+                pain_after=self._stored_rating(row[12]),
+                note=row[13] or "",
+                distance_m=_real(row[14]),
+                avg_speed_kmh=_real(row[15]),
+                programme=row[16],
+                programme_week=None if row[17] is None else int(row[17]),
+                elapsed_seconds=_real(row[18]),
             )
-            for (
+            for row in rows
+        ]
+
+    def _stored_rating(self, value: object) -> int | None:
+        """A stored rating, or None (said once) when it is not one this walktimer knows."""
+        try:
+            return check_rating(value)
+        except ValueError:
+            if not self._odd_rating_said:
+                self._odd_rating_said = True
+                self._notice(
+                    f"Some pain ratings in the history at {self.path} are not whole numbers "
+                    "from 0 to 10 (a newer walktimer may have written them); they are shown "
+                    "as not rated and kept unchanged in the file."
+                )
+            return None
+
+    # -- the pain diary and the treadmill
+
+    @_failing("The diary could not be saved")
+    def set_diary(
+        self,
+        walk_id: int,
+        *,
+        pain_before: int | None = None,
+        pain_after: int | None = None,
+        note: str | None = None,
+    ) -> bool:
+        """Store the ratings (and the note, when given) of a stored walk; a rating left None
+        keeps what is stored. False when there is no such walk. Raises ValueError with one
+        sentence for a rating outside 0-10 or a note that is too long, storing nothing."""
+        before = check_rating(pain_before)
+        after = check_rating(pain_after)
+        text = None if note is None else check_note(note)
+        conn = self.conn
+        with _immediate(conn):
+            cursor = conn.execute(
+                "UPDATE walks SET pain_before = COALESCE(?, pain_before), "
+                "pain_after = COALESCE(?, pain_after), note = COALESCE(?, note) WHERE id = ?",
+                (before, after, text, walk_id),
+            )
+            return cursor.rowcount > 0
+
+    @_failing("What the treadmill reported could not be saved")
+    def set_treadmill(
+        self,
+        walk_id: int,
+        *,
+        distance_m: float | None,
+        avg_speed_kmh: float | None,
+        phases: Sequence[PhaseTreadmill] = (),
+    ) -> bool:
+        """Store what a treadmill reported for a stored walk: its distance in metres and
+        average speed in km/h, and the same per phase (by phase index). False when there is
+        no such walk. Raises ValueError for a negative or infinite value, storing nothing."""
+        distance = _check_measure(distance_m, "distance")
+        speed = _check_measure(avg_speed_kmh, "speed")
+        rows = [
+            (
+                _check_measure(p.distance_m, "distance"),
+                _check_measure(p.avg_speed_kmh, "speed"),
                 walk_id,
-                started,
-                offset,
-                name,
-                path,
-                sha,
-                planned,
-                active,
-                ended,
-                run_id,
-                speed,
-            ) in rows
+                p.index,
+            )
+            for p in phases
+        ]
+        conn = self.conn
+        with _immediate(conn):
+            cursor = conn.execute(
+                "UPDATE walks SET distance_m = ?, avg_speed_kmh = ? WHERE id = ?",
+                (distance, speed, walk_id),
+            )
+            if cursor.rowcount == 0:
+                return False
+            conn.executemany(
+                "UPDATE phases SET distance_m = ?, avg_speed_kmh = ? WHERE walk_id = ? AND idx = ?",
+                rows,
+            )
+            return True
+
+    @_failing("The history could not be read")
+    def programme_walks(self, programme: str) -> list[Walk]:
+        """The walks that count for one programme enrolment, oldest first."""
+        return self._select("WHERE programme = ? ORDER BY started, id", (programme,))
+
+    @_failing("The history could not be read")
+    def diary(self, since: date | None = None) -> list[tuple[date, int | None, int | None]]:
+        """(local day, pain before, pain after) of every real walk with at least one rating,
+        oldest first: what a pain trend is drawn from."""
+        sql = (
+            "SELECT local_day, pain_before, pain_after FROM walks WHERE "
+            f"{_REAL} AND (pain_before IS NOT NULL OR pain_after IS NOT NULL)"
+        )
+        params: tuple[object, ...] = ()
+        if since is not None:
+            sql += " AND local_day >= ?"
+            params = (since.isoformat(),)
+        # `+started`: find the days through the local-day index rather than walk every
+        # walk in start order (what SQLite picks otherwise: 8 ms over 10,000 walks).
+        sql += " ORDER BY +started"
+        return [
+            (date.fromisoformat(day), self._stored_rating(before), self._stored_rating(after))
+            for day, before, after in self.conn.execute(sql, params)
         ]
 
     @_failing("The history could not be read")
@@ -743,8 +975,10 @@ def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
     cursor = conn.execute(
         """
         INSERT INTO walks (started, utc_offset, local_day, script_name, script_path,
-            script_sha256, planned_seconds, active_seconds, ended, run_id, speed)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            script_sha256, planned_seconds, active_seconds, ended, run_id, speed,
+            pain_before, pain_after, note, distance_m, avg_speed_kmh, programme,
+            programme_week, elapsed_seconds)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
             _utc_text(walk.started),
@@ -758,19 +992,40 @@ def _insert(conn: sqlite3.Connection, walk: Walk) -> int:
             walk.ended.value,
             walk.run_id,
             float(walk.speed),
+            walk.pain_before,
+            walk.pain_after,
+            check_note(walk.note) or None,
+            _check_measure(walk.distance_m, "distance"),
+            _check_measure(walk.avg_speed_kmh, "speed"),
+            walk.programme,
+            walk.programme_week,
+            _check_measure(walk.elapsed_seconds, "time"),
         ),
     )
     walk_id = cursor.lastrowid
     assert walk_id is not None
     conn.executemany(
-        "INSERT INTO phases (walk_id, idx, name, outcome, extended_by, active_seconds) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO phases (walk_id, idx, name, outcome, extended_by, active_seconds, "
+        "distance_m, avg_speed_kmh) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (walk_id, p.index, p.name, p.outcome.value, float(p.extended_by), p.active_seconds)
+            (
+                walk_id,
+                p.index,
+                p.name,
+                p.outcome.value,
+                float(p.extended_by),
+                p.active_seconds,
+                _check_measure(p.distance_m, "distance"),
+                _check_measure(p.avg_speed_kmh, "speed"),
+            )
             for p in walk.phases
         ],
     )
     return int(walk_id)
+
+
+def _real(value: object) -> float | None:
+    return None if value is None else float(str(value))
 
 
 def _offset_seconds(moment: datetime) -> int:

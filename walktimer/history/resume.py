@@ -41,7 +41,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import uuid
 import weakref
 from collections.abc import Callable, Iterator, Mapping
@@ -53,6 +52,7 @@ from typing import Any
 
 from walktimer import paths
 from walktimer.core.engine import RunRecord
+from walktimer.files import write_atomic
 
 try:
     import fcntl
@@ -200,16 +200,7 @@ def write(point: ResumePoint, path: Path | None = None) -> None:
     """Replace the resume file atomically and durably."""
     path = path if path is not None else resume_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".resume-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(point.to_json())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, point.to_json().encode("utf-8"))
     _fsync_dir(path.parent)
 
 

@@ -32,16 +32,20 @@ def run_terminal(
     stdout: TextIO | None = None,
     path: Path | None = None,
     resume_from: ResumePoint | None = None,
+    programme: tuple[str, int] | None = None,
+    diary: bool = True,
 ) -> int:
     """Run `session` in the terminal with the options of `walktimer run`. Returns the exit
     code: 0 when it finished or was stopped with q, 130 when interrupted (Ctrl-C, SIGTERM).
     `path` is the script file (for the resume file and the history); `resume_from` carries
-    on a run that died where it was saved."""
+    on a run that died where it was saved. `programme` (enrolment id, week) is what the walk
+    counts for. With `diary`, a real walk on a terminal asks for the pain before and after."""
     from walktimer.core.clock import Clock, ScaledClock, SystemClock
     from walktimer.core.durations import format_clock
     from walktimer.core.engine import STALL_LIMIT, Engine
     from walktimer.core.plan import build_plan
     from walktimer.history.keeper import RunKeeper
+    from walktimer.runner.diary import AFTER, BEFORE, ask_note, ask_rating, line_asker
     from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
     from walktimer.runner.host import NoKeys, Outcome, TerminalHost
     from walktimer.runner.output import EventLog, RenderProgress, make_sink
@@ -68,6 +72,23 @@ def run_terminal(
     if args.speed != 1.0:
         scaled = ScaledClock(clock, args.speed)
         clock, to_base = scaled, scaled.to_base
+
+    # The pain diary: only for a real walk begun here, and only where someone can answer.
+    asking = diary and args.speed == 1.0 and resume_from is None and _is_tty(stdin)
+    ask = line_asker(stdin, stdout)
+
+    def say(text: str) -> None:
+        print(text, file=stdout)
+
+    pain_before: int | None = None
+    if asking:
+        try:
+            pain_before = ask_rating(ask, say, BEFORE)
+        except KeyboardInterrupt:
+            if log is not None:
+                log.close()
+            print("Stopped before the session began.", file=stdout)
+            return 130
 
     screen: Screen = LiveScreen(stdout) if _is_tty(stdout) else PlainScreen(stdout)
     keys: KeySource = NoKeys()
@@ -98,11 +119,18 @@ def run_terminal(
                 stall_limit=stall_limit,
             )  # fmt: skip
             keeper = RunKeeper.resuming(plan, resume_from, speed=args.speed, on_notice=screen.line)
+        keeper.pain_before = pain_before
+        keeper.programme = programme
         host = TerminalHost(
             engine, clock, sink=sink, screen=screen, keys=keys, log=log, to_base=to_base,
             keeper=keeper,
         )  # fmt: skip
         outcome = host.run()  # handles Ctrl-C itself once the session runs
+        if asking and not outcome.interrupted:
+            screen.close()
+            keys.close()
+            keeper.pain_after = ask_rating(ask, say, AFTER)
+            keeper.note = ask_note(ask, say)
         keeper.finish(engine)  # finished or stopped: logged, and the resume file removed
     except KeyboardInterrupt:
         pass

@@ -95,7 +95,7 @@ class SessionFiles:
     def _import_zwo(self, path: Path) -> tuple[Path, list[str]] | None:
         """Convert a Zwift workout into a script in the user's sessions folder: its path, and
         the notes to show with it."""
-        from walktimer.core.zwo import ZwoError, import_zwo_file  # the one use of the importer
+        from walktimer.importing.zwo import ZwoError, import_zwo_file  # the one use of it
 
         try:
             result = import_zwo_file(path)

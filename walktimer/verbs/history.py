@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from walktimer.history.log import HistoryLog, Walk
     from walktimer.history.stats import Progress
 
-HELP = "Show past walks and weekly progress, export them as CSV, or delete them."
+HELP = "Show past walks and weekly progress, export them as CSV or FIT, or delete them."
 
 DESCRIPTION = """\
-Show past walks and weekly progress, export them as CSV, or delete them.
+Show past walks and weekly progress, export them as CSV or FIT, or delete them.
 
 Without options it lists the most recent walks (with the id each one is deleted by), then
 the last eight weeks: active minutes per day, how many days reached the daily minutes of
@@ -31,6 +31,14 @@ The current week does not break a streak before it is over.
 
 Runs at `walktimer run --no-gui --speed FACTOR` (demos and tests) are listed marked
 "demo x60" (the clock's speed) but count towards no day, goal, streak or total.
+
+Each walk shows the pain diary when it has one ("4 -> 2": 0-10 before -> after the walk)
+and its note; the CSV has the ratings, the note and what a treadmill reported (distance_m
+and avg_speed_kmh, empty when none). --export fit FILE writes the latest walk (or those
+chosen with --walk ID) as a FIT activity for Garmin Connect, Strava or intervals.icu: sport
+walking, sub-sport treadmill for a treadmill session, one lap per walked phase, the active
+and elapsed times and the distance when a treadmill reported it. An existing file is never
+overwritten.
 
 The history is a SQLite file in the user data directory and never leaves this machine.
 --delete and --delete-all ask first when run in a terminal; elsewhere they need --yes.
@@ -59,6 +67,12 @@ CSV_COLUMNS = (
     "phases_interrupted",
     "extended_seconds",
     "phases",
+    "pain_before",
+    "pain_after",
+    "note",
+    "distance_m",
+    "avg_speed_kmh",
+    "programme_week",
 )
 
 
@@ -77,6 +91,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     action.add_argument(
         "--csv", action="store_true", help="export every walk as CSV (to stdout, or -o FILE)"
     )
+    action.add_argument(
+        "--export",
+        nargs=2,
+        metavar=("FORMAT", "FILE"),
+        help="export walks as FIT activities: --export fit FILE (the latest walk, or the "
+        "walks chosen with --walk; for several, FILE is a folder)",
+    )
     action.add_argument("--delete", type=_count, metavar="ID", help="delete one walk by its id")
     action.add_argument("--delete-all", action="store_true", help="delete the whole history")
     action.add_argument(
@@ -89,6 +110,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", type=Path, metavar="FILE", help="with --csv: write to FILE"
     )
     parser.add_argument("-y", "--yes", action="store_true", help="delete without asking")
+    parser.add_argument(
+        "--walk",
+        type=_count,
+        action="append",
+        metavar="ID",
+        help="with --export: a walk to export, by its id (repeat for several)",
+    )
 
 
 _LARGEST = 2**63 - 1  # SQLite's largest integer
@@ -121,6 +149,12 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None and not args.csv:
         _err("-o/--output goes with --csv; add --csv to export the walks to a file.")
         return 2
+    if args.walk and args.export is None:
+        _err("--walk goes with --export; add --export fit FILE to export those walks.")
+        return 2
+    if args.export is not None and args.export[0].lower() != "fit":
+        _err(f"walks export as fit, not {args.export[0]!r}: write --export fit FILE.")
+        return 2
     if args.set_goal is not None:
         return _set_goal(args.set_goal)
     try:
@@ -132,6 +166,8 @@ def run(args: argparse.Namespace) -> int:
         try:
             if args.csv:
                 return _export(history, args.output)
+            if args.export is not None:
+                return _export_fit(history, Path(args.export[1]), args.walk or [])
             if args.delete is not None:
                 return _delete(history, args.delete, args.yes)
             if args.delete_all:
@@ -200,18 +236,28 @@ def report(walks: Sequence[Walk], stats: Progress, total: int) -> list[str]:
         lines.append(f"Recent walks ({shown}, newest first):")
         name_width = min(28, max(6, *(len(w.script_name) for w in walks)))
         id_width = max(2, *(len(str(w.id)) for w in walks))
+        # The pain diary's column, only when a listed walk has a rating.
+        pain = any(w.pain_text for w in walks)
+        pain_head = f"{'Pain':<7}  " if pain else ""
         lines.append(
             f"  {'ID':>{id_width}}  {'Started':<22}  {'Script':<{name_width}}  "
-            f"{'Active':>7}  {'Planned':>7}  Ended"
+            f"{pain_head}{'Active':>7}  {'Planned':>7}  Ended"
         )
         for walk in walks:
             name = walk.script_name
             if len(name) > name_width:
                 name = name[: name_width - 1] + "…"
+            pain_cell = f"{walk.pain_text:<7}  " if pain else ""
             lines.append(
                 f"  {walk.id:>{id_width}}  {_when(walk.started):<22}  {name:<{name_width}}  "
-                f"{_clock(walk.active_seconds):>7}  {_clock(walk.planned_seconds):>7}  "
-                f"{_ended(walk)}"
+                f"{pain_cell}{_clock(walk.active_seconds):>7}  "
+                f"{_clock(walk.planned_seconds):>7}  {_ended(walk)}"
+            )
+            if walk.note:
+                lines.append(f"  {'':>{id_width}}  note: {walk.note}")
+        if pain:
+            lines.append(
+                "  (pain: 0-10 before -> after the walk, from the pain diary; ? = not rated)"
             )
         if any(walk.demo for walk in walks):
             lines.append(
@@ -297,9 +343,19 @@ def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
                 str(walk.count(Outcome.INTERRUPTED)),
                 f"{sum(p.extended_by for p in walk.phases):.1f}",
                 " | ".join(phases),
+                _blank(walk.pain_before),
+                _blank(walk.pain_after),
+                walk.note,
+                "" if walk.distance_m is None else f"{walk.distance_m:.1f}",
+                "" if walk.avg_speed_kmh is None else f"{walk.avg_speed_kmh:.2f}",
+                _blank(walk.programme_week),
             ]
         )
     return rows
+
+
+def _blank(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _write_csv(rows: list[list[str]], out: TextIO) -> None:
@@ -314,29 +370,82 @@ def _export(history: HistoryLog, output: Path | None) -> int:
     if output is None:
         _write_csv(rows, sys.stdout)
         return 0
-    import os
-    import tempfile
+    import io
+
+    from walktimer.files import write_atomic
 
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         _err(f"{folder} is not a folder; give -o a file in an existing folder.")
         return 1
+    text = io.StringIO(newline="")
+    _write_csv(rows, text)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                _write_csv(rows, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(output, text.getvalue().encode("utf-8"))
     except OSError as error:
         _err(f"The walks cannot be written to {output} ({error.strerror}).")
         return 1
     noun = "walk" if len(rows) == 2 else "walks"
     print(f"Exported {len(rows) - 1} {noun} to {output}.")
+    return 0
+
+
+def used_treadmill(walk: Walk) -> bool:
+    """Whether a walk was walked on a treadmill: a treadmill reported a distance, or its
+    session (when it can still be read) is tagged "treadmill" or sets speeds."""
+    if walk.distance_m is not None or any(p.distance_m is not None for p in walk.phases):
+        return True
+    if walk.script_path is None:
+        return False
+    from walktimer.core.loader import SessionError, load_path
+
+    try:
+        session = load_path(walk.script_path)
+    except SessionError:
+        return False
+    return "treadmill" in session.tags or any(p.speed for p in session.flat_phases())
+
+
+def _export_fit(history: HistoryLog, target: Path, ids: Sequence[int]) -> int:
+    from walktimer.files import write_atomic
+    from walktimer.history.fit import fit_bytes
+
+    if ids:
+        walks = []
+        for walk_id in ids:
+            walk = history.get(walk_id)
+            if walk is None:
+                _err(
+                    f"There is no walk {walk_id} in the history; `walktimer history` lists the ids."
+                )
+                return 1
+            walks.append(walk)
+    else:
+        walks = [w for w in history.walks() if not w.demo][:1]
+        if not walks:
+            _err("There is no walk to export yet; `walktimer run` starts one.")
+            return 1
+    if len(walks) == 1 and not target.is_dir():
+        files = [(target, walks[0])]
+    else:
+        if target.exists() and not target.is_dir():
+            _err(f"{target} is a file; to export several walks give a folder.")
+            return 1
+        files = [(target / f"walktimer-{w.started:%Y-%m-%d-%H%M}-{w.id}.fit", w) for w in walks]
+    for path, _ in files:
+        if path.exists():
+            _err(f"{path} already exists; give another name or move it away first.")
+            return 1
+    try:
+        for path, walk in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, fit_bytes(walk, treadmill=used_treadmill(walk)))
+    except OSError as error:
+        _err(f"The walks cannot be written to {target} ({error.strerror or error}).")
+        return 1
+    noun = "walk" if len(files) == 1 else "walks"
+    where = files[0][0] if len(files) == 1 else target
+    print(f"Exported {len(files)} {noun} as FIT to {where}.")
     return 0
 
 

@@ -24,6 +24,11 @@ time left in big digits, what comes next and a progress bar, and takes keys:
 Without a terminal (output to a pipe or file) keys are off and each phase and each cue is
 printed as a line. Ctrl-C stops the session.
 
+Before and after a real walk on a terminal it asks for the pain in your back, 0 (none) to
+10 (the worst imaginable), and a short note, for the pain diary: type the number and Enter,
+or just Enter to skip (--no-diary never asks). Without a terminal, for a demo (--speed) or
+a resumed walk nothing is asked.
+
 While a session runs, where it is is saved every few seconds; a finished or stopped session
 is added to the history (`walktimer history`). If the last session died instead (a crash, a
 power cut, kill -9), --no-gui deals with it first: with --resume it carries on where it
@@ -72,6 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--resume",
         action="store_true",
         help="carry on an interrupted session without asking (--no-gui only)",
+    )
+    parser.add_argument(
+        "--no-diary",
+        action="store_true",
+        help="do not ask for the pain before and after the walk (--no-gui only; it is never "
+        "asked without a terminal or for a demo)",
     )
     parser.add_argument(
         "--events",
@@ -148,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1
-    return run_terminal(args, session, path=path, resume_from=point)
+    return run_terminal(args, session, path=path, resume_from=point, diary=not args.no_diary)
 
 
 def _gui(path: Path) -> int:

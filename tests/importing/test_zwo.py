@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from walktimer.core.loader import load_text
 from walktimer.core.plan import EventKind, Plan, build_plan
 from walktimer.core.script import Block, Kind, Phase, Session, Speed
-from walktimer.core.zwo import (
+from walktimer.importing import zwo
+from walktimer.importing.zwo import (
     MAX_ZWO_BYTES,
     ImportResult,
     ZwoError,
@@ -531,6 +532,213 @@ def test_bytes_that_cannot_be_a_session_are_refused(data: bytes, start: str) -> 
     with pytest.raises(ZwoError) as caught:
         convert_zwo(data)
     assert one_sentence(caught.value).startswith(start)
+
+
+_UNKNOWN = (
+    "in its first line, which is not an encoding walktimer knows: correct it (Zwift workouts "
+    'are "UTF-8") or save the workout again as UTF-8'
+)
+_UNREADABLE = (
+    "in its first line, which walktimer cannot read XML in: save the workout again as UTF-8"
+)
+
+
+def _declaring(encoding: str, codec: str = "utf-8") -> bytes:
+    return f'<?xml version="1.0" encoding="{encoding}"?><workout_file/>'.encode(codec)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_declaring("x-bogus"), f"the file declares the text encoding 'x-bogus' {_UNKNOWN}"),
+        (_declaring("TF-8"), f"the file declares the text encoding 'TF-8' {_UNKNOWN}"),
+        # Codecs, but not of text:
+        (_declaring("rot13"), f"the file declares the text encoding 'rot13' {_UNKNOWN}"),
+        (_declaring("idna"), f"the file declares the text encoding 'idna' {_UNKNOWN}"),
+        # A declaration in UTF-16 cannot be read for the name:
+        (_declaring("x-bogus", "utf-16"), f"the file declares a text encoding {_UNKNOWN}"),
+        # Encodings Python knows but expat reads only single-byte ones through:
+        (_declaring("shift_jis"), f"the file declares the text encoding 'shift_jis' {_UNREADABLE}"),
+        (_declaring("utf-32"), f"the file declares the text encoding 'utf-32' {_UNREADABLE}"),
+        (_declaring("utf-7"), f"the file declares the text encoding 'utf-7' {_UNREADABLE}"),
+    ],
+)
+def test_an_encoding_walktimer_cannot_read_is_one_sentence(data: bytes, message: str) -> None:
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data)
+    assert one_sentence(caught.value) == message
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16"])
+def test_workouts_in_other_readable_encodings_still_import(encoding: str) -> None:
+    data = (
+        f'<?xml version="1.0" encoding="{encoding}"?><workout_file><name>Café walk</name>'
+        '<workout><SteadyState Duration="60"/></workout></workout_file>'
+    ).encode(encoding)
+    assert load_text(convert_zwo(data)[0]).name == "Café walk"
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        (
+            '<IntervalsT Repeat="3" OnDuration="1e308" OffDuration="1e308"/>',
+            "block 2 (IntervalsT) at line 3, column 1: OnDuration 1e308 is far longer than the "
+            "24 hours a walktimer session may last: correct the block in a workout editor first",
+        ),
+        (
+            '<SteadyState Duration="1e30"/>',
+            "block 2 (SteadyState) at line 3, column 1: Duration 1e30 is far longer than the 24 "
+            "hours a walktimer session may last: correct the block in a workout editor first",
+        ),
+        (
+            '<IntervalsT Repeat="2" OnDuration="60" OffDuration="1e300"/>',
+            "block 2 (IntervalsT) at line 3, column 1: OffDuration 1e300 is far longer than the "
+            "24 hours a walktimer session may last: correct the block in a workout editor first",
+        ),
+        (
+            '<IntervalsT Repeat="1e308" OnDuration="60"/>',
+            "block 2 (IntervalsT) at line 3, column 1: Repeat 1e308 is not a number of rounds a "
+            "workout can have, and walktimer repeats a block at most 1000 times: correct the "
+            "block in a workout editor first",
+        ),
+        (
+            '<SteadyState Duration="' + "9" * 300 + '"/>',
+            "block 2 (SteadyState) at line 3, column 1: Duration " + "9" * 37 + "... is far "
+            "longer than the 24 hours a walktimer session may last: correct the block in a "
+            "workout editor first",
+        ),
+    ],
+)
+def test_absurd_numbers_are_refused_with_their_position(block: str, message: str) -> None:
+    data = f'<workout_file><workout>\n<FreeRide Duration="60"/>\n{block}\n</workout></workout_file>'
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data.encode(), "a.zwo", SIX_KMH)
+    assert one_sentence(caught.value) == message
+
+
+def test_absurd_numbers_in_a_distance_workout_are_refused_with_their_position() -> None:
+    data = (
+        b"<workout_file><durationType>distance</durationType><workout>"
+        b'<Ramp Duration="1e300" PowerLow="0" PowerHigh="3"/></workout></workout_file>'
+    )
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data, "a.zwo", SIX_KMH)
+    assert one_sentence(caught.value).startswith(
+        "block 1 (Ramp) at line 1, column 61: Duration 1e300 is far longer than the 24 hours"
+    )
+
+
+def test_absurd_numbers_that_are_only_warned_about_read_as_numbers() -> None:
+    data = (
+        b"<workout_file><sportType>run</sportType><workout>"
+        b'<SteadyState Duration="60" Power="1e308" pace="1e308">'
+        b'<textevent timeoffset="1e308" message="Never."/></SteadyState>'
+        b'<IntervalsT Repeat="1e400" OnDuration="10"/>'
+        b'<SteadyState Duration="60" Power="' + b"1" * 5000 + b'"/>'
+        b"</workout></workout_file>"
+    )
+    _, warnings = convert_zwo(data)
+    assert warnings == [
+        "block 1 (SteadyState): Power 1e308 is not an intensity (a share such as 0.75 for 75%) "
+        "and was ignored",
+        "block 1 (SteadyState): the text event 'Never.' at 1e+308 s is past the block's end "
+        "(60 s) and was left out",
+        "block 2 (IntervalsT): Repeat '1e400' is not a number and was ignored",
+        "block 3 (SteadyState): Power '1111111111111111111111111111111111111...' is not a "
+        "number and was ignored",
+        "the pace value '1e308' is not a reference pace 0 to 4 and was ignored",
+    ]
+
+
+def test_too_many_text_events_are_refused_while_reading() -> None:
+    events = "".join(f'<textevent timeoffset="{i}" message="E{i}"/>\n' for i in range(86_000))
+    data = (
+        '<workout_file><workout><SteadyState Duration="86400">\n'
+        f"{events}</SteadyState></workout></workout_file>"
+    ).encode()
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data)
+    assert one_sentence(caught.value) == (
+        "the workout has more than 5000 text events (text event 5001 is at line 5002, column "
+        "1), and walktimer imports at most 5000: remove some in a workout editor first"
+    )
+
+
+def test_reading_stops_at_the_first_element_over_a_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing after the element over the limit is parsed: the cost is what was read."""
+    monkeypatch.setattr(zwo, "_MAX_TEXT_EVENTS", 3)
+    reader = zwo._Reader()
+    event = b'<textevent timeoffset="1" message="x"/>'
+    data = b'<workout_file><workout><SteadyState Duration="60">' + event * 1000
+    with pytest.raises(ZwoError, match="more than 3 text events"):
+        reader.read(data + b"</SteadyState></workout></workout_file>")
+    assert reader.elements == 3 + 4  # workout_file, workout, the block, 3 events, the 4th
+
+
+def test_a_workout_at_the_text_event_limit_still_imports(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zwo, "_MAX_TEXT_EVENTS", 3)
+    event = b'<textevent timeoffset="1" message="x"/>'
+    block = b'<SteadyState Duration="60">' + event * 3 + b"</SteadyState>"
+    text, _ = convert_zwo(b"<workout_file><workout>" + block + b"</workout></workout_file>")
+    assert len(load_text(text).phases[0].cues) == 3  # type: ignore[union-attr]
+    with pytest.raises(ZwoError, match="text event 4 is at line 1, column 209"):
+        convert_zwo(b"<workout_file><workout>" + block + block + b"</workout></workout_file>")
+
+
+def test_too_many_blocks_are_refused_while_reading() -> None:
+    data = b"<workout_file><workout>\n" + b'<FreeRide Duration="1"/>\n' * 10_001 + b"</workout>"
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data + b"</workout_file>")
+    assert one_sentence(caught.value) == (
+        "the workout has more than 10000 blocks (block 10001 starts at line 10002, column 1), "
+        "and a walktimer session may have at most 10000 phases: split it into shorter "
+        "workouts in a workout editor"
+    )
+
+
+@pytest.mark.parametrize(
+    ("inside", "message"),
+    [
+        (
+            "<a>" * 40,
+            "the file has XML elements nested more than 32 deep (the deepest at line 1, column "
+            "108), far more than any Zwift workout: this is not a workout file, or not one "
+            "walktimer can use",
+        ),
+        (
+            "<tags>" + '<tag name="x"/>' * 40_000 + "</tags>",
+            "the file has more than 26000 XML elements (element 26001 at line 1, column 389991), "
+            "far more than any Zwift workout: this is not a workout file, or not one walktimer "
+            "can use",
+        ),
+    ],
+)
+def test_files_no_workout_looks_like_are_refused_while_reading(inside: str, message: str) -> None:
+    data = f'<workout_file>{inside}<workout><FreeRide Duration="60"/></workout></workout_file>'
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo(data.encode())
+    assert one_sentence(caught.value) == message
+
+
+def test_only_the_first_fifty_tags_are_kept() -> None:
+    tags = "".join(f'<tag name="Tag {i % 60}"/>' for i in range(25_000))
+    data = f'<workout_file><tags>{tags}</tags><workout><FreeRide Duration="60"/></workout>'
+    text, warnings = convert_zwo((data + "</workout_file>").encode())
+    assert load_text(text).tags == tuple(f"Tag {i}" for i in range(50))
+    assert warnings == ["the workout has more than 50 tags; the first 50 were kept"]
+
+
+def test_a_script_over_the_size_limit_is_refused_as_such() -> None:
+    message = "Keep going, " * 700  # 8 KB
+    events = "".join(f'<textevent timeoffset="{i}" message="{message}"/>' for i in range(200))
+    data = f'<workout_file><workout><SteadyState Duration="600">{events}</SteadyState></workout>'
+    with pytest.raises(ZwoError) as caught:
+        convert_zwo((data + "</workout_file>").encode())
+    assert one_sentence(caught.value) == (
+        "the script imported from this workout would be 1.6 MiB, and a session script may be at "
+        "most 1 MiB: shorten its texts or split it into several workouts in a workout editor first"
+    )
 
 
 def test_missing_files_and_folders_are_refused(tmp_path: Path) -> None:

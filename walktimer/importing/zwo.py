@@ -3,7 +3,9 @@
 A .zwo file is XML with no official specification; this module follows what the tools that
 read and write it agree on. Element and attribute names are matched case-insensitively
 (`textevent` and `TextEvent`, `timeoffset` and `TimeOffset`). The XML is parsed with
-defusedxml, which refuses entity declarations, so an "XML bomb" cannot expand in memory.
+defusedxml, which refuses entity declarations, so an "XML bomb" cannot expand in memory, and
+blocks, text events and elements are counted as they are read, so a file far bigger than any
+workout is refused at the first element over a limit, not once it has all been converted.
 
 Every block becomes one [[phase]] (an IntervalsT a repeated block of an on and an off step),
 and text events become `say` cues. Intensities are fractions: of FTP in bike workouts, of the
@@ -22,7 +24,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
 
 import defusedxml
 import defusedxml.ElementTree
@@ -30,7 +32,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from walktimer.core.durations import MAX_SESSION_SECONDS, format_clock, format_compact
-from walktimer.core.script import KMH_PER_MPH, Kind, Speed
+from walktimer.core.script import KMH_PER_MPH, MAX_FILE_BYTES, Kind, Speed
 
 __all__ = [
     "MAX_ZWO_BYTES",
@@ -53,8 +55,19 @@ _MAX_REPEAT = 1000
 _MAX_PLAYED = 10_000
 _SPEED_KMH = (0.1, 30.0)
 _REFERENCE_KMH = (1.0, 30.0)
+# What a .zwo may hold, counted while it is read. A block is at least one played phase; a
+# cue is at least 40 bytes of TOML, and a script at most 1 MiB. Workouts as coaches share
+# them have tens of blocks and text events; these limits stop absurd files early.
+_MAX_BLOCKS = _MAX_PLAYED
+_MAX_TEXT_EVENTS = 5000
+_MAX_ELEMENTS = 2 * _MAX_BLOCKS + _MAX_TEXT_EVENTS + 1000  # with <textevents> and metadata
+_MAX_TAGS = 50  # a workout has a handful; a list of thousands took minutes to write
+_MAX_DEPTH = 32  # a workout nests 5 deep: workout_file, workout, block, textevents, textevent
 # Fractions above this are not intensities (some tools write watts); they are ignored.
 _MAX_FRACTION = 3.0
+# Lengths and repeat counts past this are no workout's (over 30 years in seconds, a million
+# kilometres in metres); sums of them would lose whole seconds or overflow.
+_LARGEST = 1e9
 _RAMP_STEP_SECONDS = 60  # at most one "speed up" cue a minute along a ramp
 
 _SPEED_TEXT = re.compile(
@@ -105,9 +118,16 @@ def convert_zwo(
 def _convert(data: bytes, source: str, reference_speed: Speed | None) -> tuple[str, _Workout]:
     if len(data) > MAX_ZWO_BYTES:
         raise ZwoError(_too_big(len(data)))
-    root = _parse(data)
-    workout = _Importer(source, reference_speed).read(root)
+    root, positions = _parse(data)
+    workout = _Importer(source, reference_speed, positions).read(root)
     text = _Writer(workout).text()
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise ZwoError(
+            f"the script imported from this workout would be {size / (1024 * 1024):.1f} MiB, "
+            f"and a session script may be at most {MAX_FILE_BYTES // (1024 * 1024)} MiB: "
+            "shorten its texts or split it into several workouts in a workout editor first"
+        )
     _check(text, source)
     return text, workout
 
@@ -183,7 +203,8 @@ def _read(file: Path) -> bytes:
     return data
 
 
-def _parse(data: bytes) -> Element:
+def _parse(data: bytes) -> tuple[Element, dict[int, tuple[int, int]]]:
+    """The tree of a .zwo and where each element starts ({id(element): (line, column)})."""
     if not data.strip():
         raise ZwoError("the file is empty: a Zwift workout is an XML file with <workout_file>")
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and not data.lstrip(
@@ -194,7 +215,9 @@ def _parse(data: bytes) -> Element:
             "(a walktimer script needs no import: open it directly)"
         )
     try:
-        root: Element = defusedxml.ElementTree.fromstring(data)
+        root, positions = _Reader().read(data)
+    except ZwoError:
+        raise
     except defusedxml.EntitiesForbidden:
         raise ZwoError(
             "the file declares XML entities, which Zwift workouts never use and which can blow "
@@ -213,12 +236,128 @@ def _parse(data: bytes) -> Element:
             f"the file is not well-formed XML ({reason} at line {line}, column {col + 1}): "
             "it may be damaged or cut short; export the workout again"
         ) from None
+    except (LookupError, UnicodeError):
+        # expat asks Python for an encoding it does not know itself; Python knows no such
+        # codec ("x-bogus", "TF-8"), or only a non-text one ("rot13", "hex").
+        raise ZwoError(_unknown_encoding(data)) from None
+    except ValueError as error:
+        if "multi-byte encodings" not in str(error):
+            raise
+        # Python knows the codec, but expat reads only single-byte ones through it.
+        raise ZwoError(
+            f"the file declares {_declared_encoding(data)} in its first line, which "
+            "walktimer cannot read XML in: save the workout again as UTF-8"
+        ) from None
     if _tag(root) != "workout_file":
         raise ZwoError(
             f"this XML file holds <{_local(root.tag)}>, not a Zwift workout: a .zwo file "
             "starts with <workout_file>"
         )
-    return root
+    return root, positions
+
+
+class _Reader:
+    """defusedxml's parser building the tree, counting as it goes to stop early.
+
+    A file under the size limit can still hold a hundred thousand elements, and building
+    and converting them all costs seconds and hundreds of megabytes before the finished
+    script is found too big. Counting while parsing stops at the first element over a
+    limit, at a cost in proportion to what was read. It also keeps each element's position,
+    for messages about its values.
+    """
+
+    def __init__(self) -> None:
+        self.builder = TreeBuilder()
+        self.parser = defusedxml.ElementTree.DefusedXMLParser(target=self)
+        self.positions: dict[int, tuple[int, int]] = {}
+        self.open: list[str] = []  # names of the elements open around this one, lower case
+        self.elements = 0
+        self.blocks = 0
+        self.events = 0
+
+    def read(self, data: bytes) -> tuple[Element, dict[int, tuple[int, int]]]:
+        self.parser.feed(data)
+        root: Element = self.parser.close()
+        return root, self.positions
+
+    def where(self) -> tuple[int, int]:
+        expat = self.parser.parser
+        return expat.CurrentLineNumber, expat.CurrentColumnNumber + 1
+
+    # The target's side of ElementTree's XMLParser protocol.
+
+    def start(self, tag: str, attrib: dict[str, str]) -> Element:
+        self.elements += 1
+        name = _local(tag).lower()
+        if self.elements > _MAX_ELEMENTS:
+            raise ZwoError(
+                self.too_many(f"more than {_MAX_ELEMENTS} XML elements", f"element {self.elements}")
+            )
+        if len(self.open) >= _MAX_DEPTH:
+            raise ZwoError(
+                self.too_many(f"XML elements nested more than {_MAX_DEPTH} deep", "the deepest")
+            )
+        if self.open and self.open[-1] == "workout":
+            self.blocks += 1
+            if self.blocks > _MAX_BLOCKS:
+                raise ZwoError(
+                    f"the workout has more than {_MAX_BLOCKS} blocks (block {self.blocks} "
+                    f"starts at {self.at()}), and a walktimer session may have at most "
+                    f"{_MAX_PLAYED} phases: split it into shorter workouts in a workout editor"
+                )
+        if name == "textevent":
+            self.events += 1
+            if self.events > _MAX_TEXT_EVENTS:
+                raise ZwoError(
+                    f"the workout has more than {_MAX_TEXT_EVENTS} text events (text event "
+                    f"{self.events} is at {self.at()}), and walktimer imports at most "
+                    f"{_MAX_TEXT_EVENTS}: remove some in a workout editor first"
+                )
+        element = self.builder.start(tag, attrib)
+        self.positions[id(element)] = self.where()
+        self.open.append(name)
+        return element
+
+    def end(self, tag: str) -> Element:
+        self.open.pop()
+        return self.builder.end(tag)
+
+    def data(self, text: str) -> None:
+        self.builder.data(text)
+
+    def close(self) -> Element:
+        return self.builder.close()
+
+    def at(self) -> str:
+        line, column = self.where()
+        return f"line {line}, column {column}"
+
+    def too_many(self, what: str, which: str) -> str:
+        return (
+            f"the file has {what} ({which} at {self.at()}), far more than any Zwift workout: "
+            "this is not a workout file, or not one walktimer can use"
+        )
+
+
+_ENCODING_DECLARATION = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*([\"'])(.{0,80}?)\1", re.DOTALL
+)
+
+
+def _declared_encoding(data: bytes) -> str:
+    """The encoding the XML declaration names, for a message: "the text encoding 'TF-8'"."""
+    match = _ENCODING_DECLARATION.match(data[:400])
+    if match is None:
+        return "a text encoding"  # a declaration in UTF-16 or UTF-32, not readable as ASCII
+    return f"the text encoding {_clean(match[2].decode('ascii', 'replace'))!r}"
+
+
+def _unknown_encoding(data: bytes) -> str:
+    return (
+        f"the file declares {_declared_encoding(data)} in its first line, which is not "
+        'an encoding walktimer knows: correct it (Zwift workouts are "UTF-8") '
+        "or save the workout again as UTF-8"
+    )
 
 
 def _local(tag: object) -> str:
@@ -336,8 +475,12 @@ class _Workout:
 
 
 class _Importer:
-    def __init__(self, source: str, reference: Speed | None) -> None:
+    def __init__(
+        self, source: str, reference: Speed | None, positions: Mapping[int, tuple[int, int]]
+    ) -> None:
         self.source = source
+        self.positions = positions
+        self.element: Element | None = None  # the block being read, for positions
         self.reference = reference
         self.warnings: list[str] = []
         self.sport: str | None = None
@@ -447,6 +590,12 @@ class _Importer:
             for tag in _children(holder, "tag"):
                 value = _clean(_attrs(tag).get("name") or "".join(tag.itertext()))
                 if value and value not in tags:
+                    if len(tags) == _MAX_TAGS:
+                        self.warn(
+                            f"the workout has more than {_MAX_TAGS} tags; the first {_MAX_TAGS} "
+                            "were kept"
+                        )
+                        return tags
                     tags.append(value)
         return tags
 
@@ -458,7 +607,9 @@ class _Importer:
             return "run"
         if value in ("bike", "biking", "cycling", "ride"):
             return "bike"
-        self.warn(f"the sport type {value!r} is unknown (expected bike or run); it was ignored")
+        self.warn(
+            f"the sport type {_short(value)!r} is unknown (expected bike or run); it was ignored"
+        )
         return None
 
     def duration_type(self, root: Element) -> bool:
@@ -467,7 +618,7 @@ class _Importer:
             return True
         if value != "time":
             self.warn(
-                f"the duration type {value!r} is unknown (expected time or distance); "
+                f"the duration type {_short(value)!r} is unknown (expected time or distance); "
                 "durations were read as seconds"
             )
         return False
@@ -484,7 +635,7 @@ class _Importer:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            self.warn(f"{where}: {_shown(key)} {raw!r} is not a number and was ignored")
+            self.warn(f"{where}: {_shown(key)} {_short(raw)!r} is not a number and was ignored")
             return None
         return value
 
@@ -494,7 +645,7 @@ class _Importer:
             return None
         if value < 0 or value > _MAX_FRACTION:
             self.warn(
-                f"{where}: {_shown(key)} {attrs[key]} is not an intensity (a share such as "
+                f"{where}: {_shown(key)} {_short(attrs[key])} is not an intensity (a share such as "
                 "0.75 for 75%) and was ignored"
             )
             return None
@@ -508,9 +659,22 @@ class _Importer:
                 self.warn(f"{where} has no {_shown(key)} and was left out")
             return None
         if value < 0:
-            self.warn(f"{where}: {_shown(key)} {attrs[key]} is negative and was left out")
+            self.warn(f"{where}: {_shown(key)} {_short(attrs[key])} is negative and was left out")
             return None
+        if value > _LARGEST:
+            raise ZwoError(
+                f"{self.place(where)}: {_shown(key)} {_short(attrs[key])} is far longer than "
+                "the 24 hours a walktimer session may last: correct the block in a workout "
+                "editor first"
+            )
         return value
+
+    def place(self, where: str) -> str:
+        """`where` with the line and column of the block being read, when they are known."""
+        position = None if self.element is None else self.positions.get(id(self.element))
+        if position is None:
+            return where
+        return f"{where} at line {position[0]}, column {position[1]}"
 
     def pace(self, attrs: Mapping[str, str]) -> int | None:
         raw = attrs.get("pace")
@@ -523,7 +687,7 @@ class _Importer:
         if value.is_integer() and 0 <= value <= 4:
             self.paces.add(int(value))
             return int(value)
-        self.junk_paces.add(repr(raw))
+        self.junk_paces.add(repr(_short(raw)))
         return None
 
     def seconds_at(self, position: float, length: float, target: _Target | None) -> float:
@@ -552,6 +716,7 @@ class _Importer:
         written = _local(element.tag)
         where = f"block {number} ({written})"
         attrs = _attrs(element)
+        self.element = element
         if tag in ("textevent", "textevents"):
             self.warn(f"{where}: a text event outside any block was left out")
             return None
@@ -654,9 +819,15 @@ class _Importer:
         self, element: Element, attrs: Mapping[str, str], where: str
     ) -> _Intervals | None:
         repeat_value = self.number(attrs, "repeat", where)
+        if repeat_value is not None and repeat_value > _LARGEST:
+            raise ZwoError(
+                f"{self.place(where)}: Repeat {_short(attrs['repeat'])} is not a number of "
+                "rounds a workout can have, and walktimer repeats a block at most "
+                f"{_MAX_REPEAT} times: correct the block in a workout editor first"
+            )
         repeat = 1 if repeat_value is None else _round(repeat_value)
         if repeat < 1:
-            self.warn(f"{where} repeats {attrs.get('repeat')} times and was left out")
+            self.warn(f"{where} repeats {_short(attrs['repeat'])} times and was left out")
             return None
         if repeat > _MAX_REPEAT:
             raise ZwoError(
@@ -865,6 +1036,8 @@ def _short(text: str) -> str:
 
 
 def _number_text(value: float) -> str:
+    if abs(value) > _LARGEST:
+        return f"{value:.3g}"  # "1e+308", not its 309 digits
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
