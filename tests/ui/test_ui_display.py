@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from walktimer import resources
-from walktimer.ui.display import X_TCP_PORT, no_display
+from walktimer.ui.display import X_TCP_PORT, no_display, release_probes
 
 BOGUS = 4093  # an X display number nothing listens on
 SENTENCE_END = (
@@ -37,6 +37,12 @@ def walktimer(tmp_path: Path, args: list[str], **env: str) -> subprocess.Complet
         timeout=60,
         check=False,
     )
+
+
+@pytest.fixture(autouse=True)
+def _closed_probes() -> Iterator[None]:
+    yield
+    release_probes()
 
 
 @pytest.fixture
@@ -119,6 +125,23 @@ def test_a_listening_x_server_is_a_display(x_server: str) -> None:
     assert no_display({"DISPLAY": x_server, "QT_QPA_PLATFORM": "xcb"}) is None
     gone = x_server.replace(":", ":1")  # ten times the number: nobody there
     assert no_display({"DISPLAY": gone}) is not None
+
+
+def test_the_probe_stays_connected_until_qt_is(compositor: Path) -> None:
+    """An X server with no other client resets when the last one leaves; Qt would wait."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(compositor / "wayland-8"))
+    listener.listen(4)
+    with listener:
+        assert no_display({"WAYLAND_DISPLAY": str(compositor / "wayland-8")}) is None
+        server_side, _ = listener.accept()
+        with server_side:
+            server_side.setblocking(False)
+            with pytest.raises(BlockingIOError):
+                server_side.recv(1)  # still connected: nothing sent, nothing closed
+            release_probes()
+            server_side.setblocking(True)
+            assert server_side.recv(1) == b""  # closed once Qt has its own connection
 
 
 def test_a_listening_compositor_is_a_display(compositor: Path, bogus_display: str) -> None:

@@ -21,7 +21,7 @@ from walktimer.core.clock import SystemClock
 from walktimer.core.ports import CueSink
 from walktimer.core.script import Session
 from walktimer.ui.dialogs import QtDialogs
-from walktimer.ui.display import no_display
+from walktimer.ui.display import no_display, release_probes
 from walktimer.ui.inhibit import ScreenSaverInhibitor
 from walktimer.ui.settings import Settings, Verbosity
 
@@ -247,6 +247,7 @@ def run_gui(args: list[str]) -> int:
     log_file = setup_logging()
     log.info("walktimer %s starting", __version__)
     app = make_application([sys.argv[0] if sys.argv else APP_NAME])
+    release_probes()  # Qt is connected now: the display check's probe may go
     qInstallMessageHandler(_qt_messages)
     reporter = ErrorReporter(log_file)
     reporter.install()

@@ -4,7 +4,8 @@ Without a reachable X server or Wayland compositor, Qt's xcb and wayland platfor
 process (exit 134) with a misleading "reinstalling may fix this" hint. Every way into the
 window (`walktimer`, `walktimer FILE`, `walktimer run FILE`) asks `no_display()` first and
 prints its one sentence instead. Only connecting is tried (no X handshake), so it costs
-microseconds on a desktop. Imports nothing from Qt.
+microseconds on a desktop; the connection stays open until Qt has its own
+(`release_probes`). Imports nothing from Qt.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ import os
 import sys
 from collections.abc import Mapping
 
-__all__ = ["no_display"]
+__all__ = ["no_display", "release_probes"]
 
 X_TCP_PORT = 6000  # display N of a remote X server listens on 6000 + N
 CONNECT_TIMEOUT = 1.0  # seconds for a remote X server to accept a connection
 QT_WAYLAND = "wayland"  # also wayland-egl, wayland-brcm
+
+# Probes that reached a server, kept open until release_probes() (see there).
+_held: list[_socket.socket] = []
 
 
 def no_display(environ: Mapping[str, str] | None = None) -> str | None:
@@ -70,15 +74,25 @@ def _why(env: Mapping[str, str], *, check_x: bool, check_wayland: bool) -> str:
     return ", ".join(said)
 
 
+def release_probes() -> None:
+    """Close the connections the check left open; call once Qt has its own.
+
+    An X server whose last client leaves resets itself (Xvfb takes 20-40 ms, and Qt's
+    connection waits for it): a probe closed before Qt connects would make every headless
+    start pay that. On a desktop other clients keep the server up, and closing is free."""
+    while _held:
+        _held.pop().close()
+
+
 def _connects(family: int, address: str | bytes | tuple[str, int]) -> bool:
     probe = _socket.socket(family, _socket.SOCK_STREAM)
     try:
         probe.settimeout(CONNECT_TIMEOUT)
         probe.connect(address)
     except (OSError, ValueError):
-        return False
-    finally:
         probe.close()
+        return False
+    _held.append(probe)
     return True
 
 
