@@ -46,7 +46,9 @@ def take(out: Path, *, theme: str = "system") -> list[Path]:
     from walktimer.core.clock import FakeClock
     from walktimer.core.ports import SilentSink
     from walktimer.ui.app import make_application
+    from walktimer.ui.dialogs import QtDialogs
     from walktimer.ui.mainwindow import MainWindow
+    from walktimer.ui.media_keys import NoMediaKeys
     from walktimer.ui.settings import Settings, Theme
 
     app = make_application([sys.argv[0]])
@@ -56,9 +58,12 @@ def take(out: Path, *, theme: str = "system") -> list[Path]:
     clock = FakeClock()
     window = MainWindow(
         settings,
+        dialogs=QtDialogs(),
         clock=clock,
         sink_factory=lambda session, mute, verbosity: SilentSink(),
         inhibitor=_Steady(),
+        list_voices=list,
+        media_keys=NoMediaKeys(),
         app=app,
     )
     window.resize(*SIZE)

@@ -59,29 +59,20 @@ def _unknown_word(word: str, verbs: Sequence[str]) -> str:
 
 
 def _no_display() -> str | None:
-    """A sentence when a window cannot be shown here (Linux without X11 or Wayland), since
-    Qt's own message then wrongly asks for xcb libraries."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
-        return None
-    return (
-        "walktimer: there is no display to open a window on (neither DISPLAY nor "
-        "WAYLAND_DISPLAY is set). Start it from a desktop session, or walk in this terminal "
-        "with: walktimer run SESSION --no-gui"
-    )
+    """A sentence when a window cannot be shown here, asked before Qt is imported (run_gui
+    asks again, for the other ways into the window)."""
+    from walktimer.ui.display import no_display
+
+    return no_display()
 
 
 def _gui(args: list[str]) -> int:
-    import importlib
-
     try:
-        app = importlib.import_module("walktimer.ui.app")
+        from walktimer.ui.app import run_gui  # Qt: only when the window is wanted
     except ImportError as error:
         print(f"walktimer: the window cannot start: {error}", file=sys.stderr)
         return 1
-    code: int = app.run_gui(args)
-    return code
+    return run_gui(args)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from engine_helpers import engine_for, make_plan
 
-from walktimer.core.clock import FakeClock, ScaledClock
+from walktimer.core.clock import FakeClock, ScaledClock, SystemClock
 from walktimer.core.engine import Engine
 from walktimer.core.pacing import (
     MAX_DISPLAY_WAIT,
@@ -64,6 +64,22 @@ def test_display_wait_in_a_manual_phase_follows_the_elapsed_count() -> None:
     engine.start()
     clock.advance(2.6)
     assert display_wait(engine.view()) == pytest.approx(0.4 + 0.005)
+
+
+def test_display_wait_follows_the_session_clock_after_a_manual_phase_ends_off_the_second() -> None:
+    engine, clock = engine_for(make_plan(Phase("Hold", duration=None), Phase("Walk", duration=30)))
+    engine.start()
+    clock.advance(2.4)
+    engine.next()  # the walker ends the manual phase 2.4 s in
+    clock.advance(0.3)  # 29.7 s left of "Walk"; the session has run 2.7 s
+    assert display_wait(engine.view()) == pytest.approx(0.3 + 0.005)
+
+
+def test_the_clocks_declare_their_speed_and_base_time() -> None:
+    for real in (FakeClock(), SystemClock()):
+        assert (real.factor, real.to_base(2.5)) == (1.0, 2.5)
+    scaled = ScaledClock(FakeClock(), 60.0)
+    assert (scaled.factor, scaled.to_base(60.0)) == (60.0, 1.0)
 
 
 def test_wake_in_takes_the_soonest_of_cue_display_and_guard() -> None:

@@ -96,6 +96,9 @@ class RecordingSink:
     def stop(self) -> None:
         self.calls.append("stop")
 
+    def expect(self, texts: Sequence[str]) -> None:
+        """Nothing is rendered ahead."""
+
     def notices(self) -> list[str]:
         return []
 

@@ -93,7 +93,7 @@ def make_window(
 
     yield make
     for window in made:
-        window._close_run()
+        window.runs.close()
 
 
 @pytest.fixture

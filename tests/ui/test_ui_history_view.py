@@ -15,7 +15,7 @@ from ui_helpers import FakeDialogs
 from walktimer.history.goal import load_goal
 from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk, default_path
 from walktimer.history.stats import Goal
-from walktimer.ui.history_view import MET, SHORT, DayChart, HistoryView, show_history
+from walktimer.ui.history_view import MET, SHORT, DayChart, HistoryView
 from walktimer.ui.mainwindow import MainWindow
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -311,5 +311,6 @@ def test_the_window_opens_the_history(qtbot: Any, window: MainWindow) -> None:
     assert shown.list.topLevelItemCount() == 18
     assert shown.dialogs is window.dialogs
     # Asking again raises the same window.
-    assert show_history(window) is shown
+    window.show_history()
+    assert window._history is shown
     shown.close()

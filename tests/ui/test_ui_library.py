@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from ui_helpers import SHORT, FakeDialogs, SinkFactory
@@ -273,6 +273,9 @@ def test_edit_opens_the_editor_on_the_selected_file(
     opened: list[Path | None] = []
 
     class EditorWindow(QWidget):
+        saved = Signal(object)
+        run_requested = Signal(object)
+
         def __init__(self, path: Path | None = None) -> None:
             super().__init__()
             opened.append(path)

@@ -70,7 +70,7 @@ def test_a_real_media_key_reaches_the_window_from_the_bus(
     short_file: Path,
     session_bus: str,
 ) -> None:
-    window = make_window(media_keys=None)
+    window = make_window(media_keys=MediaKeys())
     assert isinstance(window.media_keys, MediaKeys)
     open_ready(qtbot, window, short_file)
     run = window.run

@@ -19,7 +19,7 @@ from walktimer.history.keeper import RunKeeper
 from walktimer.history.log import Ending, HistoryLog, Outcome
 from walktimer.history.resume import Choice, Pending
 from walktimer.ui import resume_prompt
-from walktimer.ui.history_view import attach
+from walktimer.ui.app import track_runs
 from walktimer.ui.mainwindow import MainWindow
 from walktimer.ui.resume_prompt import ResumePrompt, RunTracker
 
@@ -298,8 +298,8 @@ def test_the_app_hook_offers_once_the_window_is_up(
 
     monkeypatch.setattr(resume_prompt, "ask", answer)
     window = make_window()
-    attach(window)
-    tracker = window.history_tracker  # type: ignore[attr-defined]
+    track_runs(window)
+    tracker = window.history_tracker
     assert isinstance(tracker, RunTracker)
     qtbot.waitUntil(lambda: window.run is not None)
     assert len(asked) == 1

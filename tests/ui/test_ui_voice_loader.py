@@ -84,7 +84,8 @@ QUIT_AFTER_SETTINGS = textwrap.dedent(
     def main():
         protect()
         app = QApplication([])
-        from ui_helpers import FakeDialogs, FakeInhibitor
+        from ui_helpers import FakeDialogs, FakeInhibitor, FakeMediaKeys, SinkFactory
+        from walktimer.core.clock import FakeClock
         from walktimer.ui.mainwindow import MainWindow
         from walktimer.ui.settings import Settings
         from walktimer.ui import settings_dialog
@@ -96,8 +97,9 @@ QUIT_AFTER_SETTINGS = textwrap.dedent(
             gate.wait({hold})  # a speech engine slow to start
             return []
 
-        w = MainWindow(Settings(), dialogs=FakeDialogs(), inhibitor=FakeInhibitor(),
-                       list_voices=voices)
+        w = MainWindow(Settings(), dialogs=FakeDialogs(), clock=FakeClock(),
+                       sink_factory=SinkFactory(), inhibitor=FakeInhibitor(),
+                       list_voices=voices, media_keys=FakeMediaKeys())
         w.show()
         QTimer.singleShot(50, lambda: app.activeModalWidget().reject())
         w.show_settings()

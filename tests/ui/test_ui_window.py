@@ -528,13 +528,14 @@ def test_voices_are_listed_once_however_often_settings_open(
 
 
 def test_music_ducking_settings_round_trip_and_shape_the_sink(
-    qtbot: Any, settings: Settings, make_window: Any
+    qtbot: Any, settings: Settings
 ) -> None:
     from walktimer.audio.sink import AudioSink
     from walktimer.core.loader import load_path
     from walktimer.desktop.ducking import Ducker
     from walktimer.resources import bundled_session
-    from walktimer.ui.settings import Ducking
+    from walktimer.ui.app import sounding_sinks
+    from walktimer.ui.settings import Ducking, Verbosity
 
     assert settings.ducking is Ducking.LOWER  # music is lowered by default, tones included
     assert settings.duck_tones is True
@@ -547,9 +548,9 @@ def test_music_ducking_settings_round_trip_and_shape_the_sink(
     fresh = Settings()
     assert fresh.ducking is Ducking.PAUSE
     assert fresh.duck_tones is False
-    window = make_window(sink_factory=None)
+    sinks = sounding_sinks(fresh)
     session = load_path(bundled_session("backward-10.toml"))
-    sink = window.sink_factory(session, mute=False, verbosity="all")
+    sink = sinks(session, mute=False, verbosity=Verbosity.ALL)
     try:
         assert isinstance(sink, AudioSink)
         assert isinstance(sink.ducking, Ducker)
@@ -557,8 +558,8 @@ def test_music_ducking_settings_round_trip_and_shape_the_sink(
         assert sink.duck_tones is False
     finally:
         sink.close()
-    settings.ducking = Ducking.OFF
-    sink = window.sink_factory(session, mute=False, verbosity="all")
+    fresh.ducking = Ducking.OFF
+    sink = sinks(session, mute=False, verbosity=Verbosity.ALL)
     try:
         assert isinstance(sink, AudioSink)
         assert sink.ducking is None

@@ -6,16 +6,39 @@ import sys
 import time
 from typing import Protocol
 
-__all__ = ["Clock", "FakeClock", "ScaledClock", "SystemClock"]
+__all__ = ["Clock", "FakeClock", "RealTime", "ScaledClock", "SystemClock"]
 
 
 class Clock(Protocol):
+    """Session time. A host's own timer (a QTimer, `select`) runs on a *base* clock; with
+    `--speed` the session clock runs faster than it, and `to_base` converts a wait."""
+
     def now(self) -> float:
         """Seconds on a clock that never goes backwards; only differences matter."""
         ...
 
+    @property
+    def factor(self) -> float:
+        """Seconds of this clock per second of the base clock: 1 in real time."""
+        ...
 
-class SystemClock:
+    def to_base(self, seconds: float) -> float:
+        """How long `seconds` of this clock take on the base clock."""
+        ...
+
+
+class RealTime:
+    """The part of a Clock that runs at the speed of its base: factor 1, waits unchanged."""
+
+    @property
+    def factor(self) -> float:
+        return 1.0
+
+    def to_base(self, seconds: float) -> float:
+        return seconds
+
+
+class SystemClock(RealTime):
     """Counts time a laptop spends suspended (CLOCK_BOOTTIME on Linux) so a resumed walk
     shows where it really is; elsewhere the monotonic clock."""
 
@@ -51,7 +74,7 @@ class ScaledClock:
         return seconds / self._factor
 
 
-class FakeClock:
+class FakeClock(RealTime):
     """A clock moved by hand. Tests call `advance`; nothing ever sleeps."""
 
     def __init__(self, start: float = 1000.0) -> None:

@@ -22,6 +22,7 @@ __all__ = [
     "DISPLAY_SLACK",
     "MAX_DISPLAY_WAIT",
     "MIN_DISPLAY_WAIT",
+    "countdown_wait",
     "cue_wait",
     "display_wait",
     "to_milliseconds",
@@ -48,16 +49,28 @@ def cue_wait(engine: Engine, clock: Clock, to_base: ToBase | None = None) -> flo
     return max(0.0, (to_base or _same)(deadline - clock.now()))
 
 
+def _to_next_second(seconds: float) -> float:
+    """How long until a count going up from `seconds` reaches its next whole second."""
+    left = 1.0 - (seconds - math.floor(seconds))
+    return 1.0 if left <= 1e-6 or left > 1.0 else left
+
+
 def display_wait(view: View, to_base: ToBase | None = None) -> float:
-    """Base-clock seconds until the countdown shown for `view` changes its whole second."""
+    """Base-clock seconds until a whole second shown for `view` changes: the phase's count
+    (or, where a manual phase ended off the second, the session's elapsed time)."""
     if view.phase_remaining is not None:
         # A countdown shows remaining time rounded up: it changes when it reaches an integer.
-        seconds = view.phase_remaining - math.floor(view.phase_remaining)
+        phase = view.phase_remaining - math.floor(view.phase_remaining)
+        phase = 1.0 if phase <= 1e-6 else phase
     else:
         # A manual phase counts up, rounded down.
-        seconds = 1.0 - (view.phase_elapsed - math.floor(view.phase_elapsed))
-    if seconds <= 1e-6:
-        seconds = 1.0
+        phase = _to_next_second(view.phase_elapsed)
+    return countdown_wait(min(phase, _to_next_second(view.session_elapsed)), to_base)
+
+
+def countdown_wait(seconds: float, to_base: ToBase | None = None) -> float:
+    """Base-clock seconds to wait for a change of the shown second that is `seconds` of
+    session time away (the 3-2-1 count before a session uses it too)."""
     wait = (to_base or _same)(seconds) + DISPLAY_SLACK
     return min(MAX_DISPLAY_WAIT, max(MIN_DISPLAY_WAIT, wait))
 

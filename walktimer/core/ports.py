@@ -31,6 +31,11 @@ class CueSink(Protocol):
         """Sound the events that just became due, in order."""
         ...
 
+    def expect(self, texts: Sequence[str]) -> None:
+        """Words that will be needed soon (refilled after an extend): a sink that renders
+        speech ahead starts on them now, so they play the instant they are due."""
+        ...
+
     def pause(self) -> None:
         """Silence at once what is playing; the session is paused."""
         ...
@@ -57,6 +62,9 @@ class SilentSink:
 
     def play(self, fired: Sequence[Fired]) -> None:
         """Nothing is sounded."""
+
+    def expect(self, texts: Sequence[str]) -> None:
+        """Nothing is rendered ahead."""
 
     def pause(self) -> None:
         """Nothing is playing."""

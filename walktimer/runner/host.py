@@ -162,13 +162,10 @@ class TerminalHost:
     def _expect(self) -> None:
         """Have words that an extend changed ({remaining} filled anew) rendered ahead, so they
         are ready when due instead of rendered then."""
-        expect = getattr(self.sink, "expect", None)
-        if expect is None:
-            return
         texts = [t for t in self.engine.upcoming_texts() if t not in self._expected]
         if texts:
             self._expected.update(texts)
-            expect(texts)
+            self.sink.expect(texts)
 
     def _announce_phase(self) -> None:
         """A phase entered with nothing fired (a stall dropped its start) still gets a line."""

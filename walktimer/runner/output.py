@@ -55,9 +55,7 @@ class FanOutSink:
     def expect(self, texts: Sequence[str]) -> None:
         """Words needed soon (refilled after an extend): rendered ahead by sinks that speak."""
         for sink in self.sinks:
-            expect = getattr(sink, "expect", None)
-            if expect is not None:
-                expect(texts)
+            sink.expect(texts)
 
     def pause(self) -> None:
         for sink in self.sinks:

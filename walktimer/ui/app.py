@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
@@ -11,20 +10,35 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QtMsgType, Signal, qInstallMessageHandler
+from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from walktimer import APP_ID, APP_NAME, __version__, paths
+from walktimer.core.clock import SystemClock
+from walktimer.core.ports import CueSink
+from walktimer.core.script import Session
+from walktimer.ui.dialogs import QtDialogs
+from walktimer.ui.display import no_display, release_probes
+from walktimer.ui.inhibit import ScreenSaverInhibitor
+from walktimer.ui.settings import Ducking, Settings, Verbosity
 
-__all__ = ["LOG_FILE", "ErrorReporter", "run_gui", "setup_logging"]
+if TYPE_CHECKING:
+    from walktimer.audio.sink import Verbosity as AudioVerbosity
+    from walktimer.ui.controller import SinkFactory
+    from walktimer.ui.mainwindow import MainWindow
+    from walktimer.ui.resume_prompt import RunTracker
+
+__all__ = ["LOG_FILE", "ErrorReporter", "run_gui", "setup_logging", "track_runs"]
 
 log = logging.getLogger(__name__)
 
 LOG_FILE = "walktimer.log"
 USAGE = "usage: walktimer [FILE]\n\nOpens the session library, or the session script FILE."
 
+EXIT_NO_DISPLAY = 1
 ShowError = Callable[[str], None]
 
 
@@ -178,19 +192,61 @@ def _parse(args: list[str]) -> tuple[Path | None, str | None]:
     return (Path(files[0]) if files else None), None
 
 
-def _attach_history(window: QWidget) -> None:
-    """Let the history code follow runs (resume file, log, resume offer) if it is present."""
+def sounding_sinks(settings: Settings) -> SinkFactory:
+    """The real sinks: speech and tones, with other players ducked as the settings say. A
+    sink is made on the prepare thread, after the first frame, so its imports (the audio
+    device, the speech worker) do not delay the window."""
+
+    def make(session: Session, *, mute: bool, verbosity: Verbosity) -> CueSink:
+        from walktimer.audio.sink import build_sink
+        from walktimer.desktop.ducking import Ducker
+
+        mode = settings.ducking
+        ducking = (
+            None if mode is Ducking.OFF else Ducker("pause" if mode is Ducking.PAUSE else "lower")
+        )
+        return build_sink(
+            session, mute=mute, verbosity=_SPOKEN[verbosity], ducking=ducking,
+            duck_tones=settings.duck_tones,
+        )  # fmt: skip
+
+    return make
+
+
+_SPOKEN: dict[Verbosity, AudioVerbosity] = {
+    Verbosity.ALL: "all",
+    Verbosity.PHASES: "phases",
+    Verbosity.SILENT: "silent",
+}
+
+
+def _voice_list() -> list[tuple[str, str]]:
+    """The speech engine's voices as (id, label); runs on the settings dialog's thread."""
+    from walktimer.audio.speech import SpeechService
+
+    service = SpeechService()
     try:
-        module = importlib.import_module("walktimer.ui.history_view")
-    except ImportError:
-        log.info("no history view in this build")
-        return
-    attach = getattr(module, "attach", None)
-    if callable(attach):
-        attach(window)
+        return [
+            (v.id, f"{v.name} ({', '.join(v.languages)})" if v.languages else v.name)
+            for v in service.voices()
+        ]
+    finally:
+        service.close()
+
+
+def track_runs(window: MainWindow) -> RunTracker:
+    """Give the window its run tracker (the resume file while a walk goes, the history row
+    when it ends) and, once the window is up, the offer to resume a walk a crash left."""
+    from walktimer.ui.resume_prompt import RunTracker  # the history code: after first paint
+
+    tracker = RunTracker(window)
+    window.history_tracker = tracker
+    QTimer.singleShot(0, tracker.offer)
+    return tracker
 
 
 def run_gui(args: list[str]) -> int:
+    """The window's composition root: builds every service and hands each to what needs it."""
     if any(a in ("-h", "--help") for a in args):
         print(USAGE)
         return 0
@@ -198,22 +254,38 @@ def run_gui(args: list[str]) -> int:
     if problem is not None:
         print(f"walktimer: {problem}\n{USAGE}", file=sys.stderr)
         return 2
+    no_window = no_display()  # before Qt, which would abort the process
+    if no_window is not None:
+        print(no_window, file=sys.stderr)
+        return EXIT_NO_DISPLAY
     log_file = setup_logging()
     log.info("walktimer %s starting", __version__)
     app = make_application([sys.argv[0] if sys.argv else APP_NAME])
+    release_probes()  # Qt is connected now: the display check's probe may go
     qInstallMessageHandler(_qt_messages)
     reporter = ErrorReporter(log_file)
     reporter.install()
 
     from walktimer.desktop.ducking import restore_leftovers
     from walktimer.ui.mainwindow import MainWindow
-    from walktimer.ui.settings import Settings
+    from walktimer.ui.media_keys import MediaKeys
 
     restored = restore_leftovers()  # music a walktimer that was killed left lowered or paused
     if restored is not None:
         log.info("%s", restored)
-    window = MainWindow(Settings(), app=app, open_library=file is None)
-    window.after_first_paint(lambda: _attach_history(window))
+    settings = Settings()
+    window = MainWindow(
+        settings,
+        dialogs=QtDialogs(),
+        clock=SystemClock(),
+        sink_factory=sounding_sinks(settings),
+        inhibitor=ScreenSaverInhibitor(),
+        list_voices=_voice_list,
+        media_keys=MediaKeys(),
+        app=app,
+        open_library=file is None,
+    )
+    window.after_first_paint(lambda: track_runs(window))
     if file is not None and not window.open_session(file.expanduser()):
         window.show_library()
     window.show()

@@ -6,9 +6,8 @@ PySide6 Addons wheel (hundreds of MB, with QtWebEngine and the rest) for one cha
 a line and some labels. Painting it ourselves is about 150 lines, follows the window's
 palette, and keeps the install small.
 
-`attach(window)` (called by the app at start) gives the main window a RunTracker, which logs
-every run and offers to resume a session a crash left behind; `show_history(window)` opens
-this view as its own window.
+`show_history(...)` opens this view as a window of the main window; the RunTracker it follows
+(walktimer.ui.resume_prompt) logs every run.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import math
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -26,7 +25,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import (
@@ -61,7 +59,10 @@ from walktimer.history.log import HistoryError, HistoryLog, Walk
 from walktimer.history.stats import MAX_GOAL_MINUTES, DayStats, Goal, Progress, progress
 from walktimer.ui.dialogs import Dialogs, QtDialogs
 
-__all__ = ["LIST_LIMIT", "DayChart", "HistoryView", "attach", "show_history"]
+if TYPE_CHECKING:
+    from walktimer.ui.resume_prompt import RunTracker
+
+__all__ = ["LIST_LIMIT", "DayChart", "HistoryView", "show_history"]
 
 log = logging.getLogger(__name__)
 
@@ -609,28 +610,23 @@ class HistoryView(QWidget):
         return done
 
 
-# --- the main window's hooks ----------------------------------------------------------------
+# --- the main window's hook ----------------------------------------------------------------
 
 
-def attach(window: Any) -> None:
-    """Give the main window its run tracker and, once it is shown, the resume offer."""
-    from walktimer.ui.resume_prompt import RunTracker
-
-    tracker = RunTracker(window)
-    window.history_tracker = tracker
-    QTimer.singleShot(0, tracker.offer)
-
-
-def show_history(window: Any) -> HistoryView:
-    """Open (or raise) the history window of `window`."""
-    existing = getattr(window, "_history", None)
-    if isinstance(existing, HistoryView) and existing.isVisible():
+def show_history(
+    parent: QWidget,
+    dialogs: Dialogs,
+    existing: HistoryView | None = None,
+    tracker: RunTracker | None = None,
+) -> HistoryView:
+    """Open the history as a window of `parent`, or raise `existing` if it is still open;
+    it reloads whenever `tracker` logs a walk."""
+    if existing is not None and existing.isVisible():
         existing.reload()
         existing.activateWindow()
         return existing
-    view = HistoryView(dialogs=getattr(window, "dialogs", None), parent=window)
+    view = HistoryView(dialogs=dialogs, parent=parent)
     view.setWindowFlag(Qt.WindowType.Window, True)
-    tracker = getattr(window, "history_tracker", None)
     if tracker is not None:
         tracker.history_changed.connect(view.reload)
     view.show()

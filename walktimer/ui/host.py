@@ -2,9 +2,10 @@
 
 One `Qt.PreciseTimer` single-shot QTimer is armed for the engine's next deadline and re-armed
 after each batch of fired events; a second one refreshes the display just after each whole
-second of the countdown. Neither counts time: each time it fires, the engine reads its clock,
-so a timer that fires late (or a laptop that slept) never makes the session drift. The
-engine never waits on audio: the sink only queues what it is given.
+second of the countdown. How long each waits is `walktimer.core.pacing`'s rule, the terminal
+runner's too. Neither counts time: each time it fires, the engine reads its clock, so a timer
+that fires late (or a laptop that slept) never makes the session drift. The engine never
+waits on audio: the sink only queues what it is given.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, EngineError, Fired, State, View
+from walktimer.core.pacing import countdown_wait, cue_wait, display_wait, to_milliseconds
 from walktimer.core.ports import CueSink
 
 if TYPE_CHECKING:
@@ -28,7 +30,6 @@ __all__ = ["GET_READY_SECONDS", "SessionHost"]
 log = logging.getLogger(__name__)
 
 GET_READY_SECONDS = 3
-DISPLAY_SLACK = 0.012  # refresh this long after a second boundary, so the digit has changed
 MAX_TIMER_MS = 60 * 60 * 1000  # re-check at least hourly; QTimer takes int milliseconds
 
 
@@ -168,12 +169,11 @@ class SessionHost(QObject):
     def _expect(self) -> None:
         """Hand the words an extend refilled ({remaining}) to the sink, so it renders them
         ahead instead of when they are due (as the terminal runner does)."""
-        expect = getattr(self._sink, "expect", None)
-        if expect is None or self._muted:
+        if self._muted:
             return
         texts = self._engine.upcoming_texts()
         if texts:
-            expect(texts)
+            self._sink.expect(texts)
 
     def jump(self, phase_index: int) -> None:
         self._command(lambda: self._engine.jump(phase_index), leap=True)
@@ -281,42 +281,31 @@ class SessionHost(QObject):
             self._display.stop()
             self.finished.emit(self._engine.record())
 
-    def _ms_until(self, when: float) -> int:
-        seconds = max(0.0, when - self._clock.now())
-        to_base = getattr(self._clock, "to_base", None)
-        if callable(to_base):
-            seconds = float(to_base(seconds))
-        return min(MAX_TIMER_MS, math.ceil(seconds * 1000))
+    def _start(self, timer: QTimer, base_seconds: float) -> None:
+        timer.start(min(MAX_TIMER_MS, to_milliseconds(base_seconds)))
 
     def _arm_deadline(self) -> None:
         if self._ready_until is not None:
-            self._deadline.start(self._ms_until(self._ready_until))
+            left = max(0.0, self._ready_until - self._clock.now())
+            self._start(self._deadline, self._clock.to_base(left))
             return
-        deadline = self._engine.next_deadline()
-        if deadline is None:
+        wait = cue_wait(self._engine, self._clock, self._clock.to_base)
+        if wait is None:
             self._deadline.stop()
             return
-        self._deadline.start(self._ms_until(deadline))
+        self._start(self._deadline, wait)
 
     def _arm_display(self) -> None:
-        now = self._clock.now()
         if self._ready_until is not None:
-            left = self._ready_until - now
+            left = self._ready_until - self._clock.now()
             step = left - math.floor(left)
-            self._display.start(self._ms_until(now + (step or 1.0) + DISPLAY_SLACK))
+            self._start(self._display, countdown_wait(step or 1.0, self._clock.to_base))
             return
         view = self._engine.view()
         if view.state is not State.RUNNING:
             self._display.stop()
             return
-        # Redraw just after the next whole second of whatever is on screen counts.
-        steps = [1.0 - (view.session_elapsed % 1.0)]
-        if view.phase_remaining is not None:
-            steps.append(view.phase_remaining % 1.0 or 1.0)
-        else:
-            steps.append(1.0 - (view.phase_elapsed % 1.0))
-        step = min(s for s in steps if s > 1e-6) if any(s > 1e-6 for s in steps) else 1.0
-        self._display.start(self._ms_until(now + step + DISPLAY_SLACK))
+        self._start(self._display, display_wait(view, self._clock.to_base))
 
     def finished_record(self) -> RunRecord | None:
         if not self._ended:

@@ -17,7 +17,7 @@ from walktimer.desktop.mpris import Controls, MprisService, player_state
 if TYPE_CHECKING:
     from walktimer.core.engine import View
 
-__all__ = ["MediaKeys", "MediaKeysPort"]
+__all__ = ["MediaKeys", "MediaKeysPort", "NoMediaKeys"]
 
 _NAMES = ("play_pause", "play", "pause", "next", "previous", "stop", "raise_window")
 
@@ -80,3 +80,16 @@ class MediaKeys(QObject):
         command: Callable[[], None] | None = getattr(controls, name)
         if command is not None:
             command()
+
+
+class NoMediaKeys:
+    """A port that registers nothing: for windows that must stay off the bus (screenshots)."""
+
+    def open(self, controls: Controls) -> str | None:
+        return None
+
+    def publish(self, session: str, view: View) -> None:
+        """Nothing is shown."""
+
+    def close(self) -> None:
+        """Nothing is held."""

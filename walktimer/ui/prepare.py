@@ -71,9 +71,8 @@ class DeferredSink:
 
     def expect(self, texts: Sequence[str]) -> None:
         """Words needed soon (refilled after an extend): passed to a sink that renders ahead."""
-        expect = getattr(self._real, "expect", None)
-        if expect is not None:
-            expect(texts)
+        if self._real is not None:
+            self._real.expect(texts)
 
     def pause(self) -> None:
         if self._real is not None:

@@ -1,7 +1,8 @@
 """The window's side of crash recovery: one dialog to resume a session that died, and a
 tracker that keeps each run's resume file and logs it when it ends.
 
-`RunTracker` follows the main window: on `session_started` it gives the run a RunKeeper,
+`RunTracker` follows the main window (through the small `TrackedWindow` protocol): on
+`session_started` it gives the run a RunKeeper,
 saves on every refresh, state and phase change of the host (the keeper decides whether a save
 is due), and logs the walk when the host reports the session finished or stopped. On start
 `offer()` looks for a session left behind and asks once: resume it (the window opens it
@@ -15,21 +16,62 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from walktimer.core.plan import Plan
 from walktimer.history import resume
 from walktimer.history.keeper import RunKeeper, local_now
 from walktimer.history.resume import Choice, Pending
+from walktimer.ui.dialogs import Dialogs
 
-__all__ = ["Chooser", "ResumePrompt", "RunTracker", "ask"]
+if TYPE_CHECKING:
+    from walktimer.core.engine import RunRecord
+    from walktimer.ui.controller import OpenRun
+    from walktimer.ui.host import SessionHost
+
+__all__ = ["Chooser", "ResumePrompt", "RunTracker", "TrackedWindow", "ask"]
 
 log = logging.getLogger(__name__)
 
 Chooser = Callable[[QWidget, Pending], Choice | None]
+
+
+class TrackedWindow(Protocol):
+    """What the tracker needs of the main window."""
+
+    @property
+    def session_started(self) -> SignalInstance:
+        """(host, plan, path) when a session's count begins."""
+        ...
+
+    @property
+    def run(self) -> OpenRun | None:
+        """The session open in the window, if any."""
+        ...
+
+    @property
+    def dialogs(self) -> Dialogs: ...
+
+    @property
+    def dialog_parent(self) -> QWidget: ...
+
+    def open_restored(
+        self,
+        path: Path,
+        phase_index: int,
+        phase_elapsed: float,
+        record_so_far: RunRecord | None = None,
+        session_elapsed: float | None = None,
+    ) -> bool:
+        """Open a script paused where an interrupted run left off; False if it cannot."""
+        ...
+
+    def add_notice(self, text: str) -> None:
+        """Show a sentence in the run view."""
+        ...
 
 
 class ResumePrompt(QDialog):
@@ -96,11 +138,6 @@ def ask(parent: QWidget, pending: Pending) -> Choice | None:
     return dialog.choice
 
 
-def _speed(clock: object) -> float:
-    factor = getattr(clock, "factor", 1.0)
-    return float(factor) if isinstance(factor, int | float) else 1.0
-
-
 class RunTracker(QObject):
     """Keeps every run of the window's sessions: the resume file while it goes, the history
     row when it ends. `history_changed` fires after a walk was logged or deleted."""
@@ -109,14 +146,14 @@ class RunTracker(QObject):
 
     def __init__(
         self,
-        window: Any,
+        window: TrackedWindow,
         *,
         chooser: Chooser | None = None,
         wall: Callable[[], datetime] = local_now,
         resume_file: Path | None = None,
         history_path: Path | None = None,
     ) -> None:
-        super().__init__(window)
+        super().__init__(window.dialog_parent)
         self.window = window
         self._chooser = chooser
         self.wall = wall
@@ -131,21 +168,21 @@ class RunTracker(QObject):
 
     # Following runs.
 
-    def _started(self, host: Any, plan: Plan, path: Path | None) -> None:
+    def _started(self, host: SessionHost, plan: Plan, path: Path | None) -> None:
         if id(host) in self.keepers:
             return
         keeper = RunKeeper.begin(
             plan,
             path,
             wall=self.wall,
-            speed=_speed(host.clock),
+            speed=host.clock.factor,
             resume_file=self.resume_file,
             history_path=self.history_path,
             on_notice=self._notice,
         )
         self.follow(host, keeper)
 
-    def follow(self, host: Any, keeper: RunKeeper) -> None:
+    def follow(self, host: SessionHost, keeper: RunKeeper) -> None:
         """Save `host`'s run through `keeper` from now on, and log it when it ends."""
         key = id(host)
         self.keepers[key] = keeper
@@ -167,9 +204,7 @@ class RunTracker(QObject):
 
     def _notice(self, text: str) -> None:
         self.notices.append(text)
-        run_view = getattr(self.window, "run_view", None)
-        if run_view is not None and hasattr(run_view, "add_notice"):
-            run_view.add_notice(text)
+        self.window.add_notice(text)
 
     # On start.
 
@@ -191,7 +226,7 @@ class RunTracker(QObject):
             # A demo (--speed) that died is not asked about: logged as a demo, counted nowhere.
             self._settle(found, Choice.LOG)
             return Choice.LOG
-        choice = self.chooser(self.window, found) or Choice.LOG
+        choice = self.chooser(self.window.dialog_parent, found) or Choice.LOG
         point = self._settle(found, choice)
         if point is None:
             return choice
@@ -203,7 +238,7 @@ class RunTracker(QObject):
             point.record,
             point.session_elapsed,
         )
-        run = getattr(self.window, "run", None)
+        run = self.window.run
         if not opened or run is None:
             # The window could not open it after all (it said why): keep it as interrupted.
             self._settle(resume.inspect(point), Choice.LOG, force_log=True)
@@ -212,7 +247,7 @@ class RunTracker(QObject):
             run.plan,
             point,
             wall=self.wall,
-            speed=_speed(run.host.clock),
+            speed=run.host.clock.factor,
             resume_file=self.resume_file,
             history_path=self.history_path,
             on_notice=self._notice,
@@ -238,6 +273,4 @@ class RunTracker(QObject):
 
     def _inform(self, text: str) -> None:
         self.notices.append(text)
-        dialogs = getattr(self.window, "dialogs", None)
-        if dialogs is not None:
-            dialogs.inform(self.window, "Walk history", text)
+        self.window.dialogs.inform(self.window.dialog_parent, "Walk history", text)

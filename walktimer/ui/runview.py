@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from walktimer.core.durations import format_clock
 from walktimer.core.engine import State, View
 from walktimer.core.plan import Plan
-from walktimer.core.script import Kind
+from walktimer.core.script import Incline, Kind, Speed
 from walktimer.ui.bigclock import BigClock
 from walktimer.ui.theme import DARK, Colours, kind_colour, kind_label
 from walktimer.ui.timeline import Segment, TimelineStrip
@@ -32,12 +32,12 @@ SMALLEST_FIT = 0.6  # a long text shrinks to this share of its font size to fit 
 NOTICE_SMALLEST = 0.8  # notices shrink less: older ones give way instead
 
 
-def targets_text(speed: object, incline: object) -> str:
+def targets_text(speed: Speed | None, incline: Incline | None) -> str:
     parts = []
     if speed is not None:
-        parts.append(f"Speed {getattr(speed, 'text', speed)}")
+        parts.append(f"Speed {speed.text}")
     if incline is not None:
-        parts.append(f"Incline {getattr(incline, 'text', incline)}")
+        parts.append(f"Incline {incline.text}")
     return "   ·   ".join(parts)
 
 

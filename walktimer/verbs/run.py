@@ -179,10 +179,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _gui(path: Path) -> int:
-    import importlib
-
     try:
-        app = importlib.import_module("walktimer.ui.app")
+        from walktimer.ui.app import run_gui  # Qt: only when the window is wanted
     except ImportError as error:
         print(
             f"walktimer run: the window cannot start ({error}); "
@@ -190,5 +188,4 @@ def _gui(path: Path) -> int:
             file=sys.stderr,
         )
         return 1
-    code: int = app.run_gui([str(path)])
-    return code
+    return run_gui([str(path)])

@@ -1,0 +1,130 @@
+"""Session files coming into the window: the Open dialog, a file dropped on it, a Zwift
+workout imported into the sessions folder, and loading a script with every problem shown.
+
+`SessionFiles.open(path)` turns any of them into a loaded Session (or one dialog saying what
+is wrong with the file); the window then runs it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QUrl
+from PySide6.QtWidgets import QWidget
+
+from walktimer import paths
+from walktimer.core.loader import load_path
+from walktimer.core.problems import SessionError
+from walktimer.core.script import Session
+from walktimer.ui.dialogs import Dialogs
+
+__all__ = ["SESSION_SUFFIXES", "Opened", "SessionFiles", "dropped_session"]
+
+SESSION_SUFFIXES = (".toml", ".zwo")
+
+
+@dataclass(slots=True)
+class Opened:
+    """A loaded script, and what to tell the walker about it (an import's notes)."""
+
+    session: Session
+    path: Path
+    notices: list[str] = field(default_factory=list)
+
+
+def dropped_session(mime: QMimeData) -> Path | None:
+    """The first local session file among what is dragged onto the window."""
+    if not mime.hasUrls():
+        return None
+    return _first_session(mime.urls())
+
+
+def _first_session(urls: list[QUrl]) -> Path | None:
+    for url in urls:
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in SESSION_SUFFIXES:
+                return path
+    return None
+
+
+class SessionFiles:
+    """Opens session files for the window, asking and telling through `dialogs`."""
+
+    def __init__(self, dialogs: Dialogs, parent: QWidget) -> None:
+        self.dialogs = dialogs
+        self.parent = parent
+
+    def ask(self) -> Path | None:
+        """The Open dialog, in the user's sessions folder (or home when there is none yet)."""
+        folder = paths.user_sessions_dir()
+        if not folder.is_dir():
+            folder = Path.home()
+        return self.dialogs.open_file(self.parent, folder)
+
+    def open(self, path: Path) -> Opened | None:
+        """Load a script, or import a .zwo first; None once a dialog said what is wrong."""
+        notices: list[str] = []
+        if path.suffix.lower() == ".zwo":
+            imported = self._import_zwo(path)
+            if imported is None:
+                return None
+            path, notices = imported
+        session = self.load(path)
+        return Opened(session, path, notices) if session is not None else None
+
+    def load(self, path: Path) -> Session | None:
+        """Load a script; on problems show them all in one dialog."""
+        try:
+            return load_path(path)
+        except SessionError as error:
+            lines = [str(p) for p in error.problems] or [str(error)]
+            count = len(lines)
+            self.dialogs.problems(
+                self.parent,
+                "This session cannot be used",
+                f"{path.name} has {count} problem{'s' if count != 1 else ''}. Fix "
+                f"{'them' if count != 1 else 'it'} in a text editor (or with Edit), then open "
+                "it again.",
+                lines,
+            )
+            return None
+
+    def _import_zwo(self, path: Path) -> tuple[Path, list[str]] | None:
+        """Convert a Zwift workout into a script in the user's sessions folder: its path, and
+        the notes to show with it."""
+        from walktimer.importing.zwo import ZwoError, import_zwo_file  # the one use of it
+
+        try:
+            result = import_zwo_file(path)
+        except ZwoError as error:
+            self.dialogs.inform(self.parent, "Cannot import this workout", str(error))
+            return None
+        folder = paths.user_sessions_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_name(folder, result.suggested_name)
+        _write_atomically(target, result.toml_text)
+        notices = [
+            f"Imported {path.name} as {target.name} in your sessions folder.",
+            *result.warnings,
+        ]
+        return target, notices
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or name-2, name-3... when taken."""
+    target = folder / Path(name).name
+    stem, suffix = target.stem, target.suffix or ".toml"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return target
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.part")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
