@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 
-from walktimer import paths
+from walktimer import files, paths
 from walktimer.history.stats import DEFAULT_GOAL, Goal
 
 __all__ = ["GOAL_FILE", "goal_path", "load_goal", "parse_goal", "save_goal"]
@@ -45,16 +43,7 @@ def save_goal(goal: Goal, path: Path | None = None) -> None:
     path = path if path is not None else goal_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"days": goal.days, "minutes": goal.minutes}, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=".goal-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    files.write_atomic(path, text.encode("utf-8"), new_mode=0o600)
 
 
 _GOAL_TEXT = re.compile(r"^\s*(\d+)\s*[x×*/:]\s*(\d+)\s*(?:m|min|minutes?)?\s*$", re.IGNORECASE)

@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import sqlite3
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -38,7 +37,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, TypeVar
 
-from walktimer import paths
+from walktimer import files, paths
 from walktimer.history.stats import REAL_SPEED, counts
 
 __all__ = [
@@ -267,22 +266,7 @@ def keep_pending(walk: Walk, history: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in walk.run_id)
     target = folder / f"{name}.json"
-    fd, tmp = tempfile.mkstemp(prefix=".walk-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(_walk_json(walk))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if os.name == "posix":
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    files.write_atomic(target, _walk_json(walk).encode("utf-8"), new_mode=0o600)
     return target
 
 

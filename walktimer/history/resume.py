@@ -4,10 +4,11 @@ While a session runs, its host (the terminal runner or the GUI) hands the engine
 `RunKeeper` after every command and on each display refresh. The keeper writes
 `paths.state_dir()/resume.json` at each phase change, each pause or resume, and every 4 s of
 session time (so the saved point is never more than 5 s behind, even when the host wakes a
-little late), atomically: a temp file in the same folder, fsync, os.replace, fsync of the
-folder. A kill -9 at any instant leaves either the previous point or the new one, never a
-half-written file. When the session ends (finished or stopped) the keeper logs the walk and
-removes the file, so a resume file on start means the last session died.
+little late), atomically (`walktimer.files.write_atomic`: a temp file in the same folder,
+fsync, rename, fsync of the folder). A kill -9 at any instant leaves either the previous
+point or the new one, never a half-written file. When the session ends (finished or
+stopped) the keeper logs the walk and removes the file, so a resume file on start means the
+last session died.
 
 On the next start `pending()` reads it and `inspect()` says whether it can be resumed: only
 when the script is still there with the same content (SHA-256). Otherwise it can only be
@@ -41,7 +42,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 import uuid
 import weakref
 from collections.abc import Callable, Iterator, Mapping
@@ -51,7 +51,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from walktimer import paths
+from walktimer import files, paths
 from walktimer.core.engine import RunRecord
 
 try:
@@ -200,28 +200,7 @@ def write(point: ResumePoint, path: Path | None = None) -> None:
     """Replace the resume file atomically and durably."""
     path = path if path is not None else resume_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".resume-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(point.to_json())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename itself must reach the disk for a power loss to keep it (POSIX only).
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    files.write_atomic(path, point.to_json().encode("utf-8"), new_mode=0o600)
 
 
 def read(path: Path | None = None) -> ResumePoint | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -314,24 +315,16 @@ def _export(history: HistoryLog, output: Path | None) -> int:
     if output is None:
         _write_csv(rows, sys.stdout)
         return 0
-    import os
-    import tempfile
+    from walktimer import files
 
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         _err(f"{folder} is not a folder; give -o a file in an existing folder.")
         return 1
+    text = io.StringIO(newline="")
+    _write_csv(rows, text)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{output.name}-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-                _write_csv(rows, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        files.write_atomic(output, text.getvalue().encode("utf-8"))
     except OSError as error:
         _err(f"The walks cannot be written to {output} ({error.strerror}).")
         return 1

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from walktimer import files
+
 HELP = "Add WalkTimer to the application menu (a .desktop entry and icons); --uninstall removes it."
 
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
@@ -59,9 +61,7 @@ def targets(prefix: Path, app_id: str) -> dict[str, Path]:
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    files.write_atomic(path, data)
 
 
 def _refresh_caches(prefix: Path) -> None:
