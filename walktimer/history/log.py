@@ -244,6 +244,35 @@ MIGRATIONS: tuple[Migration, ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
+def _shape(conn: sqlite3.Connection) -> tuple[tuple[str, tuple[tuple[object, ...], ...]], ...]:
+    """The tables and indexes, with each table's columns (name, type, not null, key)."""
+    names = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
+    shape = []
+    for kind, name in names:
+        columns: tuple[tuple[object, ...], ...] = ()
+        if kind == "table":
+            info = conn.execute(
+                'SELECT name, type, "notnull", pk FROM pragma_table_info(?)', (name,)
+            )
+            columns = tuple(tuple(row) for row in info)
+        shape.append((f"{kind} {name}", columns))
+    return tuple(shape)
+
+
+@functools.cache
+def _expected_shape() -> tuple[tuple[str, tuple[tuple[object, ...], ...]], ...]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS:
+            for statement in step.statements:
+                conn.execute(statement)
+        return _shape(conn)
+    finally:
+        conn.close()
+
+
 def default_path() -> Path:
     return paths.data_dir() / DB_NAME
 
@@ -421,12 +450,24 @@ class HistoryLog:
                 ) from again
 
     def _connect_and_upgrade(self) -> sqlite3.Connection:
+        try:
+            return self._connect_and_upgrade_as_is()
+        except UnicodeDecodeError as error:
+            # sqlite3 decodes SQLite's own messages strictly, and a damaged schema puts its
+            # raw bytes into them.
+            raise _IntegrityError("its schema is damaged (text that is not UTF-8)") from error
+
+    def _connect_and_upgrade_as_is(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         self._conn = conn
+        # Text damaged on disk reads as U+FFFD instead of raising in the middle of a query.
+        conn.text_factory = _text
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # Reading the header is what fails first on a file that is not a database.
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if not 0 <= version <= SCHEMA_VERSION + _NEWER_VERSIONS:
+            raise _IntegrityError(f"its schema version {version} is no version walktimer wrote")
         if version > SCHEMA_VERSION:
             self.close()
             raise HistoryError(
@@ -436,7 +477,7 @@ class HistoryLog:
         if version > 0:
             row = conn.execute("PRAGMA quick_check").fetchone()
             if row is None or row[0] != "ok":
-                raise _IntegrityError(f"integrity check failed: {row[0] if row else '?'}")
+                raise _IntegrityError(f"integrity check failed: {_first_problem(row)}")
         mode = _journal_mode_wal(conn)
         if str(mode).lower() != "wal":
             log.warning("history: journal mode is %s, not WAL", mode)
@@ -445,6 +486,10 @@ class HistoryLog:
         conn.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:
             self._upgrade(conn)
+        if _shape(conn) != _expected_shape():
+            # A header and pages that pass quick_check can still hold tables this version
+            # cannot use (a damaged schema record): every later query would fail.
+            raise _IntegrityError("its tables are not the ones walktimer keeps")
         return conn
 
     def _upgrade(self, conn: sqlite3.Connection) -> None:
@@ -487,15 +532,15 @@ class HistoryLog:
         """Log the walks kept by `keep_pending` (each once, by its run id) and remove their
         files. A history that still cannot take them leaves them for the next open."""
         try:
-            files = sorted(self.pending.glob("*.json"))
+            kept = sorted(self.pending.glob("*.json"))
         except OSError as error:
             log.warning("history: cannot look for kept walks in %s: %s", self.pending, error)
             return
-        if not files:
+        if not kept:
             return
         walks: list[Walk] = []
         read: list[Path] = []
-        for file in files:
+        for file in kept:
             try:
                 walks.append(_walk_from_json(file.read_text(encoding="utf-8")))
             except OSError as error:
@@ -777,6 +822,10 @@ def _ending(text: str) -> Ending:
         return Ending.INTERRUPTED
 
 
+# A schema version this far past ours is a damaged header, not a newer walktimer.
+_NEWER_VERSIONS = 1000
+
+
 class _IntegrityError(sqlite3.DatabaseError):
     """quick_check found damage."""
 
@@ -817,6 +866,17 @@ def _sentence(path: Path, error: sqlite3.Error, failed: str | None = None) -> st
     else:
         why = f"the history at {path} cannot be used ({error})."
     return f"{failed}: {why}" if failed is not None else why[0].upper() + why[1:]
+
+
+def _first_problem(row: tuple[object, ...] | None) -> str:
+    """quick_check's first finding, on one line (it lists many, after a *** header)."""
+    lines = [] if row is None else str(row[0]).splitlines()
+    found = [line.strip() for line in lines if line.strip() and not line.startswith("***")]
+    return found[0][:200] if found else "?"
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def _local_now() -> datetime:
