@@ -239,3 +239,35 @@ def test_ctrl_c_in_a_terminal_stops_cleanly_and_restores_it() -> None:
     term.expect("Session stopped: ")
     assert term.wait() == 130
     assert "Traceback" not in term.output
+
+
+@pytest.mark.slow
+def test_a_run_killed_with_sigkill_keeps_every_event_line_fired_before(tmp_path: Path) -> None:
+    events = tmp_path / "out.jsonl"
+    argv = ["run", BUNDLED, "--no-gui", "--mute", "--speed", "30", "--events", str(events)]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "walktimer", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    assert child.stdout is not None
+    printed: list[str] = []
+    # The log line of an event is written before the next event is printed, so every cue
+    # printed before the last one is in the log when the process dies.
+    while len(printed) < 6:
+        line = child.stdout.readline()
+        assert line, child.communicate(timeout=30)[1]
+        if line[:1].isdigit():
+            printed.append(line)
+    child.kill()
+    child.communicate(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+    plan = build_plan(load_path(resources.bundled_session(f"{BUNDLED}.toml")))
+    text = events.read_text(encoding="utf-8")
+    assert text.endswith("\n")
+    fired = [json.loads(line) for line in text.splitlines()]
+    assert len(fired) >= len(printed) - 1
+    assert [e["seq"] for e in fired] == [e.seq for e in plan.events][: len(fired)]
+    assert not list(tmp_path.glob(".out.jsonl.*"))
