@@ -25,6 +25,7 @@ import functools
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import time
 import uuid
@@ -851,7 +852,11 @@ def _sentence(path: Path, error: sqlite3.Error, failed: str | None = None) -> st
     name = getattr(error, "sqlite_errorname", "") or ""
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         why = f"the history at {path} is locked by another walktimer; try again in a moment."
-    elif name.startswith("SQLITE_FULL"):
+    elif name.startswith("SQLITE_FULL") or (
+        # SQLite reports a full disk as an I/O error when it is the -shm or -wal file that
+        # cannot grow ("disk I/O error"); the free space tells the two apart.
+        name.startswith("SQLITE_IOERR") and _disk_full(path.parent)
+    ):
         why = f"the disk holding the history at {path} is full; free some space."
     elif name.startswith("SQLITE_IOERR"):
         why = (
@@ -866,6 +871,14 @@ def _sentence(path: Path, error: sqlite3.Error, failed: str | None = None) -> st
     else:
         why = f"the history at {path} cannot be used ({error})."
     return f"{failed}: {why}" if failed is not None else why[0].upper() + why[1:]
+
+
+def _disk_full(folder: Path, need: int = 1 << 20) -> bool:
+    """Whether the disk holding `folder` has less than `need` bytes free."""
+    try:
+        return shutil.disk_usage(folder).free < need
+    except OSError:
+        return False
 
 
 def _first_problem(row: tuple[object, ...] | None) -> str:
