@@ -271,3 +271,26 @@ def test_a_run_killed_with_sigkill_keeps_every_event_line_fired_before(tmp_path:
     assert len(fired) >= len(printed) - 1
     assert [e["seq"] for e in fired] == [e.seq for e in plan.events][: len(fired)]
     assert not list(tmp_path.glob(".out.jsonl.*"))
+
+
+@pytest.mark.slow
+def test_a_manual_phase_without_a_terminal_is_announced_at_the_start() -> None:
+    argv = ["run", "cooldown-stretches", "--no-gui", "--mute", "--speed", "600"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "walktimer", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    assert child.stdout is not None
+    header = child.stdout.readline()
+    notice = child.stdout.readline()
+    child.send_signal(signal.SIGINT)
+    _out, err = child.communicate(timeout=30)
+    assert header.endswith("phases.\n")
+    assert notice.startswith('Phase "')
+    assert "is manual and ends only with the n key, but no keys can be read here" in notice
+    assert notice.rstrip().endswith("to walk it through.")
+    assert child.returncode == 130
+    assert "Traceback" not in err
