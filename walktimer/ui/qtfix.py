@@ -10,10 +10,11 @@ minutes, and CPython aborted with "Fatal Python error: none_dealloc: deallocatin
 bool_dealloc). `leaks()` is the two-line probe that shows it.
 
 Upstream: the bug belongs to Qt for Python's tracker (https://bugreports.qt.io, project
-PYSIDE); no report of it was found there or in the public issue indexes searched, so this is
-its description for one. It is the PEP 683 (immortal objects) hazard for the stable ABI, seen
-from the other side: code compiled against 3.12+ headers whose inlined Py_INCREF of None or
-True does nothing, loaded by a 3.11 interpreter that still counts their references. The same
+PYSIDE). No report of it turned up in the public issue indexes searched (the tracker itself
+was not searched), so this paragraph is the description to file. It is the PEP 683
+(immortal objects) hazard for the stable ABI, seen from the other side: code compiled against
+3.12+ headers, whose inlined Py_INCREF of None or True does nothing, loaded by a 3.11
+interpreter that still counts their references. The same
 class of bug, in other projects: https://github.com/python/cpython/issues/118997 (Shiboken's
 decrefs of immortal objects on 3.12) and https://github.com/vllm-project/vllm/pull/49950 (an
 abi3 extension's Py_RETURN_NONE on an older interpreter). Reproduce with `leaks()` on
