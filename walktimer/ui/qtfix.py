@@ -14,10 +14,10 @@ PYSIDE). No report of it turned up in the public issue indexes searched (the tra
 was not searched), so this paragraph is the description to file. It is the PEP 683
 (immortal objects) hazard for the stable ABI, seen from the other side: code compiled against
 3.12+ headers, whose inlined Py_INCREF of None or True does nothing, loaded by a 3.11
-interpreter that still counts their references. The same
-class of bug, in other projects: https://github.com/python/cpython/issues/118997 (Shiboken's
-decrefs of immortal objects on 3.12) and https://github.com/vllm-project/vllm/pull/49950 (an
-abi3 extension's Py_RETURN_NONE on an older interpreter). Reproduce with `leaks()` on
+interpreter that still counts their references. The same class of bug, in other projects:
+https://github.com/python/cpython/issues/118997 (Shiboken's decrefs of immortal objects on
+3.12) and https://github.com/vllm-project/vllm/pull/49950 (an abi3 extension's
+Py_RETURN_NONE on an older interpreter). Reproduce with `leaks()` on
 Python 3.11 with PySide6-Essentials 6.12.0.
 
 Remove this module, its calls (ui/app.py, tests/conftest.py) and tests/ui/test_ui_qtfix.py
