@@ -53,6 +53,9 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EM
 class FileTooLarge(OSError):
     """A file longer than the reader's limit."""
 
+    def __str__(self) -> str:
+        return str(self.strerror)
+
 
 def read_bounded(path: Path, limit: int) -> bytes:
     """The file's bytes, reading at most `limit` + 1 of them. Raises FileTooLarge past the

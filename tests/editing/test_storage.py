@@ -258,3 +258,9 @@ def test_a_symlink_loop_at_the_save_path_is_refused_with_a_sentence(tmp_path: Pa
     )
     assert loop.is_symlink()
     assert (tmp_path / "back.toml").is_symlink()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="a device without an end")
+def test_opening_an_endless_file_reads_no_more_than_a_script_may_hold() -> None:
+    with pytest.raises(OpenError, match=r"is larger than a session script may be \(1 MiB\)\."):
+        storage.read_script(Path("/dev/zero"))

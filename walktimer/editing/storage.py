@@ -72,7 +72,7 @@ class Stamp:
     def of(cls, path: Path) -> Stamp | None:
         """The file's stamp now, or None when it is gone or unreadable."""
         try:
-            data = path.read_bytes()
+            data = files.read_bounded(path, MAX_FILE_BYTES)
             return cls.of_bytes(path, data)
         except OSError:
             return None
@@ -89,16 +89,16 @@ def backup_path(path: Path) -> Path:
 def read_script(path: Path) -> tuple[str, Stamp]:
     """A script's text for editing and the stamp to compare against at save time."""
     try:
-        data = path.read_bytes()
+        data = files.read_bounded(path, MAX_FILE_BYTES)
         stamp = Stamp.of_bytes(path, data)
+    except files.FileTooLarge:
+        raise OpenError(f"{path} is larger than a session script may be (1 MiB).") from None
     except FileNotFoundError:
         raise OpenError(f"{path} does not exist; pick another file or start a new one.") from None
     except IsADirectoryError:
         raise OpenError(f"{path} is a folder, not a session script.") from None
     except OSError as error:
         raise OpenError(f"{path} cannot be read: {error.strerror or error}.") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise OpenError(f"{path} is larger than a session script may be (1 MiB).")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

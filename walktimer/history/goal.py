@@ -26,10 +26,13 @@ def goal_path() -> Path:
     return paths.config_dir() / GOAL_FILE
 
 
+MAX_GOAL_BYTES = 64 * 1024  # the file holds two numbers
+
+
 def load_goal(path: Path | None = None) -> Goal:
     path = path if path is not None else goal_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(files.read_bounded(path, MAX_GOAL_BYTES).decode("utf-8"))
         return Goal(days=int(data["days"]), minutes=int(data["minutes"]))
     except FileNotFoundError:
         return DEFAULT_GOAL

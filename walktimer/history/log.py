@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
 PENDING_DIR = "pending-walks"
+MAX_PENDING_BYTES = 16 * 1024 * 1024  # one walk: far below this even with 100,000 phases
 PENDING_VERSION = 1
 BUSY_TIMEOUT_MS = 15_000
 
@@ -543,11 +544,9 @@ class HistoryLog:
         read: list[Path] = []
         for file in kept:
             try:
-                walks.append(_walk_from_json(file.read_text(encoding="utf-8")))
-            except OSError as error:
-                log.warning("history: cannot read kept walk %s: %s", file, error)
-                continue
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raw = files.read_bounded(file, MAX_PENDING_BYTES)
+                walks.append(_walk_from_json(raw.decode("utf-8")))
+            except (files.FileTooLarge, ValueError, KeyError, TypeError, AttributeError) as error:
                 aside = file.with_name(file.name + ".bad")
                 with contextlib.suppress(OSError):
                     os.replace(file, aside)
@@ -555,6 +554,9 @@ class HistoryLog:
                     f"A walk kept to be logged later could not be read ({error}); it was "
                     f"moved to {aside}."
                 )
+                continue
+            except OSError as error:
+                log.warning("history: cannot read kept walk %s: %s", file, error)
                 continue
             read.append(file)
         if not walks:

@@ -57,6 +57,7 @@ from walktimer import files, paths
 from walktimer.core.durations import MAX_SESSION_SECONDS
 from walktimer.core.engine import Ended, PhaseStatus, RunRecord
 from walktimer.core.engine import PhaseOutcome as RunPhaseOutcome
+from walktimer.core.script import MAX_FILE_BYTES as SCRIPT_MAX_BYTES
 
 try:
     import fcntl
@@ -121,7 +122,8 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())
+    """The script's digest; a file too large to be a script raises FileTooLarge (OSError)."""
+    return sha256_bytes(files.read_bounded(path, SCRIPT_MAX_BYTES))
 
 
 @dataclass(frozen=True, slots=True)
