@@ -34,6 +34,17 @@ def walktimer(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     )
 
 
+def start_without_a_terminal(argv: list[str]) -> subprocess.Popen[str]:
+    """`walktimer ARGV` with pipes for its output and nothing on its input."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "walktimer", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+
+
 @pytest.mark.slow
 def test_a_bundled_session_fires_every_planned_event_once_in_order(tmp_path: Path) -> None:
     events = tmp_path / "out.jsonl"
@@ -141,13 +152,7 @@ def test_an_unwritable_event_log_is_refused_before_the_run(
 def test_sigint_without_a_tty_stops_cleanly(tmp_path: Path) -> None:
     events = tmp_path / "out.jsonl"
     argv = ["run", BUNDLED, "--no-gui", "--mute", "--speed", "30", "--events", str(events)]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "walktimer", *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
+    child = start_without_a_terminal(argv)
     assert child.stdout is not None
     assert child.stdout.readline().startswith("Backward walking")  # loaded
     assert child.stdout.readline().startswith("== Forward warm-up")  # running
@@ -245,13 +250,7 @@ def test_ctrl_c_in_a_terminal_stops_cleanly_and_restores_it() -> None:
 def test_a_run_killed_with_sigkill_keeps_every_event_line_fired_before(tmp_path: Path) -> None:
     events = tmp_path / "out.jsonl"
     argv = ["run", BUNDLED, "--no-gui", "--mute", "--speed", "30", "--events", str(events)]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "walktimer", *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
+    child = start_without_a_terminal(argv)
     assert child.stdout is not None
     printed: list[str] = []
     # The log line of an event is written before the next event is printed, so every cue
@@ -276,13 +275,7 @@ def test_a_run_killed_with_sigkill_keeps_every_event_line_fired_before(tmp_path:
 @pytest.mark.slow
 def test_a_manual_phase_without_a_terminal_is_announced_at_the_start() -> None:
     argv = ["run", "cooldown-stretches", "--no-gui", "--mute", "--speed", "600"]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "walktimer", *argv],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-    )
+    child = start_without_a_terminal(argv)
     assert child.stdout is not None
     header = child.stdout.readline()
     notice = child.stdout.readline()

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from walktimer import resources
 from walktimer.core.clock import FakeClock
 from walktimer.core.engine import Engine
 from walktimer.core.loader import load_text
@@ -27,18 +28,8 @@ from walktimer.history import resume
 from walktimer.history.log import Ending, HistoryError, HistoryLog, Walk
 from walktimer.history.terminal import pending_for_terminal
 
-SCRIPT = """\
-format = 1
-name = "Short test walk"
-
-[[phase]]
-name = "Warm-up"
-duration = "1m"
-
-[[phase]]
-name = "Brisk"
-duration = "2m"
-"""
+# A bundled session, copied where the test can change it: the resume file names it.
+SCRIPT = resources.bundled_session("backward-10.toml").read_text(encoding="utf-8")
 ZONE = timezone(timedelta(hours=1))
 
 
@@ -50,15 +41,16 @@ def folder() -> Iterator[Path]:
 
 
 def _point_data(script: Path) -> dict[str, Any]:
-    engine = Engine(build_plan(load_text(SCRIPT, script)), FakeClock())
+    plan = build_plan(load_text(SCRIPT, script))
+    engine = Engine(plan, FakeClock())
     engine.start()
     point = resume.ResumePoint(
         run_id="0123abcd",
         script_path=str(script),
         script_sha256=resume.sha256_file(script),
-        script_name="Short test walk",
+        script_name=plan.session.name,
         phase_index=0,
-        phase_name="Warm-up",
+        phase_name=plan.phases[0].name,
         phase_elapsed=12.5,
         session_elapsed=12.5,
         state="running",
