@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # The same log file as the window's; on the terminal only the verbs' own sentences.
     setup_logging(debug=args.debug, console=False)
-    logging.getLogger(__name__).info("walktimer %s %s", __version__, args.verb)
+    logging.getLogger(__name__).debug("walktimer %s %s", __version__, args.verb)
     try:
         code: int = args._run(args)
     except KeyboardInterrupt:

@@ -26,7 +26,6 @@ import errno
 import itertools
 import os
 import re
-import secrets
 import stat
 import time
 from collections.abc import Iterable, Iterator
@@ -179,7 +178,7 @@ def _write_temp(target: Path, data: bytes, mode: int | None, new_mode: int) -> P
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
     for _attempt in range(100):
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        temp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
         try:
             handle = os.open(temp, flags, new_mode)
             break

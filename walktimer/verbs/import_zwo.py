@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from walktimer import files
-
 HELP = "Import a Zwift workout (.zwo) as a session script."
 
 DESCRIPTION = """\
@@ -93,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(out: Path, text: str, *, force: bool) -> str | None:
     """Write `text` to `out` in one step; None when done, else why not (one sentence)."""
+    from walktimer import files
+
     folder = out.parent
     if out.is_dir():
         return "this is a folder: give the path of the .toml file to write with -o"

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from walktimer import files
-
 HELP = "Add WalkTimer to the application menu (a .desktop entry and icons); --uninstall removes it."
 
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
@@ -60,6 +58,8 @@ def targets(prefix: Path, app_id: str) -> dict[str, Path]:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from walktimer import files
+
     path.parent.mkdir(parents=True, exist_ok=True)
     files.write_atomic(path, data)
 
