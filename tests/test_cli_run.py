@@ -136,6 +136,8 @@ def test_without_no_gui_the_window_opens_the_file(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "walktimer.ui.app", fake)
     assert cli.main(["run", BUNDLED]) == 0
     assert opened == [[str(resources.bundled_session(f"{BUNDLED}.toml"))]]
+    assert cli.main(["run", BUNDLED, "--debug"]) == 0  # the window logs everything too
+    assert opened[1] == ["--debug", str(resources.bundled_session(f"{BUNDLED}.toml"))]
 
 
 def test_an_unwritable_event_log_is_refused_before_the_run(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from walktimer import cli, paths
+from walktimer import cli, paths, resources
 from walktimer.logs import LOG_FILE, setup_logging
 
 
@@ -77,3 +77,16 @@ def test_a_walk_neither_logged_nor_kept_says_one_sentence_and_no_raw_log_line(
     assert "could not be kept to be logged later either" in done.stdout
     log_text = (paths.log_dir() / LOG_FILE).read_text(encoding="utf-8")
     assert "keeper: cannot keep the walk to log later" in log_text
+
+
+def test_debug_before_a_verb_goes_to_the_verb_and_before_a_file_to_the_window(
+    monkeypatch: pytest.MonkeyPatch, user_dirs: Path
+) -> None:
+    from walktimer import __main__ as entry
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr(entry, "_gui", lambda args: opened.append(args) or 0)
+    assert entry.main(["--debug", "schema"]) == 0
+    assert opened == []
+    assert entry.main(["--debug", "back-care-30"]) == 0
+    assert opened == [["--debug", str(resources.bundled_session("back-care-30.toml"))]]

@@ -137,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        return _gui(path)
+        return _gui(path, debug=args.debug)
 
     from walktimer.core.loader import SessionError, load_path
     from walktimer.runner import run_terminal
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     return run_terminal(args, session, path=path, resume_from=point)
 
 
-def _gui(path: Path) -> int:
+def _gui(path: Path, *, debug: bool = False) -> int:
     import importlib
 
     try:
@@ -163,5 +163,5 @@ def _gui(path: Path) -> int:
             file=sys.stderr,
         )
         return 1
-    code: int = app.run_gui([str(path)])
+    code: int = app.run_gui(["--debug", str(path)] if debug else [str(path)])
     return code
