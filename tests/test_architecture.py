@@ -176,3 +176,55 @@ def test_no_core_module_imports_the_importers_the_ui_or_the_audio() -> None:
         if found:
             offenders[str(path.relative_to(CORE))] = found
     assert offenders == {}
+
+
+# --- nothing imports the window but the window and the entry points ----------------------------
+
+PACKAGE = CORE.parent
+# The entry points that start the window: `walktimer [FILE]` and `walktimer run FILE`.
+MAY_IMPORT_UI = {"__main__.py", "verbs/run.py"}
+
+
+def ui_imports(source: str) -> list[str]:
+    """Every import of walktimer.ui in a source: import statements, and import_module calls
+    with a literal name (the lazy way the entry points load the window)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif (
+            isinstance(node, ast.Call)
+            and _attribute_chain(node.func)[-1:] in (("import_module",), ("__import__",))
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            names = [node.args[0].value]
+        if any(name == "walktimer.ui" or name.startswith("walktimer.ui.") for name in names):
+            found.append(f"line {node.lineno}")
+    return found
+
+
+def test_the_ui_import_finder_finds_what_it_should() -> None:
+    source = (
+        "import walktimer.ui.app\nfrom walktimer.ui import dialogs\nfrom walktimer import ui\n"
+        "importlib.import_module('walktimer.ui.app')\nfrom walktimer.uikit import x\n"
+        "import walktimer.core\n'walktimer.ui in a docstring'\n"
+    )
+    assert ui_imports(source) == ["line 1", "line 2", "line 3", "line 4"]
+
+
+def test_nothing_outside_the_ui_imports_it_but_the_entry_points() -> None:
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).as_posix()
+        if relative.startswith("ui/") or relative in MAY_IMPORT_UI:
+            continue
+        found = ui_imports(path.read_text(encoding="utf-8"))
+        if found:
+            offenders[relative] = found
+    assert offenders == {}
+    assert all((PACKAGE / name).is_file() for name in MAY_IMPORT_UI)

@@ -17,18 +17,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     from walktimer import cli
 
-    if args and (cli.is_verb(args[0]) or args[0] in _CLI_OPTIONS):
+    debug = [a for a in args if a == "--debug"]  # for the window as for every verb
+    rest = [a for a in args if a != "--debug"]
+    if rest and (cli.is_verb(rest[0]) or rest[0] in _CLI_OPTIONS):
         return cli.main(args)
-    if args and not args[0].startswith("-") and not _names_a_session(args[0]):
-        print(_unknown_word(args[0], cli.VERBS), file=sys.stderr)
+    if rest and not rest[0].startswith("-") and not _names_a_session(rest[0]):
+        print(_unknown_word(rest[0], cli.VERBS), file=sys.stderr)
         return EXIT_USAGE
     problem = _no_display()
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_NO_DISPLAY
-    if args and not args[0].startswith("-"):
-        args[0] = _session_path(args[0])
-    return _gui(args)
+    if rest and not rest[0].startswith("-"):
+        rest[0] = _session_path(rest[0])
+    return _gui(debug + rest)
 
 
 def _names_a_session(word: str) -> bool:

@@ -1,6 +1,8 @@
 """The command-line verbs: one parser, each verb in its own module under walktimer.verbs.
 
 A verb module provides HELP (one line), add_arguments(parser) and run(args) -> exit code.
+Every verb logs to the window's rotating log file; `--debug` (before or after the verb) logs
+everything, to that file and to stderr.
 Exit codes: 0 success, 1 invalid input (a bad script, a failed check), 2 usage errors.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -32,6 +35,8 @@ VERBS: tuple[str, ...] = (
 # Verbs whose module has another name ("import" is a Python keyword).
 _MODULES = {"import": "import_zwo"}
 
+DEBUG_HELP = "log everything, to the log file and to the terminal"
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -54,11 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="A guided walking timer that speaks your session script.",
     )
     parser.add_argument("--version", action="version", version=f"walktimer {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     for name in VERBS:
         module = _verb_module(name)
         verb_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(verb_parser)
+        # After the verb too; SUPPRESS keeps a --debug given before it.
+        verb_parser.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+        )
         verb_parser.set_defaults(_run=module.run)
     return parser
 
@@ -73,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.verb is None:
         parser.print_help()
         return EXIT_USAGE
+    from walktimer.logs import setup_logging
+
+    # The same log file as the window's; on the terminal only the verbs' own sentences.
+    setup_logging(debug=args.debug, console=False)
+    logging.getLogger(__name__).debug("walktimer %s %s", __version__, args.verb)
     try:
         code: int = args._run(args)
     except KeyboardInterrupt:

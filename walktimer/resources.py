@@ -75,6 +75,6 @@ def is_bundled(path: Path) -> bool:
     """Whether a script is one of the read-only bundled sessions."""
     try:
         path.resolve().relative_to((resource_root() / "sessions").resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11)
         return False
     return True

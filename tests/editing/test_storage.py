@@ -55,7 +55,7 @@ def test_a_failure_between_writing_and_replacing_leaves_the_original(
             raise OSError(errno.EIO, "Input/output error")
         real_replace(src, dst)
 
-    monkeypatch.setattr(storage.os, "replace", failing_replace)
+    monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(SaveError) as caught:
         opened.save()
     message = str(caught.value)
@@ -229,3 +229,38 @@ def test_saving_through_a_symlink_edits_the_target_and_keeps_the_link(tmp_path: 
     opened.save()  # the stamp from the first save matches the target
     assert link.is_symlink()
     assert load_path(link).name == "Late walk"
+
+
+def test_a_save_removes_temporary_files_left_by_a_killed_save(script: Path) -> None:
+    stale = script.with_name(f".{script.name}.0123abcd.tmp")
+    stale.write_bytes(b"half a script")
+    old = stale.stat().st_mtime - 3600
+    os.utime(stale, (old, old))
+    opened = ScriptFile.open(script)
+    opened.doc.set_value(Loc(), "name", "Evening walk")
+    opened.save()
+    assert not stale.exists()
+    assert _leftovers(script.parent) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_symlink_loop_at_the_save_path_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.toml"
+    loop.symlink_to(tmp_path / "back.toml")
+    (tmp_path / "back.toml").symlink_to(loop)
+    made = ScriptFile.new()
+    made.doc.set_value(Loc(), "name", "Fresh walk")
+    with pytest.raises(SaveError) as caught:
+        made.save_as(loop)
+    assert str(caught.value) == (
+        "Could not save loop.toml: it is a symbolic link that leads back to itself; remove "
+        "the link or use Save As. The file on disk is unchanged."
+    )
+    assert loop.is_symlink()
+    assert (tmp_path / "back.toml").is_symlink()
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="a device without an end")
+def test_opening_an_endless_file_reads_no_more_than_a_script_may_hold() -> None:
+    with pytest.raises(OpenError, match=r"is larger than a session script may be \(1 MiB\)\."):
+        storage.read_script(Path("/dev/zero"))

@@ -420,3 +420,21 @@ def test_a_damaged_kept_walk_is_moved_aside_with_a_sentence(tmp_path: Path) -> N
     with HistoryLog(path, on_notice=said.append):
         pass
     assert len(said) == 1
+
+
+def test_a_full_disk_reported_as_an_io_error_says_the_disk_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # With WAL, a full disk shows as SQLITE_IOERR_SHMSIZE ("disk I/O error") when the -shm
+    # file cannot grow; the free space on the disk says what it really is.
+    path = new_history()
+    full = history_log.shutil.disk_usage(path.parent)._replace(free=0)
+    monkeypatch.setattr(history_log.shutil, "disk_usage", lambda _folder: full)
+    with HistoryLog(path) as history:
+        history._conn = FailingConnection(history.conn, "SQLITE_IOERR_SHMSIZE")  # type: ignore[assignment]
+        with pytest.raises(HistoryError) as caught:
+            history.add(a_walk("r2"))
+    assert str(caught.value) == (
+        f"The walk could not be saved: the disk holding the history at {path} is full; "
+        "free some space."
+    )

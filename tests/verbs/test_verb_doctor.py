@@ -105,3 +105,27 @@ def test_cache_shows_and_clears_the_rendered_speech(
     assert list(folder.iterdir()) == []
     assert cache_verb.run(argparse.Namespace(action="clear")) == 0
     assert capsys.readouterr().out == f"The speech cache is already empty ({folder}).\n"
+
+
+def test_a_speech_cache_on_a_full_disk_fails_the_doctor(
+    user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An empty probe file fits on a full disk; a cue's worth of bytes does not.
+    real_write = os.write
+
+    def full_disk(fd: int, data: bytes) -> int:
+        if len(data) >= doctor.PROBE_BYTES:
+            raise OSError(28, os.strerror(28))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full_disk)
+    [line] = doctor._cache()
+    assert not line.ok
+    assert line.text.endswith("is full; spoken cues cannot be kept")
+    folder = user_dirs / "cache" / "walktimer" / "speech"
+    assert list(folder.iterdir()) == []
+    monkeypatch.setattr(doctor, "_speech", lambda render: [doctor.Line(True, "speech", "ok")])
+    monkeypatch.setattr(doctor, "_output", lambda: [doctor.Line(True, "audio output", "ok")])
+    monkeypatch.setattr(doctor, "_qt", lambda: [doctor.Line(True, "Qt platform", "ok")])
+    assert doctor.run(argparse.Namespace(no_render=True)) == 1
+    assert "FAIL  speech cache" in capsys.readouterr().out

@@ -12,8 +12,7 @@ import logging
 import re
 from pathlib import Path
 
-from walktimer import paths
-from walktimer.files import write_atomic
+from walktimer import files, paths
 from walktimer.history.stats import DEFAULT_GOAL, Goal
 
 __all__ = ["GOAL_FILE", "goal_path", "load_goal", "parse_goal", "save_goal"]
@@ -27,10 +26,13 @@ def goal_path() -> Path:
     return paths.config_dir() / GOAL_FILE
 
 
+MAX_GOAL_BYTES = 64 * 1024  # the file holds two numbers
+
+
 def load_goal(path: Path | None = None) -> Goal:
     path = path if path is not None else goal_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(files.read_bounded(path, MAX_GOAL_BYTES).decode("utf-8"))
         return Goal(days=int(data["days"]), minutes=int(data["minutes"]))
     except FileNotFoundError:
         return DEFAULT_GOAL
@@ -44,7 +46,7 @@ def save_goal(goal: Goal, path: Path | None = None) -> None:
     path = path if path is not None else goal_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({"days": goal.days, "minutes": goal.minutes}, indent=2) + "\n"
-    write_atomic(path, text.encode("utf-8"))
+    files.write_atomic(path, text.encode("utf-8"), new_mode=0o600)
 
 
 _GOAL_TEXT = re.compile(r"^\s*(\d+)\s*[x×*/:]\s*(\d+)\s*(?:m|min|minutes?)?\s*$", re.IGNORECASE)

@@ -25,8 +25,8 @@ import functools
 import json
 import logging
 import os
+import shutil
 import sqlite3
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -38,7 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, TypeVar
 
-from walktimer import paths
+from walktimer import files, paths
 from walktimer.history.stats import REAL_SPEED, counts
 
 __all__ = [
@@ -67,6 +67,7 @@ log = logging.getLogger(__name__)
 
 DB_NAME = "history.sqlite3"
 PENDING_DIR = "pending-walks"
+MAX_PENDING_BYTES = 16 * 1024 * 1024  # one walk: far below this even with 100,000 phases
 PENDING_VERSION = 1
 BUSY_TIMEOUT_MS = 15_000
 MAX_RATING = 10  # the 0-10 numeric pain rating scale
@@ -348,6 +349,35 @@ MIGRATIONS: tuple[Migration, ...] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
+def _shape(conn: sqlite3.Connection) -> tuple[tuple[str, tuple[tuple[object, ...], ...]], ...]:
+    """The tables and indexes, with each table's columns (name, type, not null, key)."""
+    names = conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+    ).fetchall()
+    shape = []
+    for kind, name in names:
+        columns: tuple[tuple[object, ...], ...] = ()
+        if kind == "table":
+            info = conn.execute(
+                'SELECT name, type, "notnull", pk FROM pragma_table_info(?)', (name,)
+            )
+            columns = tuple(tuple(row) for row in info)
+        shape.append((f"{kind} {name}", columns))
+    return tuple(shape)
+
+
+@functools.cache
+def _expected_shape() -> tuple[tuple[str, tuple[tuple[object, ...], ...]], ...]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS:
+            for statement in step.statements:
+                conn.execute(statement)
+        return _shape(conn)
+    finally:
+        conn.close()
+
+
 def default_path() -> Path:
     return paths.data_dir() / DB_NAME
 
@@ -370,22 +400,7 @@ def keep_pending(walk: Walk, history: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in walk.run_id)
     target = folder / f"{name}.json"
-    fd, tmp = tempfile.mkstemp(prefix=".walk-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(_walk_json(walk))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    if os.name == "posix":
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+    files.write_atomic(target, _walk_json(walk).encode("utf-8"), new_mode=0o600)
     return target
 
 
@@ -567,12 +582,24 @@ class HistoryLog:
                 ) from again
 
     def _connect_and_upgrade(self) -> sqlite3.Connection:
+        try:
+            return self._connect_and_upgrade_as_is()
+        except UnicodeDecodeError as error:
+            # sqlite3 decodes SQLite's own messages strictly, and a damaged schema puts its
+            # raw bytes into them.
+            raise _IntegrityError("its schema is damaged (text that is not UTF-8)") from error
+
+    def _connect_and_upgrade_as_is(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         self._conn = conn
+        # Text damaged on disk reads as U+FFFD instead of raising in the middle of a query.
+        conn.text_factory = _text
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         # Reading the header is what fails first on a file that is not a database.
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if not 0 <= version <= SCHEMA_VERSION + _NEWER_VERSIONS:
+            raise _IntegrityError(f"its schema version {version} is no version walktimer wrote")
         if version > SCHEMA_VERSION:
             self.close()
             raise HistoryError(
@@ -582,7 +609,7 @@ class HistoryLog:
         if version > 0:
             row = conn.execute("PRAGMA quick_check").fetchone()
             if row is None or row[0] != "ok":
-                raise _IntegrityError(f"integrity check failed: {row[0] if row else '?'}")
+                raise _IntegrityError(f"integrity check failed: {_first_problem(row)}")
         mode = _journal_mode_wal(conn)
         if str(mode).lower() != "wal":
             log.warning("history: journal mode is %s, not WAL", mode)
@@ -591,6 +618,10 @@ class HistoryLog:
         conn.execute("PRAGMA synchronous = FULL")
         if version < SCHEMA_VERSION:
             self._upgrade(conn)
+        if _shape(conn) != _expected_shape():
+            # A header and pages that pass quick_check can still hold tables this version
+            # cannot use (a damaged schema record): every later query would fail.
+            raise _IntegrityError("its tables are not the ones walktimer keeps")
         return conn
 
     def _upgrade(self, conn: sqlite3.Connection) -> None:
@@ -633,21 +664,19 @@ class HistoryLog:
         """Log the walks kept by `keep_pending` (each once, by its run id) and remove their
         files. A history that still cannot take them leaves them for the next open."""
         try:
-            files = sorted(self.pending.glob("*.json"))
+            kept = sorted(self.pending.glob("*.json"))
         except OSError as error:
             log.warning("history: cannot look for kept walks in %s: %s", self.pending, error)
             return
-        if not files:
+        if not kept:
             return
         walks: list[Walk] = []
         read: list[Path] = []
-        for file in files:
+        for file in kept:
             try:
-                walks.append(_walk_from_json(file.read_text(encoding="utf-8")))
-            except OSError as error:
-                log.warning("history: cannot read kept walk %s: %s", file, error)
-                continue
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raw = files.read_bounded(file, MAX_PENDING_BYTES)
+                walks.append(_walk_from_json(raw.decode("utf-8")))
+            except (files.FileTooLarge, ValueError, KeyError, TypeError, AttributeError) as error:
                 aside = file.with_name(file.name + ".bad")
                 with contextlib.suppress(OSError):
                     os.replace(file, aside)
@@ -655,6 +684,9 @@ class HistoryLog:
                     f"A walk kept to be logged later could not be read ({error}); it was "
                     f"moved to {aside}."
                 )
+                continue
+            except OSError as error:
+                log.warning("history: cannot read kept walk %s: %s", file, error)
                 continue
             read.append(file)
         if not walks:
@@ -1048,6 +1080,10 @@ def _ending(text: str) -> Ending:
         return Ending.INTERRUPTED
 
 
+# A schema version this far past ours is a damaged header, not a newer walktimer.
+_NEWER_VERSIONS = 1000
+
+
 class _IntegrityError(sqlite3.DatabaseError):
     """quick_check found damage."""
 
@@ -1073,7 +1109,11 @@ def _sentence(path: Path, error: sqlite3.Error, failed: str | None = None) -> st
     name = getattr(error, "sqlite_errorname", "") or ""
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         why = f"the history at {path} is locked by another walktimer; try again in a moment."
-    elif name.startswith("SQLITE_FULL"):
+    elif name.startswith("SQLITE_FULL") or (
+        # SQLite reports a full disk as an I/O error when it is the -shm or -wal file that
+        # cannot grow ("disk I/O error"); the free space tells the two apart.
+        name.startswith("SQLITE_IOERR") and _disk_full(path.parent)
+    ):
         why = f"the disk holding the history at {path} is full; free some space."
     elif name.startswith("SQLITE_IOERR"):
         why = (
@@ -1088,6 +1128,25 @@ def _sentence(path: Path, error: sqlite3.Error, failed: str | None = None) -> st
     else:
         why = f"the history at {path} cannot be used ({error})."
     return f"{failed}: {why}" if failed is not None else why[0].upper() + why[1:]
+
+
+def _disk_full(folder: Path, need: int = 1 << 20) -> bool:
+    """Whether the disk holding `folder` has less than `need` bytes free."""
+    try:
+        return shutil.disk_usage(folder).free < need
+    except OSError:
+        return False
+
+
+def _first_problem(row: tuple[object, ...] | None) -> str:
+    """quick_check's first finding, on one line (it lists many, after a *** header)."""
+    lines = [] if row is None else str(row[0]).splitlines()
+    found = [line.strip() for line in lines if line.strip() and not line.startswith("***")]
+    return found[0][:200] if found else "?"
+
+
+def _text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
 def _local_now() -> datetime:

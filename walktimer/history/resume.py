@@ -4,10 +4,11 @@ While a session runs, its host (the terminal runner or the GUI) hands the engine
 `RunKeeper` after every command and on each display refresh. The keeper writes
 `paths.state_dir()/resume.json` at each phase change, each pause or resume, and every 4 s of
 session time (so the saved point is never more than 5 s behind, even when the host wakes a
-little late), atomically: a temp file in the same folder, fsync, os.replace, fsync of the
-folder. A kill -9 at any instant leaves either the previous point or the new one, never a
-half-written file. When the session ends (finished or stopped) the keeper logs the walk and
-removes the file, so a resume file on start means the last session died.
+little late), atomically (`walktimer.files.write_atomic`: a temp file in the same folder,
+fsync, rename, fsync of the folder). A kill -9 at any instant leaves either the previous
+point or the new one, never a half-written file. When the session ends (finished or
+stopped) the keeper logs the walk and removes the file, so a resume file on start means the
+last session died.
 
 On the next start `pending()` reads it and `inspect()` says whether it can be resumed: only
 when the script is still there with the same content (SHA-256). Otherwise it can only be
@@ -40,7 +41,9 @@ import errno
 import hashlib
 import json
 import logging
+import math
 import os
+import re
 import uuid
 import weakref
 from collections.abc import Callable, Iterator, Mapping
@@ -48,11 +51,13 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
-from walktimer import paths
-from walktimer.core.engine import RunRecord
-from walktimer.files import write_atomic
+from walktimer import files, paths
+from walktimer.core.durations import MAX_SESSION_SECONDS
+from walktimer.core.engine import Ended, PhaseStatus, RunRecord
+from walktimer.core.engine import PhaseOutcome as RunPhaseOutcome
+from walktimer.core.script import MAX_FILE_BYTES as SCRIPT_MAX_BYTES
 
 try:
     import fcntl
@@ -104,6 +109,8 @@ FILE_VERSION = 1
 # Seconds of session time between saves while nothing else changes: one less than the 5 s a
 # saved point may lag behind, to leave room for a host that wakes late.
 SAVE_EVERY = 4.0
+# No resume file is near this long (a 1,000-phase run saves about 150 KB).
+MAX_FILE_BYTES = 32 * 1024 * 1024
 
 
 def resume_path() -> Path:
@@ -115,7 +122,8 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())
+    """The script's digest; a file too large to be a script raises FileTooLarge (OSError)."""
+    return sha256_bytes(files.read_bounded(path, SCRIPT_MAX_BYTES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,34 +167,171 @@ class ResumePoint:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> ResumePoint:
-        if int(data.get("version", 0)) != FILE_VERSION:
-            raise ValueError(f"unknown resume file version {data.get('version')!r}")
-        path = data.get("script_path")
-        sha = data.get("script_sha256")
+        """The point a file's JSON object holds. Every field's type and range is checked;
+        ValueError (a clause saying which field is wrong) or KeyError (the missing one)."""
+        fields_ = _Fields(data)
+        version = fields_.integer("version", 0, 1_000_000)
+        if version != FILE_VERSION:
+            raise ValueError(f"unknown resume file version {version}")
+        run_id = fields_.text("run_id")
+        if _RUN_ID.fullmatch(run_id) is None:
+            raise ValueError("run_id is not a run id")
+        sha = fields_.optional_text("script_sha256")
+        if sha is not None and _SHA256.fullmatch(sha) is None:
+            raise ValueError("script_sha256 is not a SHA-256 digest")
+        state = fields_.text("state")
+        if state not in _STATES:
+            raise ValueError("state is neither running nor paused")
         point = cls(
-            run_id=str(data["run_id"]),
-            script_path=None if path is None else str(path),
-            script_sha256=None if sha is None else str(sha),
-            script_name=str(data["script_name"]),
-            phase_index=int(data["phase_index"]),
-            phase_name=str(data.get("phase_name", "")),
-            phase_elapsed=float(data["phase_elapsed"]),
-            session_elapsed=float(data["session_elapsed"]),
-            state=str(data["state"]),
-            started=str(data["started"]),
-            saved=str(data["saved"]),
-            saved_unix=float(data["saved_unix"]),
-            record=RunRecord.from_dict(data["record"]),
-            speed=float(data.get("speed", 1.0)),
-            resumes=int(data.get("resumes", 0)),
+            run_id=run_id,
+            script_path=fields_.optional_text("script_path"),
+            script_sha256=sha,
+            script_name=fields_.text("script_name"),
+            phase_index=fields_.integer("phase_index", 0, _MAX_PHASES - 1),
+            phase_name=fields_.text("phase_name", ""),
+            phase_elapsed=fields_.seconds("phase_elapsed"),
+            session_elapsed=fields_.seconds("session_elapsed"),
+            state=state,
+            started=fields_.moment("started"),
+            saved=fields_.moment("saved"),
+            saved_unix=fields_.number("saved_unix", 0.0, _MAX_UNIX),
+            record=_record(fields_.mapping("record")),
+            speed=fields_.number("speed", _MIN_SPEED, _MAX_SPEED, 1.0),
+            resumes=fields_.integer("resumes", 0, 1_000_000, 0),
         )
-        if point.phase_index < 0 or point.phase_elapsed < 0 or point.session_elapsed < 0:
-            raise ValueError("a saved position is negative")
         if point.phase_index >= len(point.record.phases):
             raise ValueError("the saved phase is not in the saved run")
         if point.started_at.utcoffset() is None:
             raise ValueError("the start time has no UTC offset")
         return point
+
+
+# What a resume file may hold. Generous, but finite: no NaN, no 1e308, nothing a later
+# step (the engine, the history, the clock text) cannot take.
+_RUN_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_STATES = ("running", "paused")
+_MAX_SECONDS = 10 * MAX_SESSION_SECONDS  # elapsed time, with manual phases and extensions
+_MAX_PHASES = 100_000
+_MAX_UNIX = 1e11  # seconds since the epoch: the year 5138
+_MIN_SPEED = 1e-6
+_MAX_SPEED = 1e6
+_MAX_TEXT = 100_000
+_MISSING = object()
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class _Fields:
+    """Typed, range-checked reads of one JSON object's fields."""
+
+    def __init__(self, data: Mapping[str, Any], where: str = "") -> None:
+        self.data = data
+        self.where = where
+
+    def _get(self, key: str, default: object) -> object:
+        value = self.data.get(key, default)
+        if value is _MISSING:
+            raise KeyError(f"{self.where}{key}")
+        return value
+
+    def _wrong(self, key: str, what: str) -> ValueError:
+        return ValueError(f"{self.where}{key} is not {what}")
+
+    def text(self, key: str, default: object = _MISSING) -> str:
+        value = self._get(key, default)
+        if not isinstance(value, str) or len(value) > _MAX_TEXT:
+            raise self._wrong(key, "a text")
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        return None if self.data.get(key) is None else self.text(key)
+
+    def integer(self, key: str, low: int, high: int, default: object = _MISSING) -> int:
+        value = self._get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise self._wrong(key, f"a whole number from {low} to {high}")
+        return value
+
+    def number(self, key: str, low: float, high: float, default: object = _MISSING) -> float:
+        value = self._get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._wrong(key, "a number")
+        if not (math.isfinite(value) and low <= value <= high):
+            raise self._wrong(key, f"a number from {low:g} to {high:g}")
+        return float(value)
+
+    def seconds(self, key: str, default: object = _MISSING) -> float:
+        return self.number(key, 0.0, _MAX_SECONDS, default)
+
+    def optional_seconds(self, key: str) -> float | None:
+        return None if self.data.get(key) is None else self.seconds(key)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._get(key, default)
+        if not isinstance(value, bool):
+            raise self._wrong(key, "true or false")
+        return value
+
+    def moment(self, key: str) -> str:
+        value = self.text(key)
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise self._wrong(key, "a date and time") from None
+        return value
+
+    def mapping(self, key: str) -> Mapping[str, Any]:
+        value = self._get(key, _MISSING)
+        if not isinstance(value, dict):
+            raise self._wrong(key, "an object")
+        return value
+
+    def choice(self, key: str, kind: type[_E], default: object = _MISSING) -> _E:
+        value = self._get(key, default)
+        try:
+            if not isinstance(value, str):
+                raise TypeError(value)
+            return kind(value)
+        except (ValueError, TypeError):
+            names = ", ".join(str(member) for member in kind)
+            raise self._wrong(key, f"one of {names}") from None
+
+
+def _record(data: Mapping[str, Any]) -> RunRecord:
+    """The saved run record, checked field by field (RunRecord.from_dict trusts its input)."""
+    fields_ = _Fields(data, "record.")
+    phases = data.get("phases", _MISSING)
+    if phases is _MISSING:
+        raise KeyError("record.phases")
+    if not isinstance(phases, list) or len(phases) > _MAX_PHASES:
+        raise ValueError("record.phases is not a list of phases")
+    ended = data.get("ended")
+    return RunRecord(
+        session_name=fields_.text("session_name"),
+        planned_seconds=fields_.seconds("planned_seconds"),
+        active_seconds=fields_.seconds("active_seconds"),
+        phases=tuple(_phase(item, number) for number, item in enumerate(phases)),
+        ended=None if ended is None else fields_.choice("ended", Ended),
+        at_least=fields_.flag("at_least", False),
+        dropped=fields_.integer("dropped", 0, 1_000_000_000, 0),
+    )
+
+
+def _phase(item: object, number: int) -> RunPhaseOutcome:
+    if not isinstance(item, dict):
+        raise ValueError(f"record.phases[{number}] is not an object")
+    fields_ = _Fields(item, f"record.phases[{number}].")
+    index = fields_.integer("index", 0, _MAX_PHASES - 1)
+    if index != number:
+        raise ValueError(f"record.phases[{number}].index is not {number}")
+    return RunPhaseOutcome(
+        index=index,
+        name=fields_.text("name"),
+        status=fields_.choice("status", PhaseStatus),
+        planned_seconds=fields_.optional_seconds("planned_seconds"),
+        extended_by=fields_.seconds("extended_by", 0.0),
+        active_seconds=fields_.seconds("active_seconds", 0.0),
+    )
 
 
 class ResumeFileError(Exception):
@@ -200,19 +345,7 @@ def write(point: ResumePoint, path: Path | None = None) -> None:
     """Replace the resume file atomically and durably."""
     path = path if path is not None else resume_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, point.to_json().encode("utf-8"))
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename itself must reach the disk for a power loss to keep it (POSIX only).
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    files.write_atomic(path, point.to_json().encode("utf-8"), new_mode=0o600)
 
 
 def read(path: Path | None = None) -> ResumePoint | None:
@@ -220,27 +353,42 @@ def read(path: Path | None = None) -> ResumePoint | None:
     resume.json.bad and ResumeFileError says so."""
     path = path if path is not None else resume_path()
     try:
-        raw = path.read_bytes()
+        raw = files.read_bounded(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         return None
+    except files.FileTooLarge:
+        return _move_aside(path, "it is far larger than a saved session can be")
     except OSError as error:
         raise ResumeFileError(
             f"The saved session at {path} cannot be read ({error.strerror}); it cannot be resumed."
         ) from error
     try:
-        data = json.loads(raw.decode("utf-8"))
-        if not isinstance(data, dict):
-            raise ValueError("it does not hold a saved session")
+        data = _json_object(raw)
         return ResumePoint.from_mapping(data)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError) as error:
         why = f"{error.args[0]} is missing" if isinstance(error, KeyError) else str(error)
-        aside = path.with_name(path.name + ".bad")
-        with contextlib.suppress(OSError):
-            os.replace(path, aside)
-        raise ResumeFileError(
-            f"The saved session could not be read ({why}); it was moved to {aside} "
-            "and cannot be resumed."
-        ) from error
+        return _move_aside(path, why, error)
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    """The JSON object in `raw`; ValueError (a clause) for anything else."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("it is nested too deeply to be a saved session") from None
+    if not isinstance(data, dict):
+        raise ValueError("it does not hold a saved session")
+    return data
+
+
+def _move_aside(path: Path, why: str, cause: BaseException | None = None) -> NoReturn:
+    aside = path.with_name(path.name + ".bad")
+    with contextlib.suppress(OSError):
+        os.replace(path, aside)
+    raise ResumeFileError(
+        f"The saved session could not be read ({why}); it was moved to {aside} "
+        "and cannot be resumed."
+    ) from cause
 
 
 def clear(path: Path | None = None, run_id: str | None = None) -> None:
@@ -259,12 +407,12 @@ def peek_run_id(path: Path | None = None) -> str | None:
     """The run id in the resume file: None when there is no file, "" when it is unreadable."""
     path = path if path is not None else resume_path()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _json_object(files.read_bounded(path, MAX_FILE_BYTES))
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
         return ""
-    run_id = data.get("run_id") if isinstance(data, dict) else None
+    run_id = data.get("run_id")
     return str(run_id) if run_id is not None else ""
 
 

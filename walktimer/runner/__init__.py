@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 if TYPE_CHECKING:
     import argparse
 
+    from walktimer.core.plan import Plan
     from walktimer.core.ports import CueSink
     from walktimer.core.script import Session
     from walktimer.history.resume import ResumePoint
@@ -111,6 +112,8 @@ def run_terminal(
             total = f"at least {total}"
         count = len(plan.phases)
         screen.line(f"{session.name}: {total}, {count} phase{'s' if count != 1 else ''}.")
+        if plan.has_manual and isinstance(keys, NoKeys):
+            screen.line(_no_keys_for_manual(plan))
         ducking = Ducker(args.duck) if args.duck != "off" and not args.mute else None
         sink = make_sink(args, session, screen.line, ducking=ducking, duck_tones=args.duck_tones)
         sink.prepare(plan, RenderProgress(screen.line))
@@ -172,6 +175,16 @@ def run_terminal(
     print(printable(summary_line(outcome.record)), file=stdout)
     stdout.flush()
     return 130 if outcome.interrupted else 0
+
+
+def _no_keys_for_manual(plan: Plan) -> str:
+    """Said at the start when a manual phase could never end: nothing reads the n key."""
+    first = next(p for p in plan.phases if p.manual)
+    return (
+        f'Phase "{first.name}" is manual and ends only with the n key, but no keys can be read '
+        "here (standard input is not a terminal): the run will wait in that phase until it "
+        "is stopped (Ctrl-C). Run it from a terminal, or in the window, to walk it through."
+    )
 
 
 def _is_tty(stream: TextIO) -> bool:

@@ -4,7 +4,6 @@ the `--events` JSON-lines log."""
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -131,27 +130,21 @@ class RenderProgress:
 
 
 class EventLog:
-    """`--events FILE`: one JSON object per fired event, per line. A regular file is written
-    to a temporary file beside it and moved into place when the run ends, so it is never
-    half-written; a pipe or device (/dev/stdout, a FIFO) is written to directly, never
+    """`--events FILE`: one JSON object per fired event, per line, written and flushed as the
+    events fire, so a run killed at any moment (kill -9 included) leaves every line fired
+    before it. A pipe or device (/dev/stdout, a FIFO) is written to the same way, never
     replaced by a file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._temp: Path | None = None
-        if path.exists() and not path.is_file():
-            self._file = path.open("w", encoding="utf-8")
-        else:
-            self._temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            self._file = self._temp.open("w", encoding="utf-8")
+        self._file = path.open("w", encoding="utf-8")
 
     def write(self, fired: Sequence[Fired]) -> None:
-        for item in fired:
-            self._file.write(json.dumps(item.as_json(), ensure_ascii=False) + "\n")
+        if not fired:
+            return
+        lines = "".join(json.dumps(item.as_json(), ensure_ascii=False) + "\n" for item in fired)
+        self._file.write(lines)
+        self._file.flush()
 
     def close(self) -> None:
-        if self._file.closed:
-            return
         self._file.close()
-        if self._temp is not None:
-            os.replace(self._temp, self.path)

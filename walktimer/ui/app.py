@@ -16,10 +16,11 @@ from PySide6.QtCore import QObject, QTimer, QtMsgType, Signal, qInstallMessageHa
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from walktimer import APP_ID, APP_NAME, __version__, paths
+from walktimer import APP_ID, APP_NAME, __version__
 from walktimer.core.clock import SystemClock
 from walktimer.core.ports import CueSink
 from walktimer.core.script import Session
+from walktimer.logs import LOG_FILE, RotatingLog, setup_logging
 from walktimer.ui.dialogs import QtDialogs
 from walktimer.ui.display import no_display, release_probes
 from walktimer.ui.inhibit import ScreenSaverInhibitor
@@ -31,67 +32,17 @@ if TYPE_CHECKING:
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.resume_prompt import RunTracker
 
-__all__ = ["LOG_FILE", "ErrorReporter", "run_gui", "setup_logging", "track_runs"]
+__all__ = ["LOG_FILE", "ErrorReporter", "RotatingLog", "run_gui", "setup_logging", "track_runs"]
 
 log = logging.getLogger(__name__)
 
-LOG_FILE = "walktimer.log"
-USAGE = "usage: walktimer [FILE]\n\nOpens the session library, or the session script FILE."
+USAGE = (
+    "usage: walktimer [--debug] [FILE]\n\nOpens the session library, or the session script "
+    "FILE.\n--debug logs everything, to the log file and to the terminal."
+)
 
 EXIT_NO_DISPLAY = 1
 ShowError = Callable[[str], None]
-
-
-def setup_logging(folder: Path | None = None) -> Path:
-    """Log to a rotating file in the user log folder (and warnings to stderr)."""
-    folder = folder if folder is not None else paths.log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    file = folder / LOG_FILE
-    handler = RotatingLog(file)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.WARNING)
-    console.setFormatter(logging.Formatter("walktimer: %(message)s"))
-    root = logging.getLogger()
-    root.setLevel(logging.INFO)
-    for old in list(root.handlers):
-        if old.get_name() in ("walktimer-file", "walktimer-console"):
-            root.removeHandler(old)
-            old.close()
-    handler.set_name("walktimer-file")
-    console.set_name("walktimer-console")
-    root.addHandler(handler)
-    root.addHandler(console)
-    return file
-
-
-class RotatingLog(logging.FileHandler):
-    """A log file that moves to .1 (.1 to .2, ...) when it grows past `max_bytes`.
-
-    The same as logging.handlers.RotatingFileHandler for this use, without importing that
-    module (sockets, pickle, queues), which alone cost a tenth of the start-up time.
-    """
-
-    def __init__(self, file: Path, max_bytes: int = 1_000_000, backups: int = 3) -> None:
-        super().__init__(file, encoding="utf-8", delay=True)
-        self.max_bytes = max_bytes
-        self.backups = backups
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if self.stream is not None and self.stream.tell() >= self.max_bytes:
-            self.rotate()
-        super().emit(record)
-
-    def rotate(self) -> None:
-        if self.stream is not None:
-            self.stream.close()
-            self.stream = None
-        base = self.baseFilename
-        for i in range(self.backups - 1, 0, -1):
-            if os.path.exists(f"{base}.{i}"):
-                os.replace(f"{base}.{i}", f"{base}.{i + 1}")
-        if os.path.exists(base):
-            os.replace(base, f"{base}.1")
 
 
 def _qt_messages(kind: QtMsgType, _context: object, message: str) -> None:
@@ -250,7 +201,8 @@ def run_gui(args: list[str]) -> int:
     if any(a in ("-h", "--help") for a in args):
         print(USAGE)
         return 0
-    file, problem = _parse(args)
+    debug = "--debug" in args
+    file, problem = _parse([a for a in args if a != "--debug"])
     if problem is not None:
         print(f"walktimer: {problem}\n{USAGE}", file=sys.stderr)
         return 2
@@ -258,7 +210,7 @@ def run_gui(args: list[str]) -> int:
     if no_window is not None:
         print(no_window, file=sys.stderr)
         return EXIT_NO_DISPLAY
-    log_file = setup_logging()
+    log_file = setup_logging(debug=debug)
     log.info("walktimer %s starting", __version__)
     app = make_application([sys.argv[0] if sys.argv else APP_NAME])
     release_probes()  # Qt is connected now: the display check's probe may go

@@ -9,6 +9,22 @@ with a few tens of thousands; a session that redraws every second used them up w
 minutes, and CPython aborted with "Fatal Python error: none_dealloc: deallocating None" (or
 bool_dealloc). `leaks()` is the two-line probe that shows it.
 
+Upstream: the bug belongs to Qt for Python's tracker (https://bugreports.qt.io, project
+PYSIDE). No report of it turned up in the public issue indexes searched (the tracker itself
+was not searched), so this paragraph is the description to file. It is the PEP 683
+(immortal objects) hazard for the stable ABI, seen from the other side: code compiled against
+3.12+ headers, whose inlined Py_INCREF of None or True does nothing, loaded by a 3.11
+interpreter that still counts their references. The same class of bug, in other projects:
+https://github.com/python/cpython/issues/118997 (Shiboken's decrefs of immortal objects on
+3.12) and https://github.com/vllm-project/vllm/pull/49950 (an abi3 extension's
+Py_RETURN_NONE on an older interpreter). Reproduce with `leaks()` on
+Python 3.11 with PySide6-Essentials 6.12.0.
+
+Remove this module, its calls (ui/app.py, tests/conftest.py) and tests/ui/test_ui_qtfix.py
+when walktimer requires Python 3.12 or later (None, True and False are immortal there), or
+when every PySide6 that pyproject.toml allows on 3.11 gives `leaks() == False`; then also lift
+the `<6.12` cap for 3.11 there.
+
 pyproject.toml keeps Python 3.11 on PySide6 6.11, which does not have the bug (checked with
 `leaks()`); the guard stays for installs that bring 6.12 anyway.
 

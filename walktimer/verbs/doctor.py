@@ -151,16 +151,31 @@ def _output() -> list[Line]:
     return [Line(True, "audio output", "the default device plays (simpleaudio, ALSA default)")]
 
 
+# What the probe writes: about one spoken cue, so a disk too full to keep one says so.
+PROBE_BYTES = 64 * 1024
+
+
 def _cache() -> list[Line]:
+    import errno
+
+    from walktimer import files
     from walktimer.audio.cache import SpeechCache
 
     cache = SpeechCache()
     try:
         cache.folder.mkdir(parents=True, exist_ok=True)
-        probe = cache.folder / ".doctor-probe"
-        probe.write_bytes(b"")
+        probe = files.write_atomic(cache.folder / ".doctor-probe", bytes(PROBE_BYTES))
         probe.unlink()
     except OSError as error:
+        if error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+            return [
+                Line(
+                    False,
+                    "speech cache",
+                    f"the disk holding {cache.folder} is full; spoken cues cannot be kept",
+                    "free some space on that disk, or set XDG_CACHE_HOME to a folder on another",
+                )
+            ]
         return [
             Line(
                 False,

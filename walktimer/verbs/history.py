@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -375,9 +376,8 @@ def _export(history: HistoryLog, output: Path | None) -> int:
         # (-o) keeps the history's text as it is.
         _write_csv([[printable(cell) for cell in row] for row in rows], sys.stdout)
         return 0
-    import io
 
-    from walktimer.files import write_atomic
+    from walktimer import files
 
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
@@ -386,7 +386,7 @@ def _export(history: HistoryLog, output: Path | None) -> int:
     text = io.StringIO(newline="")
     _write_csv(rows, text)
     try:
-        write_atomic(output, text.getvalue().encode("utf-8"))
+        files.write_atomic(output, text.getvalue().encode("utf-8"))
     except OSError as error:
         _err(f"The walks cannot be written to {output} ({error.strerror}).")
         return 1

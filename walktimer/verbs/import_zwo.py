@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 HELP = "Import a Zwift workout (.zwo) as a session script."
@@ -95,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _write(out: Path, text: str, *, force: bool) -> str | None:
     """Write `text` to `out` in one step; None when done, else why not (one sentence)."""
+    from walktimer import files
+
     folder = out.parent
     if out.is_dir():
         return "this is a folder: give the path of the .toml file to write with -o"
@@ -103,31 +103,10 @@ def _write(out: Path, text: str, *, force: bool) -> str | None:
     if out.exists() and not force:
         return _EXISTS
     try:
-        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{out.name}.", suffix=".tmp")
-    except OSError as error:
-        return f"cannot write in {folder} ({error.strerror or error}): choose another folder"
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            # mkstemp makes the file private; a script gets the permissions of any new file.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if force:
-            os.replace(temp, out)
-        else:
-            # A hard link never replaces a file that appeared meanwhile.
-            try:
-                os.link(temp, out)
-            except FileExistsError:
-                return _EXISTS
-            except OSError:
-                os.replace(temp, out)  # a file system without hard links
+        # Without --force a file that appeared meanwhile is never replaced.
+        files.write_atomic(out, text.encode("utf-8"), overwrite=force)
+    except FileExistsError:
+        return _EXISTS
     except OSError as error:
         return f"cannot write the script ({error.strerror or error}): check the folder"
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
     return None

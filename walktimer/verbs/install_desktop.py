@@ -63,10 +63,10 @@ def targets(prefix: Path, app_id: str) -> dict[str, Path]:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from walktimer import files
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    files.write_atomic(path, data)
 
 
 def _refresh_caches(prefix: Path) -> None:

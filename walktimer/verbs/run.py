@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        return _gui(path)
+        return _gui(path, debug=args.debug)
 
     from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     return run_terminal(args, session, path=path, resume_from=point, diary=not args.no_diary)
 
 
-def _gui(path: Path) -> int:
+def _gui(path: Path, *, debug: bool = False) -> int:
     try:
         from walktimer.ui.app import run_gui  # Qt: only when the window is wanted
     except ImportError as error:
@@ -188,4 +188,4 @@ def _gui(path: Path) -> int:
             file=sys.stderr,
         )
         return 1
-    return run_gui([str(path)])
+    return run_gui(["--debug", str(path)] if debug else [str(path)])
