@@ -1,4 +1,4 @@
-"""The loader's and the plan's fast constructors build exactly what the dataclasses build.
+"""The loader's fast constructors build exactly what the dataclasses build.
 
 They fill a plain class with the same slots and then switch its class, so a field added to a
 dataclass but forgotten in its fast constructor would be left unset; these tests catch that.
@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 
-from walktimer.core import plan, script
+from walktimer.core import script
 from walktimer.core.script import Cue, Incline, Kind, Offset, Phase, Sound, Speed
 
 CASES: list[tuple[type, Callable[..., Any]]] = [
     (Phase, script._new_phase),
     (Cue, script._new_cue),
-    (plan.PlannedPhase, plan._new_planned),
 ]
 
 
@@ -47,24 +46,6 @@ def _sample(cls: type) -> dict[str, Any]:
             "cues": (cue,),
         },
         Cue: {"at": None, "every": 20, "say": "Breathe", "sound": None},
-        plan.PlannedPhase: {
-            "index": 3,
-            "name": "Brisk (2/3)",
-            "base_name": "Brisk",
-            "kind": Kind.WALK,
-            "start": 120.0,
-            "duration": 60.0,
-            "say": "Brisk, round 2 of 3",
-            "instructions": None,
-            "speed": Speed(3.2, "mph"),
-            "incline": None,
-            "countdown": 3,
-            "reminders": True,
-            "rep": 2,
-            "reps": 3,
-            "block": "Intervals",
-            "source": (1, 0),
-        },
     }
     return values[cls]
 
