@@ -476,26 +476,28 @@ class _Run:
         """How many of its events fall at or before `position`."""
         return _count_below(self.first, self.step, math.nextafter(position, math.inf), self.count)
 
-    def items(self, start: int, words: _Words) -> Iterator[tuple[float, int, int, int, Event]]:
-        """(position, priority, group, i, event) from event `start` on; seq left at 0."""
+    def items(self, start: int, words: _Words) -> Iterator[_Item]:
+        """(position, priority, group, i, kind, text, sound, template) from event `start` on."""
         priority = self.kind.priority
         group = self.group
         kind = self.kind
         sound = self.sound
         texts = self.texts
         n = len(texts)
-        begin = words.phase.start
-        index = words.phase.index
         for i in range(start, self.count):
             at = self.first + i * self.step
             text = texts[(self.turn + i) % n]
             if text.timed:
                 assert text.template is not None
                 said, template = words.fill(text.template, at)
-                event = Event(0, begin + at, index, kind, Anchor.START, at, said, sound, template)
+                yield at, priority, group, i, kind, said, sound, template
             else:
-                event = Event(0, begin + at, index, kind, Anchor.START, at, text.filled, sound)
-            yield at, priority, group, i, event
+                yield at, priority, group, i, kind, text.filled, sound, None
+
+
+# A run's event before it is numbered: (position, priority, group, i, kind, text, sound,
+# template). The first four are its place in timeline order.
+_Item = tuple[float, int, int, int, EventKind, str | None, Sound | None, str | None]
 
 
 def _count_below(first: float, step: float, limit: float, most: int | None = None) -> int:
@@ -569,6 +571,15 @@ class PhaseTimeline:
             return iter(self.once)
         return heapq.merge(self.once, self.repeating())
 
+    def span(self) -> tuple[float, set[EventKind]]:
+        """The planned time of its latest event and the kinds of event it has."""
+        latest = max(e.t for e in self.once)  # every phase has its `say`
+        kinds = {e.kind for e in self.once}
+        for run in self._runs:
+            latest = max(latest, self.phase.start + run.position(run.count - 1))
+            kinds.add(run.kind)
+        return latest, kinds
+
     def repeating_through(self, position: float) -> int:
         """How many of its repeating events fall at or before `position` seconds into it."""
         return sum(run.through(position) for run in self._runs)
@@ -583,11 +594,13 @@ class PhaseTimeline:
         keys = self._keys
         placed = bisect_right(keys, (after, math.inf))  # once events up to `after`
         streams = [run.items(start, self._words) for run, start in zip(runs, skipped, strict=True)]
-        for at, priority, group, i, event in heapq.merge(*streams):
-            key = (at, priority, group, i)
-            while placed < len(keys) and keys[placed] < key:
+        begin = self.phase.start
+        index = self.phase.index
+        for at, priority, group, i, kind, text, sound, template in heapq.merge(*streams):
+            while placed < len(keys) and keys[placed] < (at, priority, group, i):
                 placed += 1
-            yield event._replace(seq=seq + placed)
+            yield Event(seq + placed, begin + at, index, kind, Anchor.START, at, text, sound,
+                        template)  # fmt: skip
             seq += 1
 
     def templates(self, after: float) -> Iterator[tuple[float, int, str]]:
@@ -607,18 +620,20 @@ class PhaseTimeline:
             if not run.timed:  # only its first len(texts) can say something new
                 items = islice(items, len(run.texts))
             streams.append(
-                ((at, priority, group, i), event.kind, event.text, event.sound)
-                for at, priority, group, i, event in items
-                if i < len(run.texts) or event.template is not None
+                ((at, priority, group, i), kind, text, sound)
+                for at, priority, group, i, kind, text, sound, template in items
+                if i < len(run.texts) or template is not None
             )
         for _key, kind, text, sound in heapq.merge(*streams):
             yield kind, text, sound
 
 
 def _templates(run: _Run, after: float, words: _Words) -> Iterator[tuple[float, int, str]]:
-    for at, priority, _group, _i, event in run.items(run.through(after), words):
-        if event.template is not None:
-            yield at, priority, event.template
+    for at, priority, _group, _i, _kind, _text, _sound, template in run.items(
+        run.through(after), words
+    ):
+        if template is not None:
+            yield at, priority, template
 
 
 def _before(run: _Run, key: _Key) -> int:
