@@ -900,10 +900,36 @@ class Engine:
                 return
             end = self._phase_start + duration
             self._leave(end, completed=True)
-            if index == last:
+            following = index + 1
+            # After a long stall, phases that ended long ago are passed over whole.
+            while following <= last and (passed := self._pass_stale(following, end, now)):
+                end = passed
+                following += 1
+            if following > last:
                 self._finish(end, now)
                 return
-            self._enter(index + 1, end)
+            self._enter(following, end)
+
+    def _pass_stale(self, index: int, at: float, now: float) -> float | None:
+        """Enter phase `index` at session time `at` and leave it at its end, when that end is
+        more than the stall limit before `now`: everything in it is stale, so its events are
+        counted as dropped without being laid out. Returns its end, or None (nothing done)
+        when the phase is manual or ends later."""
+        duration = self._durations[index]
+        if duration is None or now - (at + duration) <= self.stall_limit:
+            return None
+        self._index = index
+        self._visit += 1
+        self._phase_start = self._accounted = at
+        self._entered[index] = True
+        self._fired_count = {}
+        self._timeline = None
+        self._dropped += self.plan.phase_event_count(index)
+        planned = self.plan.phases[index].duration
+        if planned is not None and duration > planned:
+            self._dropped += self._extension(index, planned, duration).count
+        self._leave(at + duration, completed=True)
+        return at + duration
 
     def _fire_due(self, now: float, horizon: float, *, current: bool) -> None:
         """Fire (or drop, when stale) what is due in this visit up to `horizon` seconds into it,

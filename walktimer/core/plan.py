@@ -216,6 +216,10 @@ class Plan:
         layout = self.layouts[index]
         return _lay_out(self.session, phase, layout)
 
+    def phase_event_count(self, index: int) -> int:
+        """How many events played phase `index` has, without laying them out."""
+        return self.layouts[index].count
+
     def reminders_through(self, index: int) -> int:
         """How many reminders the plan gives up to and including phase `index`."""
         following = index + 1
