@@ -100,7 +100,9 @@ def run_once(
                 stop_at = time.monotonic() + hold  # run on a while, for the peak memory
             if b"  cue  " in line and first_cue is None:
                 first_cue = now
-    child.send_signal(signal.SIGTERM)
+    # os.kill, not child.send_signal: that polls first, and would reap a child that already
+    # ended (a run that ran out of memory) before wait4 can read its rusage.
+    os.kill(child.pid, signal.SIGTERM)
     try:
         _, status, usage = os.wait4(child.pid, 0)
     finally:
