@@ -118,3 +118,11 @@ def test_number_words() -> None:
 @given(st.integers(min_value=1, max_value=24 * 3600))
 def test_compact_form_reads_back(seconds: int) -> None:
     assert parse_duration(format_compact(seconds)) == seconds
+
+
+def test_number_words_end_at_nine_hundred_and_ninety_nine() -> None:
+    assert number_words(999) == "nine hundred and ninety-nine"
+    assert number_words(1000) == "1000"
+    assert say_duration(999) == "sixteen minutes thirty-nine"
+    assert say_duration(999 * 3600) == "nine hundred and ninety-nine hours"
+    assert say_duration(1000 * 3600) == "1000 hours"

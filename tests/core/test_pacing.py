@@ -101,3 +101,19 @@ def test_to_milliseconds_rounds_up() -> None:
     assert to_milliseconds(0.0101) == 11
     assert to_milliseconds(0.25) == 250
     assert to_milliseconds(-1.0) == 0
+
+
+@pytest.mark.parametrize("speed", [100.0, 1000.0, 100_000.0])
+def test_at_high_clock_speeds_the_display_redraws_at_most_twenty_times_a_second(
+    speed: float,
+) -> None:
+    engine, clock = engine_for(make_plan(Phase("Walk", duration=86_400)))
+    engine.start()
+    waits = []
+    base = 0.0
+    while base < 1.0:  # one second of the host's own clock
+        wait = display_wait(engine.view(), lambda s: s / speed)
+        waits.append(wait)
+        base += wait
+        clock.advance(wait * speed)
+    assert waits == [0.05] * len(waits)

@@ -150,12 +150,15 @@ class AudioSink:
 
     def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
         """Load the tones and render every text the plan will speak. Call it off the GUI thread."""
-        for event in plan.events:
-            if event.sound is not None and sounds_at(event.kind, self.verbosity):
-                self._tone(event.sound)
-        texts = [
-            e.text for e in plan.events if e.text is not None and sounds_at(e.kind, self.verbosity)
-        ]
+        texts = []
+        # Each distinct cue once: a long session repeats the same few many thousand times.
+        for kind, text, sound in plan.sounded():
+            if not sounds_at(kind, self.verbosity):
+                continue
+            if sound is not None:
+                self._tone(sound)
+            if text is not None:
+                texts.append(text)
         if self.speech is None:
             if progress is not None:
                 progress(0, 0)

@@ -18,10 +18,12 @@ is now current (so the walker hears where they are) and the finish.
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import islice
 from typing import Any, NamedTuple
 
 from walktimer.core.clock import Clock
@@ -29,10 +31,11 @@ from walktimer.core.plan import (
     Anchor,
     Event,
     EventKind,
+    PhaseTimeline,
     Plan,
     PlannedPhase,
     TextContext,
-    extension_events,
+    extension_timeline,
     fill_text,
 )
 from walktimer.core.script import Incline, Kind, Sound, Speed
@@ -55,6 +58,7 @@ __all__ = [
 STALL_LIMIT = 2.0  # cues later than this are dropped (except the current phase's start)
 RESTART_AFTER = 3.0  # `previous` restarts the current phase when this far into it
 EPSILON = 1e-6  # seconds: what counts as "at the same moment" on a float clock
+UPCOMING_REPEATS = 200  # upcoming_texts() looks this many `every` cues and reminders ahead
 
 # The events that open a phase: replayed after a stall or a restore so the walker knows where
 # they are.
@@ -270,6 +274,73 @@ class _Slot:
     repeat: int = 0
 
 
+class _Repeats:
+    """The repeating events (`every` cues and reminders of a timed phase) of the current phase
+    visit still to come, made as the run reaches them: the phase's own, then those of any time
+    an extend added. They are all counted from the phase start, so their positions never move.
+    """
+
+    def __init__(self) -> None:
+        # (position, priority, seq, event, source): the next event of each source.
+        self._heap: list[tuple[float, int, int, Event, _Source]] = []
+
+    def add(self, timeline: PhaseTimeline, after: float = -math.inf) -> None:
+        """Take on a timeline's repeating events after `after` seconds into the phase."""
+        source = _Source(timeline, timeline.repeating(after), timeline.repeating_through(after))
+        self._push(source)
+
+    def head(self) -> Event | None:
+        return self._heap[0][3] if self._heap else None
+
+    def pop(self) -> Event:
+        *_, event, source = heapq.heappop(self._heap)
+        source.passed += 1
+        self._push(source)
+        return event
+
+    def skip_through(self, position: float) -> int:
+        """Pass over every event at or before `position`; returns how many were passed."""
+        sources = [entry[4] for entry in self._heap]
+        self._heap = []
+        passed = 0
+        for source in sources:
+            through = source.timeline.repeating_through(position)
+            if through > source.passed:
+                passed += through - source.passed
+                source.passed = through
+                source.events = source.timeline.repeating(position)
+                self._push(source)
+            else:
+                self._push_back(source)
+        return passed
+
+    def templates(self, after: float) -> Iterator[tuple[float, int, str]]:
+        """(position, priority, template) of those after `after` seconds whose words depend
+        on time, in order."""
+        return heapq.merge(*(entry[4].timeline.templates(after) for entry in self._heap))
+
+    def _push(self, source: _Source) -> None:
+        event = next(source.events, None)
+        if event is not None:
+            source.head = event
+            heapq.heappush(
+                self._heap, (event.offset, event.kind.priority, event.seq, event, source)
+            )
+
+    def _push_back(self, source: _Source) -> None:
+        event = source.head
+        assert event is not None
+        heapq.heappush(self._heap, (event.offset, event.kind.priority, event.seq, event, source))
+
+
+@dataclass(slots=True, eq=False)
+class _Source:
+    timeline: PhaseTimeline
+    events: Iterator[Event]
+    passed: int  # how many of its repeating events are behind (fired, dropped or skipped)
+    head: Event | None = None
+
+
 class Engine:
     """Runs one Plan against a Clock. Create one per run."""
 
@@ -288,19 +359,10 @@ class Engine:
         self._entered = [False] * count
         self._completed = [False] * count
         self._active = [0.0] * count
-        self._by_phase: list[list[Event]] = [[] for _ in range(count)]
-        self._finish_event: Event | None = None
-        for event in plan.events:
-            if event.kind is EventKind.FINISH:
-                self._finish_event = event
-            else:
-                self._by_phase[event.phase].append(event)
-        # Phases whose words depend on time ({remaining}, {elapsed}): see upcoming_texts().
-        self._timed = [any(e.template is not None for e in events) for events in self._by_phase]
+        self._finish_event = plan.finish
         # `every` cues and reminders in a lengthened phase's added time are made as needed,
         # numbered after the plan's events (see _extension).
-        self._next_seq = len(plan.events)
-        self._reminders_through: list[int] | None = None  # per phase, counted when first needed
+        self._next_seq = plan.event_count
 
         self._state = State.READY
         self._ended: Ended | None = None
@@ -315,8 +377,13 @@ class Engine:
         self._visit = 0
         self._phase_start = 0.0  # session time the visit began
         self._accounted = 0.0  # session time up to which `_active` counts this visit
+        self._timeline: PhaseTimeline | None = None  # the current phase's events
+        self._timed = False  # words in this visit depend on time: see upcoming_texts()
+        # What is still to come in this visit: the events that happen once (and a manual
+        # phase's repeats), and the repeating events of a timed phase, made as they come.
         self._pending: list[_Slot] = []
-        self._fired_count: dict[int, int] = {}  # seq -> times fired or dropped this visit
+        self._repeats = _Repeats()
+        self._fired_count: dict[int, int] = {}  # once events' seq -> times fired or dropped
 
     # ----------------------------------------------------------------- queries
 
@@ -364,6 +431,9 @@ class Engine:
         candidates: list[float] = []
         if self._pending:
             candidates.append(self._position(self._pending[0]))
+        repeat = self._repeats.head()
+        if repeat is not None:
+            candidates.append(repeat.offset)
         if duration is not None:
             candidates.append(duration)
         if not candidates:
@@ -461,17 +531,27 @@ class Engine:
         """The words still to come in this phase that depend on time ({remaining}, {elapsed}),
         filled as they will be spoken given the phase's length now: after an extend they differ
         from the plan's, and a sink can render them ahead. A pure query; usually empty."""
-        index = self._index
-        if not (self._state.active and self._timed[index]):
+        if not (self._state.active and self._timed):
             return []
-        phase = self.plan.phases[index]
-        duration = self._durations[index]
-        texts: dict[str, None] = {}
+        phase = self.plan.phases[self._index]
+        duration = self._durations[self._index]
+        # (position, priority, order, template): the once events, then the repeating ones as
+        # far as UPCOMING_REPEATS of them (a long phase can have one every second, and a host
+        # asks again as the run goes on).
+        found: list[tuple[float, int, int, str]] = []
         for slot in self._pending:
-            template = slot.event.template
-            if template is None:
-                continue
-            position = self._position(slot)
+            event = slot.event
+            if event.template is not None:
+                found.append(
+                    (self._position(slot), event.kind.priority, len(found), event.template)
+                )
+        elapsed = max(0.0, self.session_elapsed() - self._phase_start)
+        repeats = islice(self._repeats.templates(elapsed), UPCOMING_REPEATS)
+        found.extend((at, priority, len(found) + n, template)
+                     for n, (at, priority, template) in enumerate(repeats))  # fmt: skip
+        found.sort()
+        texts: dict[str, None] = {}
+        for position, _priority, _order, template in found:
             remaining = None if duration is None else max(0.0, duration - position)
             texts[fill_text(template, self._context(phase, position, remaining))] = None
         return list(texts)
@@ -582,7 +662,8 @@ class Engine:
         # Cues counted from the end that already sounded come round again at the new end.
         elapsed = self.session_elapsed() - self._phase_start
         queued = {slot.event.seq for slot in self._pending}
-        for event in self._by_phase[index]:
+        assert self._timeline is not None
+        for event in self._timeline.once:
             if (
                 event.anchor is Anchor.END
                 and event.seq in self._fired_count
@@ -592,8 +673,7 @@ class Engine:
                 self._pending.append(_Slot(event, self._fired_count[event.seq]))
         # `every` cues and reminders go on into the added time. A reminder the old end kept
         # away from a moment already past is not said late.
-        added = self._extension(index, duration, duration + seconds)
-        self._pending.extend(_Slot(e) for e in added if e.offset > elapsed + EPSILON)
+        self._repeats.add(self._extension(index, duration, duration + seconds), elapsed + EPSILON)
         self._sort_pending()
         return self._drain()
 
@@ -609,6 +689,7 @@ class Engine:
             self._state = State.STOPPED
             self._ended = Ended.STOPPED
             self._pending = []
+            self._repeats = _Repeats()
         return self._drain()
 
     # ----------------------------------------------------------------- restore
@@ -686,6 +767,7 @@ class Engine:
                     engine._fired_count[event.seq] = 1
             engine._pending = kept
             engine._sort_pending()
+            engine._repeats.skip_through(phase_elapsed)
         return engine
 
     # ----------------------------------------------------------------- internals
@@ -731,31 +813,28 @@ class Engine:
         self._accounted = at
         self._entered[index] = True
         self._fired_count = {}
-        self._pending = [_Slot(e) for e in self._by_phase[index]]
+        timeline = self._timeline = self.plan.timeline(index)
+        self._timed = timeline.timed
+        self._pending = [_Slot(e) for e in timeline.once]
+        self._repeats = _Repeats()
+        self._repeats.add(timeline)
         planned = self.plan.phases[index].duration
         duration = self._durations[index]
         if planned is not None and duration is not None and duration > planned:
-            self._pending.extend(map(_Slot, self._extension(index, planned, duration)))
+            self._repeats.add(self._extension(index, planned, duration))
         self._sort_pending()
 
-    def _extension(self, index: int, since: float, until: float) -> list[Event]:
+    def _extension(self, index: int, since: float, until: float) -> PhaseTimeline:
         """The `every` cues and reminders of phase `index` between `since` and `until` seconds
         into it, for a phase lengthened past its plan (which lays them out only up to its
         planned length)."""
-        if self._reminders_through is None:
-            through, seen = [], 0
-            for events in self._by_phase:
-                seen += sum(1 for e in events if e.kind is EventKind.REMINDER)
-                through.append(seen)
-            self._reminders_through = through
-        events = extension_events(
+        added = extension_timeline(
             self.plan, index, since, until,
-            seq=self._next_seq, reminders_before=self._reminders_through[index],
+            seq=self._next_seq, reminders_before=self.plan.reminders_through(index),
         )  # fmt: skip
-        self._next_seq += len(events)
-        if any(e.template is not None for e in events):
-            self._timed[index] = True
-        return events
+        self._next_seq += added.count
+        self._timed = self._timed or added.timed
+        return added
 
     def _leave(self, at: float, *, completed: bool) -> None:
         self._active[self._index] += max(0.0, at - self._accounted)
@@ -763,6 +842,7 @@ class Engine:
         if completed:
             self._completed[self._index] = True
         self._pending = []
+        self._repeats = _Repeats()
 
     def _finish(self, at: float, now: float) -> None:
         """The session reached its end at session time `at` (noticed at `now`)."""
@@ -770,6 +850,7 @@ class Engine:
         self._state = State.FINISHED
         self._ended = Ended.FINISHED
         self._pending = []
+        self._repeats = _Repeats()
         if self._finish_event is not None:
             self._outbox.append(self._fire(self._finish_event, 0, at, now))
 
@@ -814,17 +895,71 @@ class Engine:
             elapsed = now - self._phase_start
             ends = duration is not None and elapsed + EPSILON >= duration
             horizon = elapsed if duration is None else min(elapsed, duration)
-            while self._pending and self._position(self._pending[0]) <= horizon + EPSILON:
-                slot = self._pending.pop(0)
-                self._due(slot, now, current=not ends)
+            self._fire_due(now, horizon, current=not ends)
             if not ends or duration is None:
                 return
             end = self._phase_start + duration
             self._leave(end, completed=True)
-            if index == last:
+            following = index + 1
+            # After a long stall, phases that ended long ago are passed over whole.
+            while following <= last and (passed := self._pass_stale(following, end, now)):
+                end = passed
+                following += 1
+            if following > last:
                 self._finish(end, now)
                 return
-            self._enter(index + 1, end)
+            self._enter(following, end)
+
+    def _pass_stale(self, index: int, at: float, now: float) -> float | None:
+        """Enter phase `index` at session time `at` and leave it at its end, when that end is
+        more than the stall limit before `now`: everything in it is stale, so its events are
+        counted as dropped without being laid out. Returns its end, or None (nothing done)
+        when the phase is manual or ends later."""
+        duration = self._durations[index]
+        if duration is None or now - (at + duration) <= self.stall_limit:
+            return None
+        self._index = index
+        self._visit += 1
+        self._phase_start = self._accounted = at
+        self._entered[index] = True
+        self._fired_count = {}
+        self._timeline = None
+        self._dropped += self.plan.phase_event_count(index)
+        planned = self.plan.phases[index].duration
+        if planned is not None and duration > planned:
+            self._dropped += self._extension(index, planned, duration).count
+        self._leave(at + duration, completed=True)
+        return at + duration
+
+    def _fire_due(self, now: float, horizon: float, *, current: bool) -> None:
+        """Fire (or drop, when stale) what is due in this visit up to `horizon` seconds into it,
+        in timeline order: the once events and the repeats merged."""
+        pending = self._pending
+        repeats = self._repeats
+        while True:
+            repeat = repeats.head()
+            if pending:
+                slot = pending[0]
+                position = self._position(slot)
+                if repeat is None or (position, slot.event.kind.priority, slot.event.seq) < (
+                    repeat.offset, repeat.kind.priority, repeat.seq,
+                ):  # fmt: skip
+                    if position > horizon + EPSILON:
+                        return
+                    pending.pop(0)
+                    self._due(slot, now, current=current)
+                    continue
+            if repeat is None or repeat.offset > horizon + EPSILON:
+                return
+            due = self._phase_start + repeat.offset
+            if now - due > self.stall_limit:
+                # Pass over every repeat already too late at once: after a long stall in a
+                # long phase there can be very many.
+                stale = math.nextafter(now - self.stall_limit - self._phase_start, -math.inf)
+                self._dropped += repeats.skip_through(max(repeat.offset, stale))
+                continue
+            repeats.pop()
+            self._outbox.append(self._fire(repeat, 0, due, now))
 
     def _due(self, slot: _Slot, now: float, *, current: bool) -> None:
         """Fire (or, when stale, drop) one pending slot that has come due."""

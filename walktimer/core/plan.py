@@ -10,19 +10,27 @@ from its end move with it and everything after shifts. Events placed at a share 
 A timed phase's `every` cues and reminders are laid out up to its planned length; for a
 lengthened phase, extension_events gives those that fall in the added time.
 `t` is the planned session time with manual phases counted as zero seconds long.
+
+The timeline is made as it is read, never all at once: a 24-hour phase with a cue every second
+has tens of thousands of events per cue. Building a plan lays out the phases and counts each
+phase's events; `Plan.timeline(i)` then gives one phase's events: the few that happen once
+(the phase's start, `at` cues, "Halfway", "remaining", "Next", the countdown) as a list, and the
+repeating ones (`every` cues and reminders) generated in order, from any position on. Every
+event carries its place in the whole timeline (`seq`), however it was reached.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
-from itertools import count, repeat
-from operator import add, itemgetter
-from typing import NamedTuple, cast
+from itertools import islice
+from typing import NamedTuple
 
 from walktimer.core.durations import say_duration
 from walktimer.core.script import (
@@ -34,18 +42,19 @@ from walktimer.core.script import (
     Session,
     Sound,
     Speed,
-    _slots_of,
 )
 
 __all__ = [
     "Anchor",
     "Event",
     "EventKind",
+    "PhaseTimeline",
     "Plan",
     "PlannedPhase",
     "TextContext",
     "build_plan",
     "extension_events",
+    "extension_timeline",
     "fill_text",
 ]
 
@@ -135,8 +144,9 @@ class PlannedPhase:
 class Event(NamedTuple):
     """Something to sound or say at one moment of the session.
 
-    Immutable like the model's dataclasses, but a NamedTuple: a long session has tens of
-    thousands of events and a frozen dataclass costs about three times as much to build.
+    Immutable like the model's dataclasses, but a NamedTuple: `walktimer plan` of a long session
+    writes millions of them, and a frozen dataclass costs about three times as much to build.
+    Events compare by `seq` first, so streams of one timeline merge in timeline order.
     """
 
     seq: int  # position in timeline order: 0, 1, 2, ...
@@ -161,10 +171,23 @@ class Event(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class _Layout:
+    """What the plan keeps of one played phase to lay out its events when they are asked for."""
+
+    first_seq: int  # seq of the phase's first event
+    count: int  # how many events the phase has (the finish not included)
+    reminders_before: int  # reminders in the phases before it: where its texts start
+    next_name: str | None  # the following phase's name as spoken
+    say_template: str | None  # the phase's `say` when it uses time, refilled when spoken
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     session: Session
     phases: tuple[PlannedPhase, ...]
-    events: tuple[Event, ...]
+    layouts: tuple[_Layout, ...] = field(repr=False)
+    event_count: int  # every event of the timeline, the finish included
+    finish: Event  # the last: the finish sound and "Session complete."
 
     @property
     def total(self) -> float:
@@ -175,13 +198,55 @@ class Plan:
     def has_manual(self) -> bool:
         return any(p.manual for p in self.phases)
 
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The whole timeline as one tuple. A long session's timeline is large: code that runs
+        or shows a session reads it with iter_events() or one phase at a time (timeline())."""
+        return tuple(self.iter_events())
+
+    def iter_events(self) -> Iterator[Event]:
+        """Every event of the timeline in order, made as they are read."""
+        for index in range(len(self.phases)):
+            yield from self.timeline(index).events()
+        yield self.finish
+
+    def timeline(self, index: int) -> PhaseTimeline:
+        """The events of played phase `index`, laid out now."""
+        phase = self.phases[index]
+        layout = self.layouts[index]
+        return _lay_out(self.session, phase, layout)
+
+    def phase_event_count(self, index: int) -> int:
+        """How many events played phase `index` has, without laying them out."""
+        return self.layouts[index].count
+
+    def reminders_through(self, index: int) -> int:
+        """How many reminders the plan gives up to and including phase `index`."""
+        following = index + 1
+        if following < len(self.layouts):
+            return self.layouts[following].reminders_before
+        phase = self.phases[index]
+        source = _source(self.session, phase)
+        return self.layouts[index].reminders_before + _reminder_count(self.session, phase, source)
+
+    def sounded(self) -> Iterator[tuple[EventKind, str | None, Sound | None]]:
+        """Each distinct (kind, text, sound) of the timeline once, in first-use order, without
+        laying out every repeat: an `every` cue's words are the same each time unless they use
+        {remaining} or {elapsed}, and then each of its events is given."""
+        seen: set[tuple[EventKind, str | None, Sound | None]] = set()
+        for index in range(len(self.phases)):
+            for item in self.timeline(index).distinct():
+                if item not in seen:
+                    seen.add(item)
+                    yield item
+        finish = self.finish
+        item = (finish.kind, finish.text, finish.sound)
+        if item not in seen:
+            yield item
+
     def spoken_texts(self) -> list[str]:
         """Every distinct text the plan will speak, in first-use order."""
-        seen: dict[str, None] = {}
-        for event in self.events:
-            if event.text:
-                seen.setdefault(event.text, None)
-        return list(seen)
+        return list(dict.fromkeys(text for _kind, text, _sound in self.sounded() if text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,13 +272,6 @@ def fill_text(template: str, ctx: TextContext) -> str:
     )  # fmt: skip
 
 
-@lru_cache(maxsize=4096)
-def _template(template: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The literal parts of a text and the placeholders between them, as written."""
-    parts = _PLACEHOLDER.split(template)
-    return tuple(parts[0::2]), tuple(parts[1::2])
-
-
 def _fill(
     template: str,
     base_name: str,
@@ -226,24 +284,25 @@ def _fill(
     remaining: float | None,
 ) -> str:
     """fill_text on the values themselves: the plan fills texts before their phase exists."""
-    literals, keys = _template(template)
-    if not keys:
+    parts = _PLACEHOLDER.split(template)
+    if len(parts) == 1:
         return template
-    out = [literals[0]]
-    for raw, literal in zip(keys, literals[1:], strict=True):
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        raw = parts[i]
         key = raw.strip()
         if key == "phase":
             value = base_name
         elif key == "next":
             value = next_name or "the end"
         elif key == "remaining":
-            value = _say_duration(remaining or 0.0)
+            value = say_duration(remaining or 0.0)
         elif key == "elapsed":
-            value = _say_duration(elapsed)
+            value = say_duration(elapsed)
         elif key == "speed":
-            value = _spoken(speed) if speed else "your own pace"
+            value = speed.spoken if speed else "your own pace"
         elif key == "incline":
-            value = _spoken(incline) if incline else "no incline"
+            value = incline.spoken if incline else "no incline"
         elif key == "rep":
             value = str(rep or 1)
         elif key == "reps":
@@ -251,37 +310,50 @@ def _fill(
         else:
             value = "{" + raw + "}"
         out.append(value)
-        out.append(literal)
+        out.append(parts[i + 1])
     return "".join(out)
 
 
 def uses_time(template: str) -> bool:
-    return any(key.strip() in TIME_PLACEHOLDERS for key in _template(template)[1])
-
-
-# Filling a long plan's texts asks for the same few spoken durations and targets many times.
-# say_duration depends only on the value (it rounds to whole seconds), and a target's spoken
-# form only on its fields, so equal arguments always give the same words.
-_uses_time = lru_cache(maxsize=4096)(uses_time)
-_say_duration = lru_cache(maxsize=4096)(say_duration)
-
-
-@lru_cache(maxsize=1024)
-def _spoken(target: Speed | Incline) -> str:
-    return target.spoken
+    return any(key.strip() in TIME_PLACEHOLDERS for key in _PLACEHOLDER.findall(template))
 
 
 def build_plan(session: Session) -> Plan:
-    """Expand repeats, resolve defaults, fill placeholders and lay out every event."""
-    return _Builder(session).build()
+    """Expand repeats, resolve defaults and fill placeholders; count every phase's events,
+    which are laid out when they are read (see Plan.timeline)."""
+    phases, spoken, say_templates = _phases(session)
+    layouts: list[_Layout] = []
+    seq = 0
+    reminders = 0
+    # Phases of one repeated step have the same events but for their words: count them once.
+    counted: dict[tuple[tuple[int, int | None], bool], tuple[int, int]] = {}
+    for phase in phases:
+        following = phase.index + 1
+        next_name = spoken[following] if following < len(phases) else None
+        layout = _Layout(seq, 0, reminders, next_name, say_templates[phase.index])
+        key = (phase.source, next_name is None)
+        if key not in counted:
+            timeline = _lay_out(session, phase, layout)
+            source = _source(session, phase)
+            counted[key] = (timeline.count, _reminder_count(session, phase, source))
+        count, said = counted[key]
+        layouts.append(_Layout(seq, count, reminders, next_name, layout.say_template))
+        seq += count
+        reminders += said
+    last = phases[-1]
+    finish = Event(
+        seq, last.end, last.index, EventKind.FINISH, Anchor.END, 0.0, FINISH_TEXT,
+        session.sounds.finish,
+    )  # fmt: skip
+    return Plan(session, tuple(phases), tuple(layouts), seq + 1, finish)
 
 
-def extension_events(
+def extension_timeline(
     plan: Plan, index: int, since: float, until: float, *, seq: int, reminders_before: int
-) -> list[Event]:
+) -> PhaseTimeline:
     """The `every` cues and reminders of timed phase `index` lengthened from `since` seconds
     (at least its planned length) to `until`: those that now fall in the added time, in
-    timeline order and numbered from `seq` on.
+    timeline order and numbered from `seq` on, made as they are read.
 
     They follow the plan's rules for the longer phase: an `every` cue repeats until the phase
     ends, a reminder keeps off the phase's first and last REMINDER_MARGIN seconds, and the
@@ -291,66 +363,484 @@ def extension_events(
     template to be refilled when spoken.
     """
     phase = plan.phases[index]
+    layout = plan.layouts[index]
     planned = phase.duration
-    if planned is None or until <= since:
-        return []
-    session = plan.session
-    item = session.phases[phase.source[0]]
-    step = phase.source[1]
-    source = item.steps[step] if isinstance(item, Block) and step is not None else item
-    if isinstance(source, Block):  # a block is always played through its steps
-        return []
-    following = index + 1
-    next_name = plan.phases[following].spoken_name if following < len(plan.phases) else None
+    words = _Words(phase, layout.next_name, until)
+    runs: list[_Run] = []
+    if planned is not None and until > since:
+        session = plan.session
+        source = _source(session, phase)
+        for group, cue in enumerate(source.cues):
+            if cue.every is None or (cue.say is None and cue.sound is None):
+                continue
+            step = float(cue.every)
+            k = max(1, math.ceil(since / step))  # the first repeat at or after `since`
+            while k > 1 and (k - 1) * step >= since:
+                k -= 1
+            while k * step < since:
+                k += 1
+            first = k * step
+            runs.append(_Run(group, EventKind.CUE, first, step, _count_below(first, step, until),
+                             _texts(words, (cue.say,)), 0, cue.sound))  # fmt: skip
+        reminders = session.reminders
+        if phase.reminders and reminders is not None:
+            every = float(reminders.every)
+            # The reminders the planned phase had no room for: from its last REMINDER_MARGIN
+            # seconds on. Those that fell before the old end's margin are passed over (but
+            # count in the cycle of texts).
+            lowest = max(REMINDER_MARGIN, math.nextafter(planned - REMINDER_MARGIN, math.inf))
+            j0 = _first_multiple(every, lowest)
+            j1 = _first_multiple(
+                every, max(lowest, math.nextafter(since - REMINDER_MARGIN, math.inf))
+            )
+            count = _count_below(
+                j1 * every, every, math.nextafter(until - REMINDER_MARGIN, math.inf)
+            )
+            texts = _reminder_texts(session)
+            runs.append(_Run(len(source.cues), EventKind.REMINDER, j1 * every, every, count,
+                             _texts(words, texts), reminders_before + j1 - j0,
+                             session.sounds.reminder))  # fmt: skip
+    return PhaseTimeline(phase, seq, (), (), tuple(runs), words)
 
-    def text_at(template: str, at: float) -> tuple[str, str | None]:
+
+def extension_events(
+    plan: Plan, index: int, since: float, until: float, *, seq: int, reminders_before: int
+) -> list[Event]:
+    """extension_timeline's events, all at once."""
+    return list(
+        extension_timeline(
+            plan, index, since, until, seq=seq, reminders_before=reminders_before
+        ).events()
+    )
+
+
+class _Words(NamedTuple):
+    """What a phase's texts are filled from, but for the moment each is said."""
+
+    phase: PlannedPhase
+    next_name: str | None
+    length: float | None  # the phase's length for {remaining}; None in a manual phase
+
+    def fill(self, template: str, at: float) -> tuple[str, str | None]:
+        """(text, template): the text filled for `at` seconds into the phase, and its template
+        when the words depend on time (they are refilled when spoken)."""
         if "{" not in template:
             return template, None
+        phase = self.phase
+        remaining = None if self.length is None else max(0.0, self.length - at)
         text = _fill(
             template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
-            next_name, at, max(0.0, until - at),
+            self.next_name, at, remaining,
         )  # fmt: skip
-        return text, (template if _uses_time(template) else None)
+        return text, (template if uses_time(template) else None)
 
-    # (position, priority, order added, kind, text, sound, template)
-    found: list[tuple[float, int, int, EventKind, str | None, Sound | None, str | None]] = []
-    for cue in source.cues:
-        if cue.every is None or (cue.say is None and cue.sound is None):
-            continue
-        step_by = float(cue.every)
-        k = max(1, math.ceil(since / step_by))
-        while k > 1 and (k - 1) * step_by >= since:
-            k -= 1
-        at = k * step_by
-        while at < since:
-            k += 1
-            at = k * step_by
-        while at < until:
-            text, template = text_at(cue.say, at) if cue.say is not None else (None, None)
-            found.append((at, _P_CUE, len(found), _CUE, text, cue.sound, template))
-            k += 1
-            at = k * step_by
 
+class _Text(NamedTuple):
+    """One of a run's texts: filled once when it does not depend on time."""
+
+    template: str | None  # None: no words (a sound alone)
+    filled: str | None  # the words, when they are the same wherever they fall
+    timed: bool  # uses {remaining} or {elapsed}: filled for each event
+
+
+def _texts(words: _Words, templates: Iterable[str | None]) -> tuple[_Text, ...]:
+    out = []
+    for template in templates:
+        if template is None:
+            out.append(_Text(None, None, False))
+        elif uses_time(template):
+            out.append(_Text(template, None, True))
+        else:
+            out.append(_Text(template, words.fill(template, 0.0)[0], False))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Events that repeat at a fixed interval in one phase: an `every` cue's, or the reminders.
+    Event i is at `first + i * step` seconds into the phase and says texts[(turn + i) % n]."""
+
+    group: int  # its place among the phase's sources of events: breaks ties at one moment
+    kind: EventKind
+    first: float
+    step: float
+    count: int
+    texts: tuple[_Text, ...]
+    turn: int
+    sound: Sound | None
+
+    @property
+    def timed(self) -> bool:
+        return any(text.timed for text in self.texts)
+
+    def position(self, i: int) -> float:
+        return self.first + i * self.step
+
+    def through(self, position: float) -> int:
+        """How many of its events fall at or before `position`."""
+        return _count_below(self.first, self.step, math.nextafter(position, math.inf), self.count)
+
+    def items(self, start: int, words: _Words) -> Iterator[_Item]:
+        """(position, priority, group, i, kind, text, sound, template) from event `start` on."""
+        priority = self.kind.priority
+        group = self.group
+        kind = self.kind
+        sound = self.sound
+        texts = self.texts
+        n = len(texts)
+        for i in range(start, self.count):
+            at = self.first + i * self.step
+            text = texts[(self.turn + i) % n]
+            if text.timed:
+                assert text.template is not None
+                said, template = words.fill(text.template, at)
+                yield at, priority, group, i, kind, said, sound, template
+            else:
+                yield at, priority, group, i, kind, text.filled, sound, None
+
+
+# A run's event before it is numbered: (position, priority, group, i, kind, text, sound,
+# template). The first four are its place in timeline order.
+_Item = tuple[float, int, int, int, EventKind, str | None, Sound | None, str | None]
+
+
+def _count_below(first: float, step: float, limit: float, most: int | None = None) -> int:
+    """How many of first, first + step, first + 2 step, ... lie below `limit` (at most `most`)."""
+    if limit <= first:
+        return 0
+    if math.isinf(limit):
+        assert most is not None, "an unbounded run has no end"
+        return most
+    n = math.ceil((limit - first) / step)
+    while n > 0 and first + (n - 1) * step >= limit:
+        n -= 1
+    while first + n * step < limit:
+        n += 1
+    return n if most is None else min(n, most)
+
+
+def _first_multiple(step: float, lowest: float) -> int:
+    """The smallest j >= 1 with j * step >= lowest."""
+    j = max(1, math.ceil(lowest / step))
+    while j > 1 and (j - 1) * step >= lowest:
+        j -= 1
+    while j * step < lowest:
+        j += 1
+    return j
+
+
+_Key = tuple[float, int, int, int]  # (position, priority, group, order in group): timeline order
+
+
+class PhaseTimeline:
+    """One played phase's events, laid out when the phase is reached.
+
+    `once` holds the events that happen once (a manual phase's `every` cue is one event that
+    repeats); the repeating events of a timed phase (its `every` cues and its reminders) are
+    made in order by `repeating`, from any position on. Both are numbered as in the whole
+    timeline.
+    """
+
+    __slots__ = ("_keys", "_runs", "_words", "count", "first_seq", "once", "phase")
+
+    def __init__(
+        self,
+        phase: PlannedPhase,
+        first_seq: int,
+        once: tuple[Event, ...],
+        keys: tuple[_Key, ...],
+        runs: tuple[_Run, ...],
+        words: _Words,
+    ) -> None:
+        self.phase = phase
+        self.first_seq = first_seq
+        self._keys = keys  # each once event's place in timeline order
+        self._runs = tuple(run for run in runs if run.count > 0)
+        self._words = words
+        # Each once event's seq: its place among the once events plus the repeats before it.
+        self.once = tuple(
+            event._replace(seq=first_seq + i + sum(_before(run, key) for run in self._runs))
+            for i, (event, key) in enumerate(zip(once, keys, strict=True))
+        )
+        self.count = len(once) + sum(run.count for run in self._runs)
+
+    @property
+    def timed(self) -> bool:
+        """Whether any of its words depend on time ({remaining}, {elapsed})."""
+        return any(e.template is not None for e in self.once) or any(r.timed for r in self._runs)
+
+    def events(self) -> Iterator[Event]:
+        """All its events in timeline order."""
+        if not self._runs:
+            return iter(self.once)
+        return heapq.merge(self.once, self.repeating())
+
+    def span(self) -> tuple[float, set[EventKind]]:
+        """The planned time of its latest event and the kinds of event it has."""
+        latest = max(e.t for e in self.once)  # every phase has its `say`
+        kinds = {e.kind for e in self.once}
+        for run in self._runs:
+            latest = max(latest, self.phase.start + run.position(run.count - 1))
+            kinds.add(run.kind)
+        return latest, kinds
+
+    def repeating_through(self, position: float) -> int:
+        """How many of its repeating events fall at or before `position` seconds into it."""
+        return sum(run.through(position) for run in self._runs)
+
+    def repeating(self, after: float = -math.inf) -> Iterator[Event]:
+        """Its repeating events that fall after `after` seconds into the phase, in order."""
+        runs = self._runs
+        if not runs:
+            return
+        skipped = [run.through(after) for run in runs]
+        seq = self.first_seq + sum(skipped)
+        keys = self._keys
+        placed = bisect_right(keys, (after, math.inf))  # once events up to `after`
+        streams = [run.items(start, self._words) for run, start in zip(runs, skipped, strict=True)]
+        begin = self.phase.start
+        index = self.phase.index
+        for at, priority, group, i, kind, text, sound, template in heapq.merge(*streams):
+            while placed < len(keys) and keys[placed] < (at, priority, group, i):
+                placed += 1
+            yield Event(seq + placed, begin + at, index, kind, Anchor.START, at, text, sound,
+                        template)  # fmt: skip
+            seq += 1
+
+    def templates(self, after: float) -> Iterator[tuple[float, int, str]]:
+        """(position, priority, template) of its repeating events after `after` seconds into
+        the phase whose words depend on time, in order."""
+        streams = [_templates(run, after, self._words) for run in self._runs if run.timed]
+        return heapq.merge(*streams)
+
+    def distinct(self) -> Iterator[tuple[EventKind, str | None, Sound | None]]:
+        """Its events' (kind, text, sound) in timeline order, each distinct one at least once:
+        a repeat whose words do not depend on time says what an earlier one said."""
+        streams: list[Iterator[tuple[_Key, EventKind, str | None, Sound | None]]] = [
+            ((key, e.kind, e.text, e.sound) for key, e in zip(self._keys, self.once, strict=True))
+        ]
+        for run in self._runs:
+            items = run.items(0, self._words)
+            if not run.timed:  # only its first len(texts) can say something new
+                items = islice(items, len(run.texts))
+            streams.append(
+                ((at, priority, group, i), kind, text, sound)
+                for at, priority, group, i, kind, text, sound, template in items
+                if i < len(run.texts) or template is not None
+            )
+        for _key, kind, text, sound in heapq.merge(*streams):
+            yield kind, text, sound
+
+
+def _templates(run: _Run, after: float, words: _Words) -> Iterator[tuple[float, int, str]]:
+    for at, priority, _group, _i, _kind, _text, _sound, template in run.items(
+        run.through(after), words
+    ):
+        if template is not None:
+            yield at, priority, template
+
+
+def _before(run: _Run, key: _Key) -> int:
+    """How many of the run's events come before a once event at `key` in timeline order."""
+    position, priority, group, _order = key
+    below = _count_below(run.first, run.step, position, run.count)
+    tied = below < run.count and run.position(below) == position
+    return below + 1 if tied and (run.kind.priority, run.group) < (priority, group) else below
+
+
+def _source(session: Session, phase: PlannedPhase) -> Phase:
+    """The script's phase (or block step) that `phase` plays."""
+    item = session.phases[phase.source[0]]
+    step = phase.source[1]
+    if isinstance(item, Block):
+        return item.steps[step or 0]
+    return item
+
+
+def _reminder_count(session: Session, phase: PlannedPhase, source: Phase) -> int:
+    """How many reminders a played phase has."""
     reminders = session.reminders
-    if phase.reminders and reminders is not None:
-        texts = _reminder_texts(session)
-        every = float(reminders.every)
-        turn = reminders_before  # the next text in the cycle
-        at = every
-        while at <= until - REMINDER_MARGIN:
-            if at >= REMINDER_MARGIN and not at <= planned - REMINDER_MARGIN:
-                if not at <= since - REMINDER_MARGIN:
-                    text, template = text_at(texts[turn % len(texts)], at)
-                    found.append((at, _P_REMINDER, len(found), _REMINDER, text,
-                                  session.sounds.reminder, template))  # fmt: skip
-                turn += 1
-            at += every
+    duration = phase.duration
+    if not phase.reminders or reminders is None or duration is None:
+        return 0
+    every = float(reminders.every)
+    first = _first_multiple(every, REMINDER_MARGIN) * every
+    return _count_below(first, every, math.nextafter(duration - REMINDER_MARGIN, math.inf))
 
-    found.sort(key=itemgetter(0, 1, 2))
-    return [
-        Event(seq + n, phase.start + at, index, kind, _START, at, text, sound, template)
-        for n, (at, _priority, _order, kind, text, sound, template) in enumerate(found)
-    ]
+
+def _lay_out(session: Session, phase: PlannedPhase, layout: _Layout) -> PhaseTimeline:
+    """One phase's events: the once events listed with their places in timeline order, the
+    `every` cues and reminders of a timed phase as runs. An event with neither text nor sound
+    is left out.
+
+    Events at one moment and priority keep the order of their sources: the phase's start, its
+    `say`, its targets, its cues as written, reminders, "Halfway", each "remaining", "Next",
+    the countdown.
+    """
+    announce = session.announce
+    sounds = session.sounds
+    source = _source(session, phase)
+    duration = phase.duration
+    index = phase.index
+    start = phase.start
+    end = duration or 0.0  # the position of an END-anchored event is end - offset
+    words = _Words(phase, layout.next_name, duration)
+    ncues = len(source.cues)
+    once: list[tuple[_Key, Event]] = []
+
+    def add(
+        position: float, group: int, order: int, kind: EventKind, anchor: Anchor, offset: float,
+        text: str | None, sound: Sound | None = None, template: str | None = None,
+        every: float | None = None, share: float | None = None,
+    ) -> None:  # fmt: skip
+        event = Event(0, start + position, index, kind, anchor, offset, text, sound, template,
+                      every, share)  # fmt: skip
+        once.append(((position, kind.priority, group, order), event))
+
+    if sounds.phase is not None:
+        add(0.0, 0, 0, EventKind.PHASE_START, Anchor.START, 0.0, None, sounds.phase)
+    add(0.0, 1, 0, EventKind.SAY, Anchor.START, 0.0, phase.say, None, layout.say_template)
+    if announce.targets:
+        targets = _targets_text(phase.speed, phase.incline)
+        if targets is not None:
+            add(0.0, 2, 0, EventKind.TARGETS, Anchor.START, 0.0, targets)
+
+    runs: list[_Run] = []
+    for i, cue in enumerate(source.cues):
+        group = 3 + i
+        if cue.say is None and cue.sound is None:
+            continue
+        text: str | None = None
+        template: str | None = None
+        if cue.every is not None:
+            every = float(cue.every)
+            if duration is None:
+                if cue.say is not None:
+                    text, template = words.fill(cue.say, every)
+                add(every, group, 0, EventKind.CUE, Anchor.START, every, text, cue.sound,
+                    template, every)  # fmt: skip
+            else:
+                count = _count_below(every, every, duration)
+                runs.append(_Run(group, EventKind.CUE, every, every, count,
+                                 _texts(words, (cue.say,)), 0, cue.sound))  # fmt: skip
+        elif cue.at is not None:
+            share: float | None = None
+            if cue.at.anchor == "end":
+                anchor, offset = Anchor.END, cue.at.value
+                position = end - offset
+            elif cue.at.anchor == "percent":
+                share = cue.at.value / 100.0
+                anchor, offset = Anchor.START, end * share
+                position = offset
+            else:
+                anchor, offset = Anchor.START, cue.at.value
+                position = offset
+            if cue.say is not None:
+                text, template = words.fill(cue.say, position)
+            add(position, group, 0, EventKind.CUE, anchor, offset, text, cue.sound, template,
+                None, share)  # fmt: skip
+
+    if duration is not None:
+        reminders = session.reminders
+        if phase.reminders and reminders is not None:
+            every = float(reminders.every)
+            first = _first_multiple(every, REMINDER_MARGIN) * every
+            runs.append(_Run(3 + ncues, EventKind.REMINDER, first, every,
+                             _reminder_count(session, phase, source),
+                             _texts(words, _reminder_texts(session)), layout.reminders_before,
+                             sounds.reminder))  # fmt: skip
+
+        if announce.halfway and duration >= HALFWAY_MIN:
+            half = duration / 2
+            add(half, 4 + ncues, 0, EventKind.HALFWAY, Anchor.START, half, "Halfway.", None, None,
+                None, 0.5)  # fmt: skip
+
+        for j, left in enumerate(announce.remaining):
+            if duration >= left + REMAINING_MARGIN:
+                offset = float(left)
+                add(end - offset, 5 + ncues + j, 0, EventKind.REMAINING, Anchor.END, offset,
+                    _remaining_text(left))  # fmt: skip
+
+        later = 5 + ncues + len(announce.remaining)
+        next_name = layout.next_name
+        if announce.next and next_name is not None and duration > NEXT_LEAD:
+            add(end - NEXT_LEAD, later, 0, EventKind.NEXT, Anchor.END, NEXT_LEAD,
+                f"Next: {next_name}.")  # fmt: skip
+
+        if sounds.countdown is not None:
+            for order, tick in enumerate(range(phase.countdown, 0, -1)):
+                offset = float(tick)
+                add(end - offset, later + 1, order, EventKind.COUNTDOWN, Anchor.END, offset,
+                    None, sounds.countdown)  # fmt: skip
+
+    once.sort(key=lambda item: item[0])
+    return PhaseTimeline(
+        phase, layout.first_seq, tuple(e for _k, e in once), tuple(k for k, _e in once),
+        tuple(runs), words,
+    )  # fmt: skip
+
+
+def _phases(session: Session) -> tuple[list[PlannedPhase], list[str], list[str | None]]:
+    """The played phases, their names as spoken, and each one's `say` when it uses time."""
+    flat: list[tuple[Phase, int | None, int | None, str | None, tuple[int, int | None]]] = []
+    for i, item in enumerate(session.phases):
+        if isinstance(item, Block):
+            for round_ in range(1, item.repeat + 1):
+                for j, step in enumerate(item.steps):
+                    flat.append((step, round_, item.repeat, item.name, (i, j)))
+        else:
+            flat.append((item, None, None, None, (i, None)))
+    has_reminders = bool(_reminder_texts(session))
+    default_countdown = session.announce.countdown
+    spoken = [_spoken_name(phase.name, rep, reps) for phase, rep, reps, _b, _s in flat]
+    out: list[PlannedPhase] = []
+    say_templates: list[str | None] = []
+    start = 0.0
+    for index, (phase, rep, reps, block, source) in enumerate(flat):
+        name = f"{phase.name} ({rep}/{reps})" if rep is not None else phase.name
+        duration = float(phase.duration) if phase.duration is not None else None
+        countdown = phase.countdown if phase.countdown is not None else default_countdown
+        if duration is None:
+            countdown = 0
+        else:
+            countdown = min(countdown, int(duration) - 1) if duration > 1 else 0
+        say = phase.say
+        say_template = None
+        if say is None:
+            # Without `say`, the name as it is spoken, taken literally: a name is no template.
+            say = spoken[index]
+        elif "{" in say:
+            # The following phase is known, so {next} can be filled now, like the rest.
+            next_name = spoken[index + 1] if index + 1 < len(spoken) else None
+            if uses_time(say):
+                # Refilled when spoken: an extended phase has more {remaining}.
+                say_template = say
+            say = _fill(
+                say, phase.name, phase.speed, phase.incline, rep, reps, next_name, 0.0, duration
+            )
+        say_templates.append(say_template)
+        out.append(
+            PlannedPhase(
+                index=index,
+                name=name,
+                base_name=phase.name,
+                kind=phase.kind,
+                start=start,
+                duration=duration,
+                say=say,
+                instructions=phase.instructions,
+                speed=phase.speed,
+                incline=phase.incline,
+                countdown=max(0, countdown),
+                reminders=has_reminders and phase.has_reminders and duration is not None,
+                rep=rep,
+                reps=reps,
+                block=block,
+                source=source,
+            )
+        )
+        start += duration or 0.0
+    return out, spoken, say_templates
 
 
 def _reminder_texts(session: Session) -> list[str]:
@@ -374,336 +864,6 @@ def _targets_text(speed: Speed | None, incline: Incline | None) -> str | None:
 def _remaining_text(seconds: int) -> str:
     words = say_duration(seconds)
     return f"{words[0].upper()}{words[1:]} left."
-
-
-# Enum members read from their class cost about 0.1 µs each in CPython 3.11 (a descriptor
-# lookup, twice per event); the timeline builder reads them from these names instead.
-_COUNTDOWN = EventKind.COUNTDOWN
-_CUE = EventKind.CUE
-_END = Anchor.END
-_FINISH = EventKind.FINISH
-_HALFWAY = EventKind.HALFWAY
-_NEXT = EventKind.NEXT
-_PHASE_START = EventKind.PHASE_START
-_REMAINING = EventKind.REMAINING
-_REMINDER = EventKind.REMINDER
-_SAY = EventKind.SAY
-_START = Anchor.START
-_TARGETS = EventKind.TARGETS
-
-_REMINDERS_BY_KIND = {kind: kind.reminders_by_default for kind in Kind}
-_P_COUNTDOWN = _PRIORITY[_COUNTDOWN]
-_P_CUE = _PRIORITY[_CUE]
-_P_HALFWAY = _PRIORITY[_HALFWAY]
-_P_NEXT = _PRIORITY[_NEXT]
-_P_PHASE_START = _PRIORITY[_PHASE_START]
-_P_REMAINING = _PRIORITY[_REMAINING]
-_P_REMINDER = _PRIORITY[_REMINDER]
-_P_SAY = _PRIORITY[_SAY]
-_P_TARGETS = _PRIORITY[_TARGETS]
-
-# PlannedPhase(...) without the frozen dataclass's per-field object.__setattr__: the same object,
-# built about five times faster (see the fast construction notes in walktimer.core.script).
-_PlannedPhaseSlots = _slots_of(PlannedPhase)
-
-
-def _new_planned(
-    index: int,
-    name: str,
-    base_name: str,
-    kind: Kind,
-    start: float,
-    duration: float | None,
-    say: str,
-    instructions: str | None,
-    speed: Speed | None,
-    incline: Incline | None,
-    countdown: int,
-    reminders: bool,
-    rep: int | None,
-    reps: int | None,
-    block: str | None,
-    source: tuple[int, int | None],
-) -> PlannedPhase:
-    obj = _PlannedPhaseSlots()
-    obj.index = index
-    obj.name = name
-    obj.base_name = base_name
-    obj.kind = kind
-    obj.start = start
-    obj.duration = duration
-    obj.say = say
-    obj.instructions = instructions
-    obj.speed = speed
-    obj.incline = incline
-    obj.countdown = countdown
-    obj.reminders = reminders
-    obj.rep = rep
-    obj.reps = reps
-    obj.block = block
-    obj.source = source
-    obj.__class__ = PlannedPhase
-    return cast(PlannedPhase, obj)
-
-
-class _Builder:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        # One phase's events at a time as (position, priority, counter, Event fields after
-        # seq); phases are laid out in order, so sorting each phase's list sorts the timeline.
-        # The counter is the event's place in its phase's list: the order it was added in.
-        self.pending: list[_Pending] = []
-        self.fields: list[_EventFields] = []
-        self.targets_cache: dict[tuple[Speed | None, Incline | None], str | None] = {}
-        self.remaining_cache: dict[int, str] = {}
-        self.reminder_texts = _reminder_texts(session)
-        self.reminder_index = 0
-        self.spoken: list[str] = []
-        self._sources: list[Phase] = []
-        self._say_templates: list[str | None] = []  # each phase's `say` when it uses time
-
-    def build(self) -> Plan:
-        phases = self._phases()
-        spoken = self.spoken
-        played = len(phases)
-        pending = self.pending
-        fields = self.fields
-        for phase in phases:
-            following = phase.index + 1
-            self._phase_events(phase, spoken[following] if following < played else None)
-            pending.sort()
-            fields.extend(map(_FIELDS_OF, pending))
-            pending.clear()
-        # The finish closes the session, after everything else in the last phase (even a manual
-        # phase's open-ended cues), so it comes last without sorting.
-        last = phases[-1]
-        finish = self.session.sounds.finish
-        fields.append((last.start + (last.duration or 0.0), last.index, _FINISH, _END, 0.0,
-                       FINISH_TEXT, finish, None, None, None))  # fmt: skip
-        # Event(seq, *fields) for each, in C: (seq,) + fields, made an Event without
-        # Event._make's length check (the fields are ours).
-        events = tuple(map(tuple.__new__, repeat(Event), map(add, zip(count()), fields)))
-        return Plan(session=self.session, phases=tuple(phases), events=events)
-
-    def _phases(self) -> list[PlannedPhase]:
-        out: list[PlannedPhase] = []
-        start = 0.0
-        flat: list[tuple[Phase, int | None, int | None, str | None, tuple[int, int | None]]] = []
-        for i, item in enumerate(self.session.phases):
-            if isinstance(item, Block):
-                for round_ in range(1, item.repeat + 1):
-                    for j, step in enumerate(item.steps):
-                        flat.append((step, round_, item.repeat, item.name, (i, j)))
-            else:
-                flat.append((item, None, None, None, (i, None)))
-        has_reminders = bool(self.reminder_texts)
-        default_countdown = self.session.announce.countdown
-        by_kind = _REMINDERS_BY_KIND
-        spoken = [_spoken_name(phase.name, rep, reps) for phase, rep, reps, _b, _s in flat]
-        for index, (phase, rep, reps, block, source) in enumerate(flat):
-            name = f"{phase.name} ({rep}/{reps})" if rep is not None else phase.name
-            duration = float(phase.duration) if phase.duration is not None else None
-            countdown = phase.countdown if phase.countdown is not None else default_countdown
-            if duration is None:
-                countdown = 0
-            else:
-                countdown = min(countdown, int(duration) - 1) if duration > 1 else 0
-            say = phase.say
-            say_template = None
-            if say is None:
-                # Without `say`, the name as it is spoken, taken literally: a name is no template.
-                say = spoken[index]
-            elif "{" in say:
-                # The following phase is known, so {next} can be filled now, like the rest.
-                next_name = spoken[index + 1] if index + 1 < len(spoken) else None
-                if _uses_time(say):
-                    # Refilled when spoken: an extended phase has more {remaining}.
-                    say_template = say
-                say = _fill(
-                    say, phase.name, phase.speed, phase.incline, rep, reps, next_name, 0.0,
-                    duration,
-                )  # fmt: skip
-            self._say_templates.append(say_template)
-            # phase.has_reminders, without two property calls and two enum lookups a phase.
-            reminders = (
-                has_reminders
-                and (phase.reminders if phase.reminders is not None else by_kind[phase.kind])
-                and duration is not None
-            )
-            planned = _new_planned(
-                index, name, phase.name, phase.kind, start, duration, say, phase.instructions,
-                phase.speed, phase.incline, max(0, countdown), reminders, rep, reps, block, source,
-            )  # fmt: skip
-            out.append(planned)
-            start += duration or 0.0
-        self._sources = [item[0] for item in flat]
-        self.spoken = spoken
-        return out
-
-    def _text(
-        self, template: str, phase: PlannedPhase, next_name: str | None, at: float
-    ) -> tuple[str, str | None]:
-        if "{" not in template:
-            return template, None
-        remaining = None if phase.duration is None else max(0.0, phase.duration - at)
-        text = _fill(
-            template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
-            next_name, at, remaining,
-        )  # fmt: skip
-        return text, (template if _uses_time(template) else None)
-
-    def _phase_events(self, phase: PlannedPhase, next_name: str | None) -> None:
-        """Queue one phase's events in `pending`.
-
-        Each is (position, priority, counter, fields), with fields as Event's after seq:
-        (t, phase, kind, anchor, offset, text, sound, template, every, share). An event with
-        neither text nor sound is left out. Written out in full rather than through a helper:
-        a long session has tens of thousands of events, and a call per event is a third of
-        the cost of planning.
-        """
-        session = self.session
-        announce = session.announce
-        sounds = session.sounds
-        source = self._sources[phase.index]
-        duration = phase.duration
-        index = phase.index
-        start = phase.start
-        end = duration or 0.0  # the position of an END-anchored event is end - offset
-        pending = self.pending
-        append = pending.append
-
-        sound = sounds.phase
-        if sound is not None:
-            append((0.0, _P_PHASE_START, len(pending),
-                    (start + 0.0, index, _PHASE_START, _START, 0.0, None, sound, None, None,
-                     None)))  # fmt: skip
-        append((0.0, _P_SAY, len(pending),
-                (start + 0.0, index, _SAY, _START, 0.0, phase.say, None,
-                 self._say_templates[index], None, None)))  # fmt: skip
-        if announce.targets:
-            target_key = (phase.speed, phase.incline)
-            if target_key in self.targets_cache:
-                targets = self.targets_cache[target_key]
-            else:
-                targets = self.targets_cache[target_key] = _targets_text(*target_key)
-            if targets is not None:
-                append((0.0, _P_TARGETS, len(pending),
-                        (start + 0.0, index, _TARGETS, _START, 0.0, targets, None, None, None,
-                         None)))  # fmt: skip
-
-        for cue in source.cues:
-            say = cue.say
-            sound = cue.sound
-            if say is None and sound is None:
-                continue
-            text: str | None = None
-            template: str | None = None
-            if cue.every is not None:
-                if duration is None:
-                    every = float(cue.every)
-                    if say is not None:
-                        text, template = self._text(say, phase, next_name, every)
-                    append((every, _P_CUE, len(pending),
-                            (start + every, index, _CUE, _START, every, text, sound, template,
-                             every, None)))  # fmt: skip
-                    continue
-                at = float(cue.every)
-                while at < duration:
-                    if say is not None:
-                        text, template = self._text(say, phase, next_name, at)
-                    append((at, _P_CUE, len(pending),
-                            (start + at, index, _CUE, _START, at, text, sound, template, None,
-                             None)))  # fmt: skip
-                    at += cue.every
-            elif cue.at is not None:
-                share: float | None = None
-                if cue.at.anchor == "end":
-                    anchor, offset = _END, cue.at.value
-                    position = end - offset
-                elif cue.at.anchor == "percent":
-                    share = cue.at.value / 100.0
-                    anchor, offset = _START, end * share
-                    position = offset
-                else:
-                    anchor, offset = _START, cue.at.value
-                    position = offset
-                if say is not None:
-                    text, template = self._text(say, phase, next_name, position)
-                append((position, _P_CUE, len(pending),
-                        (start + position, index, _CUE, anchor, offset, text, sound, template,
-                         None, share)))  # fmt: skip
-
-        if duration is None:
-            return
-
-        if phase.reminders and session.reminders is not None:
-            every = float(session.reminders.every)
-            texts = self.reminder_texts
-            sound = sounds.reminder
-            at = every
-            while at <= duration - REMINDER_MARGIN:
-                if at >= REMINDER_MARGIN:
-                    text, template = self._text(
-                        texts[self.reminder_index % len(texts)], phase, next_name, at
-                    )
-                    self.reminder_index += 1
-                    # The ping comes just before the words: one event carries both.
-                    append((at, _P_REMINDER, len(pending),
-                            (start + at, index, _REMINDER, _START, at, text, sound, template,
-                             None, None)))  # fmt: skip
-                at += every
-
-        if announce.halfway and duration >= HALFWAY_MIN:
-            half = duration / 2
-            append((half, _P_HALFWAY, len(pending),
-                    (start + half, index, _HALFWAY, _START, half, "Halfway.", None, None, None,
-                     0.5)))  # fmt: skip
-
-        for left in announce.remaining:
-            if duration >= left + REMAINING_MARGIN:
-                said = self.remaining_cache.get(left)
-                if said is None:
-                    said = self.remaining_cache[left] = _remaining_text(left)
-                offset = float(left)
-                position = end - offset
-                append((position, _P_REMAINING, len(pending),
-                        (start + position, index, _REMAINING, _END, offset, said, None, None,
-                         None, None)))  # fmt: skip
-
-        if announce.next and next_name is not None and duration > NEXT_LEAD:
-            position = end - NEXT_LEAD
-            append((position, _P_NEXT, len(pending),
-                    (start + position, index, _NEXT, _END, NEXT_LEAD, f"Next: {next_name}.", None,
-                     None, None, None)))  # fmt: skip
-
-        sound = sounds.countdown
-        if sound is not None:
-            for tick in range(phase.countdown, 0, -1):
-                offset = float(tick)
-                position = end - offset
-                append((position, _P_COUNTDOWN, len(pending),
-                        (start + position, index, _COUNTDOWN, _END, offset, None, sound, None,
-                         None, None)))  # fmt: skip
-
-
-# Event's fields after seq, in order: t, phase, kind, anchor, offset, text, sound, template, every,
-# share.
-_EventFields = tuple[
-    float,
-    int,
-    EventKind,
-    Anchor,
-    float,
-    str | None,
-    Sound | None,
-    str | None,
-    float | None,
-    float | None,
-]
-
-
-_Pending = tuple[float, int, int, _EventFields]
-_FIELDS_OF = itemgetter(3)
 
 
 def _spoken_name(name: str, rep: int | None, reps: int | None) -> str:

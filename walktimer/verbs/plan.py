@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -76,54 +78,82 @@ def _what(event: Event) -> str:
     return " ".join(parts)
 
 
-def rows(plan: Plan) -> list[Row]:
-    """The table's lines, in timeline order."""
+def rows(plan: Plan) -> Iterator[Row]:
+    """The table's lines, in timeline order, made as they are read."""
     from walktimer.core.durations import format_hms
-    from walktimer.core.plan import EventKind
 
     late = _after_manual(plan)
-    out = []
-    for event in plan.events:
+    for event, at_least in _marked(plan, late):
+        mark = AT_LEAST_MARK if at_least else ""
+        phase = plan.phases[event.phase]
+        yield Row(format_hms(event.t) + mark, phase.name, event.kind.value, _what(event))
+
+
+def _marked(plan: Plan, late: list[bool]) -> Iterator[tuple[Event, bool]]:
+    """Each event, and whether its time is only the earliest it can come."""
+    from walktimer.core.plan import EventKind
+
+    for event in plan.iter_events():
         phase = plan.phases[event.phase]
         # After a manual last phase, the finish comes whenever the walker presses Next.
-        at_least = late[event.phase] or (phase.manual and event.kind is EventKind.FINISH)
-        mark = AT_LEAST_MARK if at_least else ""
-        out.append(Row(format_hms(event.t) + mark, phase.name, event.kind.value, _what(event)))
-    return out
+        yield event, late[event.phase] or (phase.manual and event.kind is EventKind.FINISH)
 
 
-def table(plan: Plan) -> str:
-    """The whole text output: a heading, the table and, with manual phases, a footnote."""
+def _widths(plan: Plan, late: list[bool]) -> tuple[int, int, int]:
+    """The widths of the time, phase and event columns, header included, from each phase's
+    latest time and kinds of event, without laying out every event."""
+    from walktimer.core.durations import format_hms
+
+    widths = [len("TIME"), len("PHASE"), len("EVENT")]
+    finish = plan.finish
+    spans = [(plan.timeline(i).span(), late[i]) for i in range(len(plan.phases))]
+    spans.append(((finish.t, {finish.kind}), late[-1] or plan.phases[-1].manual))
+    for index, ((latest, kinds), marked) in enumerate(spans):
+        phase = plan.phases[min(index, len(plan.phases) - 1)]
+        # h:mm:ss only grows with the time: the phase's latest event has its widest time.
+        widths[0] = max(widths[0], len(format_hms(latest)) + (1 if marked else 0))
+        widths[1] = max(widths[1], len(phase.name))
+        widths[2] = max(widths[2], *(len(kind.value) for kind in kinds))
+    return widths[0], widths[1], widths[2]
+
+
+def table_lines(plan: Plan) -> Iterator[str]:
+    """The whole text output line by line: a heading, the table and, with manual phases, a
+    footnote. Lines come as the timeline is read, so a long session starts printing at once."""
     from walktimer.core.durations import format_clock
 
-    body = rows(plan)
     played = len(plan.phases)
     total = format_clock(plan.total)
     if plan.has_manual:
         total = f"at least {total}"
     noun = "phase" if played == 1 else "phases"
-    lines = [f"{plan.session.name}  ({total}, {played} {noun}, {len(body)} events)", ""]
-    header = Row("TIME", "PHASE", "EVENT", "WHAT")
-    widths = [max(len(getattr(r, f)) for r in (header, *body)) for f in ("time", "phase", "kind")]
-    for row in (header, *body):
+    yield f"{plan.session.name}  ({total}, {played} {noun}, {plan.event_count} events)"
+    yield ""
+    widths = _widths(plan, _after_manual(plan))
+    for row in chain([Row("TIME", "PHASE", "EVENT", "WHAT")], rows(plan)):
         cells = (
             row.time.ljust(widths[0]),
             row.phase.ljust(widths[1]),
             row.kind.ljust(widths[2]),
             row.what,
         )
-        lines.append("  ".join(cells).rstrip())
+        yield "  ".join(cells).rstrip()
     if plan.has_manual:
         note = (
             f"Manual phases last until you press Next and count as 0 seconds here: times "
             f"marked {AT_LEAST_MARK} are the earliest they can come, and the session lasts "
             f"{total}."
         )
-        lines.extend(["", *textwrap.wrap(note, width=88)])
-    return "\n".join(lines)
+        yield ""
+        yield from textwrap.wrap(note, width=88)
 
 
-def as_json(plan: Plan) -> list[dict[str, object]]:
+def table(plan: Plan) -> str:
+    """The whole text output as one string."""
+    return "\n".join(table_lines(plan))
+
+
+def json_items(plan: Plan) -> Iterator[dict[str, object]]:
     """The timeline as JSON-ready objects: t (seconds), phase, kind, text, sound.
 
     Sessions with manual phases add what the table shows with its marks: "at_least": true
@@ -131,31 +161,48 @@ def as_json(plan: Plan) -> list[dict[str, object]]:
     counted as zero), and "every": seconds for a cue that repeats until the walker presses
     Next.
     """
-    from walktimer.core.plan import EventKind
-
-    late = _after_manual(plan)
-    out: list[dict[str, object]] = []
-    for event in plan.events:
+    for event, at_least in _marked(plan, _after_manual(plan)):
         t: float | int = int(event.t) if float(event.t).is_integer() else round(event.t, 3)
-        phase = plan.phases[event.phase]
         item: dict[str, object] = {
             "t": t,
-            "phase": phase.name,
+            "phase": plan.phases[event.phase].name,
             "kind": event.kind.value,
             "text": event.text,
             "sound": event.sound.label if event.sound is not None else None,
         }
-        if late[event.phase] or (phase.manual and event.kind is EventKind.FINISH):
+        if at_least:
             item["at_least"] = True
         if event.every is not None:
             item["every"] = int(event.every) if event.every.is_integer() else event.every
-        out.append(item)
-    return out
+        yield item
+
+
+def as_json(plan: Plan) -> list[dict[str, object]]:
+    """json_items, all at once."""
+    return list(json_items(plan))
+
+
+def json_lines(plan: Plan) -> Iterator[str]:
+    """The JSON list of json_items line by line as the timeline is read: the same text as
+    json.dumps(as_json(plan), indent=2, ensure_ascii=False). Each item is flat, so it is
+    written field by field (json's indenting encoder is about ten times slower)."""
+    import json
+
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    yield "["
+    comma = ""
+    for item in json_items(plan):
+        if comma:
+            yield comma
+        yield "  {"
+        fields = [f"    {dumps(key)}: {dumps(value)}" for key, value in item.items()]
+        yield ",\n".join(fields)
+        comma = "  },"
+    yield "  }"
+    yield "]"
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
     from walktimer.core.plan import build_plan
@@ -168,9 +215,8 @@ def run(args: argparse.Namespace) -> int:
             print(printable(str(problem)), file=sys.stderr)
         return 1
     plan = build_plan(session)
-    if args.json:
-        text = json.dumps(as_json(plan), indent=2, ensure_ascii=False)
-        print(printable(text, keep_newlines=True))
-    else:
-        print(printable(table(plan), keep_newlines=True))
+    out = sys.stdout
+    for line in json_lines(plan) if args.json else table_lines(plan):
+        out.write(printable(line, keep_newlines=True) + "\n")
+    out.flush()
     return 0
