@@ -1,0 +1,61 @@
+"""An emulated FTMS treadmill and walktimer's adapter on one bumble LocalLink, in one loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from bumble.controller import Controller
+from bumble.device import Device
+from bumble.host import Host
+from bumble.link import LocalLink
+from bumble.transport.common import AsyncPipeSink
+
+from walktimer.treadmill.adapter import Backend, BleLoop, FtmsTreadmill
+from walktimer.treadmill.emulator import EmulatedTreadmill, Quirks
+from walktimer.treadmill.transport import local_link_backend
+
+
+@dataclass
+class Rig:
+    ble: BleLoop
+    link: LocalLink
+    backend: Backend
+
+    def treadmill(
+        self,
+        name: str = "WalkTimer Treadmill",
+        address: str = "C0:00:00:00:00:01",
+        quirks: Quirks | None = None,
+    ) -> EmulatedTreadmill:
+        async def make() -> EmulatedTreadmill:
+            controller = Controller(name, link=self.link, public_address=address)
+            device = Device(address=address, host=Host(controller, AsyncPipeSink(controller)))
+            emulated = EmulatedTreadmill(device, name=name, quirks=quirks or Quirks(),
+                                         interval=0.05)  # fmt: skip
+            await emulated.start()
+            return emulated
+
+        return self.ble.run(make(), timeout=10)
+
+    def adapter(
+        self, wanted: str = "auto", *, control: bool = False, **kwargs: object
+    ) -> FtmsTreadmill:
+        options: dict[str, object] = {"scan_seconds": 2.0, "answer_timeout": 0.5,
+                                      "belt_start_timeout": 1.0}  # fmt: skip
+        options.update(kwargs)
+        return FtmsTreadmill(self.ble, wanted, self.backend, control=control, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def rig() -> Iterator[Rig]:
+    ble = BleLoop()
+
+    async def make() -> tuple[LocalLink, Backend]:
+        link = LocalLink()
+        return link, local_link_backend(link)
+
+    link, backend = ble.run(make(), timeout=10)
+    yield Rig(ble, link, backend)
+    ble.close()

@@ -1,0 +1,55 @@
+"""Which Bluetooth stack carries the adapter: the operating system's, or bumble's over the
+HCI transport named in `WALKTIMER_BLE_TRANSPORT` (`usb:0`, `tcp-client:127.0.0.1:9101`, ...)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from bumble.device import Device
+from bumble.hci import Address
+from bumble.link import LocalLink
+from bumble.transport import open_transport
+
+from walktimer.treadmill.adapter import Backend
+from walktimer.treadmill.bumble_backend import BumbleClient, BumbleScanner, BumbleStack
+
+__all__ = ["ENV", "HOST_ADDRESS", "backend_from_env", "bumble_backend", "local_link_backend"]
+
+ENV = "WALKTIMER_BLE_TRANSPORT"
+HOST_ADDRESS = "F0:F1:F2:F3:F4:F5"  # walktimer's own address on a bumble stack
+
+
+def bumble_backend(stack: BumbleStack) -> Backend:
+    return Backend(BumbleClient, BumbleScanner, {"bumble": stack})
+
+
+def transport_stack(spec: str) -> BumbleStack:
+    """A bumble stack over an HCI transport, opened on first use."""
+
+    async def opener() -> Device:
+        transport = await open_transport(spec)
+        return Device.with_hci("walktimer", Address(HOST_ADDRESS), transport.source, transport.sink)
+
+    return BumbleStack(opener)
+
+
+def local_link_backend(link: LocalLink, address: str = HOST_ADDRESS) -> Backend:
+    """walktimer on a controller of an in-process LocalLink (tests, the benchmark)."""
+    from bumble.controller import Controller
+    from bumble.host import Host
+    from bumble.transport.common import AsyncPipeSink
+
+    async def opener() -> Device:
+        controller = Controller("walktimer", link=link, public_address=address)
+        return Device(address=Address(address), host=Host(controller, AsyncPipeSink(controller)))
+
+    return bumble_backend(BumbleStack(opener))
+
+
+def backend_from_env(env: Mapping[str, str] | None = None) -> Backend:
+    """bumble over `WALKTIMER_BLE_TRANSPORT` when it is set, else the platform's backend."""
+    spec = (os.environ if env is None else env).get(ENV, "").strip()
+    if not spec:
+        return Backend()
+    return bumble_backend(transport_stack(spec))
