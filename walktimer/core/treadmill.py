@@ -464,6 +464,10 @@ class BeltCompanion:
         self._pending = None
         if change is None:
             return []
+        if self._belt_stopped():
+            change.apply_at = math.inf
+            self._pending = change
+            return self._stopped_note()
         notes, text = self._announce(change)
         # Said now, asked for `lead` seconds later (the walker skipped or went back).
         change.apply_at = self._clock.now() + (self._lead if text is not None else 0.0)
@@ -483,9 +487,24 @@ class BeltCompanion:
         change = self._phase_change(index, visit + 1)
         if change is None:
             return []
+        if self._belt_stopped():
+            return []  # said when the phase begins
         self._pending = change
         notes, text = self._announce(change)
         return [*notes, text] if text is not None else notes
+
+    def _belt_stopped(self) -> bool:
+        reading = self._belt.reading()
+        return reading is not None and reading.running is False and not self._started_belt
+
+    def _stopped_note(self) -> list[str]:
+        if self._said.stopped_belt:
+            return []
+        self._said.stopped_belt = True
+        return [
+            "The belt is stopped, so walktimer leaves it alone: start it yourself and "
+            "walktimer sets this phase's speed after saying it."
+        ]
 
     def _apply_due(self, reading: BeltReading | None, visit: int) -> list[str]:
         pending = self._pending
@@ -501,17 +520,11 @@ class BeltCompanion:
             return [text] if text is not None else []
         if pending.apply_at is None or now < pending.apply_at - 1e-9:
             return []
-        if stopped and not self._started_belt:
+        if self._belt_stopped():
             # The walker stopped the belt: setting a speed could start it again. Wait until
             # they start it, then say the change again before asking for it.
             pending.apply_at = math.inf
-            if self._said.stopped_belt:
-                return []
-            self._said.stopped_belt = True
-            return [
-                "The belt is stopped, so walktimer leaves it alone: start it yourself and "
-                "walktimer sets this phase's speed after saying it."
-            ]
+            return self._stopped_note()
         pending.applied = True
         speed, incline = self._commanded
         if pending.speed is not None and pending.speed != speed:

@@ -44,6 +44,7 @@ T = TypeVar("T")
 ANSWER_TIMEOUT = 2.0  # seconds a control point has to answer
 BELT_START_TIMEOUT = 5.0  # seconds to wait for the belt to run before setting its speed
 SCAN_SECONDS = 5.0
+SETTLE_SECONDS = 1.0  # after a name matched, how long to look for a second match
 
 
 class BleLoop:
@@ -127,10 +128,13 @@ async def scan(
             return
         name = adv.local_name or device.name or device.address
         found[device.address] = Found(name, device.address, device, available)
-        if until is not None and until != "auto" and _matches(found[device.address], until):
-            done.set()
-        if until == "auto":
-            done.set()
+        if until is None or done.is_set():
+            return
+        if until.lower() == device.address.lower():
+            done.set()  # an address names one treadmill
+        elif until == "auto" or _matches(found[device.address], until):
+            # A name or "auto" may match two: look a moment longer before choosing.
+            asyncio.get_running_loop().call_later(SETTLE_SECONDS, done.set)
 
     scanner = BleakScanner(seen, [ftms.FTMS_SERVICE], backend=backend.scanner, **backend.kwargs)
     await scanner.start()

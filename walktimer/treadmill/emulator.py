@@ -247,10 +247,14 @@ class EmulatedTreadmill:
             return Result.SUCCESS
         return Result.INVALID_PARAMETER if op in set(Op) else Result.NOT_SUPPORTED
 
-    def walker_stops_belt(self) -> None:
+    async def walker_starts_belt(self) -> None:
+        """The walker pressed Start on the console."""
+        self.belt.running = True
+        self.belt.speed = max(self.belt.speed, self.speed_range[0])
+        await self._notify_status(StatusEvent.STARTED)
+
+    async def walker_stops_belt(self) -> None:
         """The walker pressed Stop on the console."""
         self.belt.running = False
         self.belt.speed = 0.0
-        asyncio.get_running_loop().create_task(
-            self._notify_status(StatusEvent.STOPPED_OR_PAUSED, bytes([1]))
-        )
+        await self._notify_status(StatusEvent.STOPPED_OR_PAUSED, bytes([ftms.STOP_PARAMETER]))
