@@ -24,6 +24,7 @@ VERBS: tuple[str, ...] = (
     "history",
     "import",
     "doctor",
+    "treadmill",
     "cache",
     "install-desktop",
 )

@@ -271,3 +271,20 @@ def test_upcoming_texts_cover_what_control_says() -> None:
         "Speed going to 3 in three seconds.",
         "Speed going down to 1.5 in three seconds.",
     ]
+
+
+def test_resume_sets_the_phase_target_again_after_saying_it() -> None:
+    engine, clock, belt, _, said, turn = setup(Phase("A", duration=60, speed=walk(3)))
+    engine.start()
+    turn()
+    clock.advance(3)
+    turn()
+    engine.pause()
+    turn()
+    belt.speed = 0.5  # this belt resumes at its slowest
+    engine.resume()
+    turn()
+    assert said[-1] == "Speed going to 3 in three seconds."
+    clock.advance(3)
+    turn()
+    assert belt.calls[-3:] == [("pause", None), ("start", None), ("speed", 3.0)]

@@ -265,6 +265,7 @@ class BeltCompanion:
         self._link: Link | None = None
         self._started_belt = False  # walktimer just started or resumed the belt
         self._notes: list[str] = []  # clamp sentences waiting to be said with their change
+        self._reenter = False  # resumed: the current phase's target is set again
 
     @property
     def control(self) -> bool:
@@ -288,7 +289,8 @@ class BeltCompanion:
             return out
         out += self._follow_state(view)
         if view.state is State.RUNNING:
-            if visit != self._visit:
+            if visit != self._visit or self._reenter:
+                self._reenter = False
                 out += self._enter(view, visit)
             out += self._apply_due(reading, visit)
             out += self._preannounce(view, visit)
@@ -373,6 +375,9 @@ class BeltCompanion:
         elif now is State.RUNNING and was is State.PAUSED:
             self._belt.start()
             self._started_belt = True
+            # A belt may resume at its slowest: set this phase's target again, said first.
+            self._commanded = (None, None)
+            self._reenter = True
         elif now in (State.FINISHED, State.STOPPED):
             self._pending = None
             self._belt.stop()

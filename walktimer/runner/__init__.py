@@ -45,6 +45,7 @@ def run_terminal(
     from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
     from walktimer.runner.host import NoKeys, Outcome, TerminalHost
     from walktimer.runner.output import EventLog, RenderProgress, make_sink
+    from walktimer.runner.treadmill import open_treadmill
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -72,6 +73,7 @@ def run_terminal(
     screen: Screen = LiveScreen(stdout) if _is_tty(stdout) else PlainScreen(stdout)
     keys: KeySource = NoKeys()
     sink: CueSink | None = None
+    belt = None
     outcome: Outcome | None = None
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -86,6 +88,12 @@ def run_terminal(
         sink.prepare(plan, RenderProgress(screen.line))
         for notice in sink.notices():
             screen.line(notice)
+        companion = None
+        if getattr(args, "treadmill", None) is not None:
+            belt, companion = open_treadmill(args, plan, clock, screen.line)
+            expect = getattr(sink, "expect", None)
+            if expect is not None:
+                expect(companion.upcoming_texts())
         # The stall rule is about a host waking late in real time: scale it with --speed.
         stall_limit = STALL_LIMIT * max(1.0, args.speed)
         if resume_from is None:
@@ -100,7 +108,7 @@ def run_terminal(
             keeper = RunKeeper.resuming(plan, resume_from, speed=args.speed, on_notice=screen.line)
         host = TerminalHost(
             engine, clock, sink=sink, screen=screen, keys=keys, log=log, to_base=to_base,
-            keeper=keeper,
+            keeper=keeper, treadmill=belt.treadmill if belt else None, companion=companion,
         )  # fmt: skip
         outcome = host.run()  # handles Ctrl-C itself once the session runs
         keeper.finish(engine)  # finished or stopped: logged, and the resume file removed
@@ -110,6 +118,8 @@ def run_terminal(
         signal.signal(signal.SIGTERM, previous_term)
         if sink is not None:
             sink.close()
+        if belt is not None:
+            belt.close()
         keys.close()
         screen.close()
         if log is not None:

@@ -52,6 +52,7 @@ class _Belt:
     distance: float = 0.0
     elapsed: float = 0.0
     running: bool = False
+    paused_speed: float = 0.0
 
 
 def _le16(value: int) -> bytes:
@@ -233,12 +234,14 @@ class EmulatedTreadmill:
             return Result.SUCCESS
         if op == Op.START:
             belt.running = True
-            if belt.speed <= 0:
-                belt.speed = self.speed_range[0]
+            # Resumed after a pause at the speed it had; started from a stop at its slowest.
+            belt.speed = belt.paused_speed or self.speed_range[0]
+            belt.paused_speed = 0.0
             await self._notify_status(StatusEvent.STARTED)
             return Result.SUCCESS
         if op == Op.STOP and len(parameter) == 1:
             belt.running = False
+            belt.paused_speed = belt.speed if parameter[0] == ftms.PAUSE_PARAMETER else 0.0
             belt.speed = 0.0
             await self._notify_status(StatusEvent.STOPPED_OR_PAUSED, parameter)
             return Result.SUCCESS

@@ -14,7 +14,14 @@ from bumble.transport import open_transport
 from walktimer.treadmill.adapter import Backend
 from walktimer.treadmill.bumble_backend import BumbleClient, BumbleScanner, BumbleStack
 
-__all__ = ["ENV", "HOST_ADDRESS", "backend_from_env", "bumble_backend", "local_link_backend"]
+__all__ = [
+    "ENV",
+    "HOST_ADDRESS",
+    "Connected",
+    "backend_from_env",
+    "bumble_backend",
+    "local_link_backend",
+]
 
 ENV = "WALKTIMER_BLE_TRANSPORT"
 HOST_ADDRESS = "F0:F1:F2:F3:F4:F5"  # walktimer's own address on a bumble stack
@@ -53,3 +60,25 @@ def backend_from_env(env: Mapping[str, str] | None = None) -> Backend:
     if not spec:
         return Backend()
     return bumble_backend(transport_stack(spec))
+
+
+class Connected:
+    """One treadmill and the loop it runs in, as a host holds them for a session."""
+
+    def __init__(
+        self,
+        wanted: str,
+        *,
+        control: bool,
+        backend: Backend | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        from walktimer.treadmill.adapter import BleLoop, FtmsTreadmill
+
+        self.ble = BleLoop()
+        self.backend = backend or backend_from_env(env)
+        self.treadmill = FtmsTreadmill(self.ble, wanted, self.backend, control=control)
+
+    def close(self) -> None:
+        self.treadmill.close()
+        self.ble.close()

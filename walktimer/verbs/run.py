@@ -37,6 +37,21 @@ Exit status: 0 when the session finished or was stopped with q, 1 when the scrip
 valid (every problem is printed) or cannot be found, 2 on a usage error, 130 on Ctrl-C."""
 
 MAX_SPEED = 10_000.0
+DEFAULT_MAX_SPEED = 6.0  # km/h; walktimer.core.treadmill.DEFAULT_MAX_SPEED
+BELT_TOP_SPEED = 25.0  # km/h: no walking treadmill goes faster
+
+
+def _max_speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= BELT_TOP_SPEED):
+        raise argparse.ArgumentTypeError(
+            f"the maximum speed is in km/h, greater than 0 and at most {BELT_TOP_SPEED:g}, "
+            f"like 6, not {text!r}"
+        )
+    return value
 
 
 def _speed(text: str) -> float:
@@ -72,6 +87,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--resume",
         action="store_true",
         help="carry on an interrupted session without asking (--no-gui only)",
+    )
+    parser.add_argument(
+        "--treadmill",
+        metavar="NAME|ADDRESS|auto",
+        help="connect to a Bluetooth FTMS treadmill and show its belt beside the targets "
+        "(--no-gui only); read-only unless --treadmill-control",
+    )
+    parser.add_argument(
+        "--treadmill-control",
+        action="store_true",
+        help="let walktimer start, pause, stop the belt and set each phase's speed and "
+        "incline, each change said three seconds ahead",
+    )
+    parser.add_argument(
+        "--max-speed",
+        metavar="KMH",
+        type=_max_speed,
+        default=DEFAULT_MAX_SPEED,
+        help=f"with --treadmill-control, never set the belt faster (default {DEFAULT_MAX_SPEED:g})",
     )
     parser.add_argument(
         "--events",
@@ -126,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
                 ("--speed", args.speed != 1.0),
                 ("--events", args.events is not None),
                 ("--resume", args.resume),
+                ("--treadmill", args.treadmill is not None),
             )
             if given
         ]
@@ -138,6 +173,12 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
         return _gui(path)
+    if args.treadmill_control and args.treadmill is None:
+        print(
+            "walktimer run: --treadmill-control needs --treadmill NAME, ADDRESS or auto.",
+            file=sys.stderr,
+        )
+        return 2
 
     from walktimer.core.loader import SessionError, load_path
     from walktimer.runner import run_terminal
