@@ -2,63 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from tests.core.engine_helpers import make_plan
+from tests.fakes import FakeBelt
 from walktimer.core.clock import FakeClock
 from walktimer.core.engine import Engine
 from walktimer.core.script import Incline, Phase, Speed
-from walktimer.core.treadmill import (
-    BeltCompanion,
-    BeltReading,
-    Capabilities,
-    Link,
-    Range,
-    reconnect_delays,
-)
-
-
-@dataclass
-class FakeBelt:
-    """A Treadmill that records every command; the test sets what it reports."""
-
-    link: Link = Link.CONNECTED
-    speed: float = 0.0
-    running: bool | None = None
-    caps: Capabilities | None = None
-    calls: list[tuple[str, float | None]] = field(default_factory=list)
-    pending_notices: list[str] = field(default_factory=list)
-    controllable: bool = True
-
-    def capabilities(self) -> Capabilities | None:
-        return self.caps
-
-    def reading(self) -> BeltReading | None:
-        return BeltReading(self.speed, running=self.running)
-
-    def start(self) -> None:
-        self.calls.append(("start", None))
-        self.running = True
-
-    def pause(self) -> None:
-        self.calls.append(("pause", None))
-
-    def stop(self) -> None:
-        self.calls.append(("stop", None))
-
-    def set_speed(self, kmh: float) -> None:
-        self.calls.append(("speed", kmh))
-        self.speed = kmh
-
-    def set_incline(self, percent: float) -> None:
-        self.calls.append(("incline", percent))
-
-    def notices(self) -> list[str]:
-        out, self.pending_notices = self.pending_notices, []
-        return out
-
-    def close(self) -> None:
-        pass
+from walktimer.core.treadmill import BeltCompanion, Capabilities, Link, Range, reconnect_delays
 
 
 def setup(*phases: Phase, control: bool = True, belt: FakeBelt | None = None, **kw: float):
@@ -255,6 +204,23 @@ def test_a_lost_connection_is_said_once_and_commands_wait() -> None:
     belt.link = Link.CONNECTED
     turn()
     assert "The treadmill is connected again." in said
+    assert said[-1] == "Speed going to 4 in three seconds."  # said again, then set
+    clock.advance(3)
+    turn()
+    assert belt.calls[-1] == ("speed", 4.0)
+
+
+def test_refused_control_falls_back_to_telling_the_walker() -> None:
+    engine, clock, belt, _, said, turn = setup(
+        Phase("A", duration=60, speed=walk(4)), belt=FakeBelt(granted=False)
+    )
+    engine.start()
+    belt.speed = 2.0
+    for _ in range(12):
+        turn()
+        clock.advance(1)
+    assert belt.calls == []
+    assert said == ["Set the speed to 4 kilometres per hour."]
 
 
 def test_reconnect_delays_back_off_to_a_ceiling() -> None:

@@ -278,14 +278,15 @@ class BeltCompanion:
         out = self._link_news()
         out += self._belt.notices()
         reading = self._belt.reading()
-        if not self._control:
+        if not self._controlling():
+            # Read-only, or control refused or lost with the link: the walker sets the belt.
             said = self._monitor.check(view, visit, reading)
             if said is not None:
                 out.append(said)
+            if self._control:
+                # When control returns, the phase's target is said and set again.
+                self._commanded, self._pending = (None, None), None
             self._state = view.state
-            return out
-        if self._belt.link is not Link.CONNECTED:
-            self._state, self._visit = view.state, visit
             return out
         out += self._follow_state(view)
         if view.state is State.RUNNING:
@@ -301,25 +302,25 @@ class BeltCompanion:
         """Seconds until the companion has something to do (clock seconds)."""
         now = self._clock.now()
         waits: list[float] = []
-        if not self._control:
+        if not self._controlling():
             monitor = self._monitor.wake_in()
             if monitor is not None:
                 waits.append(monitor)
-        else:
+        elif view.state is State.RUNNING:
             pending = self._pending
             if (
                 pending is not None
+                and pending.visit == self._visit
                 and pending.apply_at is not None
                 and pending.apply_at != math.inf
                 and not pending.applied
             ):
                 waits.append(max(0.0, pending.apply_at - now))
-            if (
-                view.state is State.RUNNING
-                and view.phase_remaining is not None
-                and (pending is None or pending.visit == self._visit)
-            ):
-                waits.append(max(0.0, view.phase_remaining - self._lead))
+            # The pre-announcement of the next phase's change, `lead` seconds before its end
+            # (already considered by the last update once inside those seconds).
+            ahead = None if view.phase_remaining is None else view.phase_remaining - self._lead
+            if ahead is not None and ahead > 0 and view.phase_index + 1 < len(self._plan.phases):
+                waits.append(ahead)
         return min(waits) if waits else None
 
     def upcoming_texts(self) -> list[str]:
@@ -342,6 +343,9 @@ class BeltCompanion:
             before = (target[0] if target[0] is not None else before[0],
                       target[1] if target[1] is not None else before[1])  # fmt: skip
         return list(dict.fromkeys(texts))
+
+    def _controlling(self) -> bool:
+        return self._control and self._belt.link is Link.CONNECTED and self._belt.controllable
 
     # ------------------------------------------------------------------ link
 

@@ -346,6 +346,7 @@ class FtmsTreadmill:
         finally:
             self._client = None
             self._granted = False
+            self._reading = None  # no stale speed while the link is down
             with contextlib.suppress(BleakError, OSError, TimeoutError):
                 await client.disconnect()
 

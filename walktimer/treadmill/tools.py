@@ -25,10 +25,14 @@ __all__ = ["SIMULATOR_ADDRESS", "describe_write", "scan_treadmills", "simulate"]
 SIMULATOR_ADDRESS = "C0:FF:EE:00:00:01"
 
 
-def scan_treadmills(seconds: float, out: TextIO, backend: Backend | None = None) -> int:
-    """Print each FTMS treadmill in range with what it supports; the exit code."""
+def scan_treadmills(
+    seconds: float, out: TextIO, backend: Backend | None = None, ble: BleLoop | None = None
+) -> int:
+    """Print each FTMS treadmill in range with what it supports; the exit code. `backend`
+    and `ble` (the loop it lives in) default to the ones `WALKTIMER_BLE_TRANSPORT` names."""
     backend = backend or backend_from_env()
-    ble = BleLoop()
+    own = ble is None
+    ble = ble or BleLoop()
     try:
         try:
             found = ble.run(scan(backend, seconds), timeout=seconds + 30)
@@ -52,7 +56,8 @@ def scan_treadmills(seconds: float, out: TextIO, backend: Backend | None = None)
             belt.close()
         return 0
     finally:
-        ble.close()
+        if own:
+            ble.close()
 
 
 def describe_write(write: Write) -> str:
@@ -71,7 +76,7 @@ def describe_write(write: Write) -> str:
 
 
 async def _simulate(
-    transport: str, name: str, speed: float, say: Callable[[str], None], ready: asyncio.Event
+    transport: str, name: str, speed: float, say: Callable[[str], None], ready: Callable[[], None]
 ) -> None:
     link = LocalLink()  # type: ignore[no-untyped-call]
     hci = await open_transport(transport)
@@ -84,7 +89,7 @@ async def _simulate(
     if speed > 0:
         emulated.belt.speed, emulated.belt.running = speed, True
     await emulated.start()
-    ready.set()
+    ready()
     shown = 0
     last = (emulated.belt.speed, emulated.belt.incline, emulated.belt.running)
     try:
@@ -103,9 +108,15 @@ async def _simulate(
         await hci.close()
 
 
-def simulate(transport: str, name: str, speed: float, say: Callable[[str], None]) -> int:
-    """Run an emulated treadmill until Ctrl-C; walktimer reaches it over `transport`."""
-    ready = asyncio.Event()
+def simulate(
+    transport: str,
+    name: str,
+    speed: float,
+    say: Callable[[str], None],
+    ready: Callable[[], None] = lambda: None,
+) -> int:
+    """Run an emulated treadmill until Ctrl-C; walktimer reaches it over `transport`.
+    `ready` is called once it advertises."""
     try:
         asyncio.run(_simulate(transport, name, speed, say, ready))
     except OSError as error:

@@ -60,13 +60,16 @@ def run(args: argparse.Namespace) -> int:
         return scan_treadmills(args.seconds, sys.stdout)
     from walktimer.treadmill.tools import simulate
 
-    _print(
-        f"An emulated FTMS treadmill, {args.name!r}, waits for walktimer on {args.listen}. "
-        f"In another terminal:\n  WALKTIMER_BLE_TRANSPORT=tcp-client:{args.listen} walktimer "
-        "run backward-10 --no-gui --treadmill auto --treadmill-control\nCtrl-C stops it."
-    )
+    def ready() -> None:
+        _print(
+            f"An emulated FTMS treadmill, {args.name!r}, waits for walktimer on {args.listen}. "
+            f"In another terminal:\n  WALKTIMER_BLE_TRANSPORT=tcp-client:{args.listen} "
+            "walktimer run backward-10 --no-gui --treadmill auto --treadmill-control\n"
+            "Ctrl-C stops it."
+        )
+
     try:
-        return simulate(f"tcp-server:{args.listen}", args.name, args.belt_speed, _print)
+        return simulate(f"tcp-server:{args.listen}", args.name, args.belt_speed, _print, ready)
     except KeyboardInterrupt:
         _print("The emulated treadmill is switched off.")
         return 0

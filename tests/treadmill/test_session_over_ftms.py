@@ -1,0 +1,125 @@
+"""A session's engine, the companion and the real adapter against the emulated treadmill:
+what reaches the belt's control point, in order, for a whole walk."""
+
+from __future__ import annotations
+
+from tests.core.engine_helpers import make_plan
+from tests.fakes import wait_for
+from tests.treadmill.conftest import Rig
+from walktimer.core.clock import FakeClock
+from walktimer.core.engine import Engine
+from walktimer.core.script import Phase, Speed
+from walktimer.core.treadmill import BeltCompanion, Link
+from walktimer.treadmill.emulator import EmulatedTreadmill
+from walktimer.treadmill.tools import describe_write
+
+
+def asked(emulated: EmulatedTreadmill) -> list[str]:
+    return [describe_write(w) for w in emulated.writes]
+
+
+def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
+    emulated = rig.treadmill()
+    belt = rig.adapter(control=True)
+    assert belt.wait_connected(10)
+    assert wait_for(lambda: belt.controllable)
+    plan = make_plan(
+        Phase("Warm-up", duration=10, speed=Speed(3)),
+        Phase("Fast", duration=10, speed=Speed(8)),  # above the 6 km/h cap
+        Phase("Crawl", duration=10, speed=Speed(0.2)),  # below the treadmill's 0.5
+    )
+    clock = FakeClock()
+    engine = Engine(plan, clock)
+    companion = BeltCompanion(plan, belt, clock, control=True, max_speed=6.0)
+    said: list[str] = []
+
+    def turn() -> None:
+        engine.advance()
+        said.extend(companion.update(engine.view(), engine.visit))
+
+    engine.start()
+    turn()
+    assert wait_for(lambda: emulated.belt.running)
+    clock.advance(3)
+    turn()
+    assert wait_for(lambda: emulated.belt.speed == 3.0)
+    engine.pause()
+    turn()
+    assert wait_for(lambda: not emulated.belt.running)
+    engine.resume()
+    turn()
+    for _ in range(40):
+        clock.advance(1)
+        turn()
+    assert wait_for(lambda: len(emulated.writes) == 9)
+    assert asked(emulated) == [
+        "request control", "start the belt", "set speed 3 km/h", "pause the belt",
+        "start the belt", "set speed 3 km/h", "set speed 6 km/h", "set speed 0.5 km/h",
+        "stop the belt",
+    ]  # fmt: skip
+    assert "Speed going up to 6 in three seconds." in said
+    assert sum("maximum speed" in s for s in said) == 1
+    assert sum("goes from 0.5 to 12" in s for s in said) == 1
+    assert belt.notices() == []
+    belt.close()
+
+
+def test_a_disconnect_mid_phase_keeps_the_session_and_reconnects(rig: Rig) -> None:
+    emulated = rig.treadmill()
+    belt = rig.adapter(control=True, delays=iter([0.05] * 100))
+    assert belt.wait_connected(10)
+    assert wait_for(lambda: belt.controllable)
+    plan = make_plan(
+        Phase("A", duration=20, speed=Speed(3)), Phase("B", duration=20, speed=Speed(4))
+    )
+    clock = FakeClock()
+    engine = Engine(plan, clock)
+    companion = BeltCompanion(plan, belt, clock, control=True)
+    said: list[str] = []
+
+    def turn() -> None:
+        engine.advance()
+        said.extend(companion.update(engine.view(), engine.visit))
+
+    engine.start()
+    turn()
+    clock.advance(3)
+    turn()
+    assert wait_for(lambda: emulated.belt.speed == 3.0)
+    rig.ble.run(emulated.drop_connections(), timeout=5)
+    assert wait_for(lambda: belt.link is Link.LOST)
+    clock.advance(20)  # phase B begins while the link is down
+    turn()
+    assert engine.view().phase_index == 1
+    assert any("connection was lost" in s for s in said)
+    assert wait_for(lambda: belt.controllable, timeout=10)
+    turn()
+    assert "The treadmill is connected again." in said
+    assert said[-1] == "Speed going to 4 in three seconds."
+    clock.advance(3)
+    turn()
+    assert wait_for(lambda: emulated.belt.speed == 4.0)
+    belt.close()
+
+
+def test_read_only_walk_writes_nothing_and_says_the_speed(rig: Rig) -> None:
+    emulated = rig.treadmill()
+    emulated.belt.speed, emulated.belt.running = 2.0, True
+    belt = rig.adapter(control=False)
+    assert belt.wait_connected(10)
+    assert wait_for(lambda: belt.reading() is not None)
+    plan = make_plan(Phase("A", duration=60, speed=Speed(4)))
+    clock = FakeClock()
+    engine = Engine(plan, clock)
+    companion = BeltCompanion(plan, belt, clock, control=False)
+    said: list[str] = []
+    engine.start()
+    for _ in range(15):
+        engine.advance()
+        said.extend(companion.update(engine.view(), engine.visit))
+        clock.advance(1)
+    engine.stop()
+    said.extend(companion.update(engine.view(), engine.visit))
+    assert said == ["Set the speed to 4 kilometres per hour."]
+    belt.close()
+    assert emulated.writes == []
