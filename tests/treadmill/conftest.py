@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from bumble.controller import Controller
@@ -22,6 +22,7 @@ class Rig:
     ble: BleLoop
     link: LocalLink
     backend: Backend
+    adapters: list[FtmsTreadmill] = field(default_factory=list)
 
     def treadmill(
         self,
@@ -45,7 +46,9 @@ class Rig:
         options: dict[str, object] = {"scan_seconds": 2.0, "answer_timeout": 0.5,
                                       "belt_start_timeout": 1.0}  # fmt: skip
         options.update(kwargs)
-        return FtmsTreadmill(self.ble, wanted, self.backend, control=control, **options)  # type: ignore[arg-type]
+        belt = FtmsTreadmill(self.ble, wanted, self.backend, control=control, **options)  # type: ignore[arg-type]
+        self.adapters.append(belt)  # closed at the end even when the test fails
+        return belt
 
 
 @pytest.fixture
@@ -57,5 +60,8 @@ def rig() -> Iterator[Rig]:
         return link, local_link_backend(link)
 
     link, backend = ble.run(make(), timeout=10)
-    yield Rig(ble, link, backend)
+    rig = Rig(ble, link, backend)
+    yield rig
+    for belt in rig.adapters:
+        belt.close()
     ble.close()

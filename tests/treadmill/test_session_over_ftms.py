@@ -37,17 +37,24 @@ def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
         engine.advance()
         said.extend(companion.update(engine.view(), engine.visit))
 
+    def belt_runs(running: bool) -> bool:
+        reading = belt.reading()
+        return reading is not None and reading.running is running
+
+    # Phases last seconds on the fake clock and milliseconds here: before moving on, wait
+    # until the treadmill's own report has caught up, as it does in a real walk.
     engine.start()
     turn()
-    assert wait_for(lambda: emulated.belt.running)
+    assert wait_for(lambda: belt_runs(True))
     clock.advance(3)
     turn()
     assert wait_for(lambda: emulated.belt.speed == 3.0)
     engine.pause()
     turn()
-    assert wait_for(lambda: not emulated.belt.running)
+    assert wait_for(lambda: belt_runs(False))
     engine.resume()
     turn()
+    assert wait_for(lambda: belt_runs(True))
     for _ in range(40):
         clock.advance(1)
         turn()

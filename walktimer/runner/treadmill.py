@@ -38,11 +38,12 @@ def open_treadmill(
         caps = belt.capabilities()
         if caps is not None:
             say(f"Connected: {caps.describe()}.")
-    for notice in belt.notices():
+    notices = belt.notices()
+    for notice in notices:
         say(notice)
     if belt.link is Link.CLOSED:
         say("The session runs without the treadmill.")
-    elif belt.link is not Link.CONNECTED:
+    elif belt.link is not Link.CONNECTED and not notices:
         say("The session runs without the treadmill for now; walktimer keeps looking for it.")
     companion = BeltCompanion(plan, belt, clock, control=control, max_speed=args.max_speed)
     return connected, companion

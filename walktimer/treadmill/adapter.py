@@ -24,6 +24,7 @@ from bleak.backends.client import BaseBleakClient
 from bleak.backends.device import BLEDevice
 from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
 from bleak.exc import BleakError
+from bumble.core import BaseBumbleError
 
 from walktimer.core.treadmill import (
     BeltReading,
@@ -36,7 +37,15 @@ from walktimer.core.treadmill import (
 from walktimer.treadmill import ftms
 from walktimer.treadmill.ftms import FtmsError, Op, Result, StatusEvent
 
-__all__ = ["Backend", "BleLoop", "Found", "FtmsTreadmill", "choose", "scan"]
+__all__ = [
+    "AmbiguousTreadmill",
+    "Backend",
+    "BleLoop",
+    "Found",
+    "FtmsTreadmill",
+    "choose",
+    "scan",
+]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -161,11 +170,27 @@ def choose(found: list[Found], wanted: str) -> Found:
         )
     if len(candidates) > 1:
         listed = ", ".join(f"{f.name} ({f.address})" for f in candidates)
-        raise TreadmillError(
+        raise AmbiguousTreadmill(
             f'"{wanted}" matches {len(candidates)} treadmills: {listed}. Give the address '
             "with --treadmill instead."
         )
     return candidates[0]
+
+
+class AmbiguousTreadmill(TreadmillError):
+    """A name (or "auto") that matches more than one treadmill."""
+
+
+class _NoBluetooth(Exception):
+    """Scanning failed: no adapter, switched off, or no system Bluetooth service."""
+
+
+def _reason(error: BaseException) -> str:
+    """Why a Bluetooth call failed, in words rather than an errno."""
+    if isinstance(error, (FileNotFoundError, ConnectionRefusedError)):
+        return "the system's Bluetooth service cannot be reached"
+    text = str(error).strip().rstrip(".")
+    return text or type(error).__name__
 
 
 class FtmsTreadmill:
@@ -204,7 +229,9 @@ class FtmsTreadmill:
         self._belt_runs: asyncio.Event | None = None
         self._client: BleakClient | None = None
         self._closing = threading.Event()
+        self._settled = threading.Event()  # connected, or a first reason why not
         self._task: Future[None] = ble.submit(self._main())
+        self._task.add_done_callback(lambda _: self._settled.set())
 
     # ------------------------------------------------------------------ the port
 
@@ -243,6 +270,8 @@ class FtmsTreadmill:
         self._send(Op.SET_INCLINE, percent)
 
     def close(self) -> None:
+        if self._closing.is_set():
+            return
         self._closing.set()
         self._link = Link.CLOSED
 
@@ -257,15 +286,9 @@ class FtmsTreadmill:
         self._task.cancel()
 
     def wait_connected(self, timeout: float) -> bool:
-        """Block until connected (for `treadmill` verbs and tests), False on time-out or when
-        the adapter gave up."""
-        deadline = self._ble.loop.time() + timeout
-        while self._ble.loop.time() < deadline:
-            if self._link is Link.CONNECTED:
-                return True
-            if self._link is Link.CLOSED or self._task.done():
-                return False
-            threading.Event().wait(0.01)
+        """Block until connected, until the adapter has something to tell the walker first
+        (no Bluetooth, no treadmill found, or it gave up), or `timeout`. True when connected."""
+        self._settled.wait(timeout)
         return self._link is Link.CONNECTED
 
     # ------------------------------------------------------------------ internals
@@ -276,7 +299,7 @@ class FtmsTreadmill:
                 return
             self._said.add(text)
             self._notices.append(text)
-        log.warning("%s", text)
+        log.info("%s", text)  # the host shows it; the log keeps it
 
     def _send(self, op: Op, value: float | None) -> None:
         if not self._control:
@@ -294,29 +317,50 @@ class FtmsTreadmill:
         self._queue = asyncio.Queue()
         self._belt_runs = asyncio.Event()
         delays = self._delays or reconnect_delays()
-        address: Found | None = None
+        found: Found | None = None
         was_connected = False
         while not self._closing.is_set():
             try:
-                if address is None:
-                    found = await scan(self._backend, self._scan_seconds, until=self._wanted)
-                    address = choose(found, self._wanted)
-                await self._session(address)
+                if found is None:
+                    try:
+                        seen = await scan(self._backend, self._scan_seconds, until=self._wanted)
+                    except (BleakError, OSError) as error:
+                        raise _NoBluetooth(_reason(error)) from error
+                    found = choose(seen, self._wanted)
+                await self._session(found)
                 was_connected = True
-            except TreadmillError as error:
-                if address is None:
-                    # Nothing to connect to, or an ambiguous name: say so and stop trying.
-                    self._say(str(error))
-                    self._link = Link.CLOSED
-                    return
+                delays = self._delays or reconnect_delays()  # a new loss starts from 1 s
+            except AmbiguousTreadmill as error:
+                # Only the walker can settle which one: say so and stop trying.
                 self._say(str(error))
-            except (BleakError, OSError, TimeoutError, EOFError) as error:
+                self._link = Link.CLOSED
+                self._settled.set()
+                return
+            except _NoBluetooth as error:
+                self._say(
+                    f"Bluetooth is not available ({error}): switch it on, or set "
+                    "WALKTIMER_BLE_TRANSPORT to a bumble transport such as usb:0; the "
+                    "session goes on without the treadmill, and walktimer keeps trying."
+                )
+                self._settled.set()
+            except TreadmillError as error:
+                self._say(f"{error} walktimer keeps looking while the session goes on.")
+                self._settled.set()
+            except (BleakError, BaseBumbleError, OSError, TimeoutError, EOFError) as error:
                 log.info("treadmill connection failed: %s", error)
-                if not was_connected:
+                if not was_connected and found is not None:
                     self._say(
-                        "walktimer could not connect to the treadmill: the session goes on "
-                        "on its timer, and walktimer keeps trying."
+                        f"walktimer could not connect to {found.name} ({_reason(error)}): "
+                        "the session goes on on its timer, and walktimer keeps trying."
                     )
+            except Exception:
+                # A bug, not a treadmill's fault: logged with its traceback, said once, and
+                # the belt stays the walker's while walktimer tries again.
+                log.exception("the treadmill connection failed unexpectedly")
+                self._say(
+                    "The treadmill connection failed unexpectedly (the log has the details): "
+                    "use the treadmill's own buttons; walktimer tries again."
+                )
             if self._closing.is_set():
                 return
             if was_connected:
@@ -336,6 +380,7 @@ class FtmsTreadmill:
         try:
             await self._setup(client, found)
             self._link = Link.CONNECTED
+            self._settled.set()
             worker = asyncio.get_running_loop().create_task(self._work(client))
             try:
                 await lost.wait()
@@ -468,8 +513,12 @@ class FtmsTreadmill:
                 continue
             try:
                 await self._command(client, op, value)
-            except (BleakError, OSError) as error:
+            except (BleakError, BaseBumbleError, OSError) as error:
                 log.info("control point write failed: %s", error)
+                self._say(
+                    f"walktimer could not reach the treadmill's controls ({_reason(error)}): "
+                    "use the treadmill's own buttons."
+                )
 
     async def _command(self, client: BleakClient, op: Op, value: float | None) -> None:
         result = await self._write(client, op, value)
