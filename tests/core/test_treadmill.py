@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tests.core.engine_helpers import make_plan
 from tests.fakes import FakeBelt
 from walktimer.core.clock import FakeClock
@@ -23,6 +25,14 @@ def setup(*phases: Phase, control: bool = True, belt: FakeBelt | None = None, **
         said.extend(companion.update(engine.view(), engine.visit))
 
     return engine, clock, belt, companion, said, turn
+
+
+def begin(engine: Engine, clock: FakeClock, turn: Callable[[], None]) -> None:
+    """Start the session and let the first phase's speed, said at once, be set."""
+    engine.start()
+    turn()
+    clock.advance(3)
+    turn()
 
 
 def walk(s: float) -> Speed:
@@ -93,10 +103,7 @@ def test_a_skip_is_announced_then_applied_after_the_lead() -> None:
     engine, clock, belt, companion, said, turn = setup(
         Phase("A", duration=60, speed=walk(3)), Phase("B", duration=60, speed=walk(4))
     )
-    engine.start()
-    turn()
-    clock.advance(3)
-    turn()
+    begin(engine, clock, turn)
     engine.next()
     turn()
     assert said[-1] == "Speed going up to 4 in three seconds."
@@ -165,10 +172,7 @@ def test_a_belt_the_walker_stopped_is_never_started_by_a_speed_change() -> None:
     engine, clock, belt, _, said, turn = setup(
         Phase("A", duration=10, speed=walk(3)), Phase("B", duration=10, speed=walk(4))
     )
-    engine.start()
-    turn()
-    clock.advance(3)
-    turn()
+    begin(engine, clock, turn)
     belt.running = False  # the walker pressed Stop on the console
     belt.speed = 0
     clock.advance(7)
@@ -190,10 +194,7 @@ def test_a_lost_connection_is_said_once_and_commands_wait() -> None:
     engine, clock, belt, _, said, turn = setup(
         Phase("A", duration=10, speed=walk(3)), Phase("B", duration=10, speed=walk(4))
     )
-    engine.start()
-    turn()
-    clock.advance(3)
-    turn()
+    begin(engine, clock, turn)
     belt.link = Link.LOST
     for _ in range(10):
         clock.advance(1)
@@ -241,10 +242,7 @@ def test_upcoming_texts_cover_what_control_says() -> None:
 
 def test_resume_sets_the_phase_target_again_after_saying_it() -> None:
     engine, clock, belt, _, said, turn = setup(Phase("A", duration=60, speed=walk(3)))
-    engine.start()
-    turn()
-    clock.advance(3)
-    turn()
+    begin(engine, clock, turn)
     engine.pause()
     turn()
     belt.speed = 0.5  # this belt resumes at its slowest

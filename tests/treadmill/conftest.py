@@ -12,6 +12,7 @@ from bumble.host import Host
 from bumble.link import LocalLink
 from bumble.transport.common import AsyncPipeSink
 
+from tests.fakes import wait_for
 from walktimer.treadmill.adapter import Backend, BleLoop, FtmsTreadmill
 from walktimer.treadmill.emulator import EmulatedTreadmill, Quirks
 from walktimer.treadmill.transport import local_link_backend
@@ -48,6 +49,13 @@ class Rig:
         options.update(kwargs)
         belt = FtmsTreadmill(self.ble, wanted, self.backend, control=control, **options)  # type: ignore[arg-type]
         self.adapters.append(belt)  # closed at the end even when the test fails
+        return belt
+
+    def controlled(self, **kwargs: object) -> FtmsTreadmill:
+        """An adapter with control allowed, connected and granted control."""
+        belt = self.adapter(control=True, **kwargs)
+        assert belt.wait_connected(10)
+        assert wait_for(lambda: belt.controllable)
         return belt
 
 

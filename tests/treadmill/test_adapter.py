@@ -50,9 +50,7 @@ def test_read_only_reports_the_belt_and_writes_nothing(rig: Rig) -> None:
 
 def test_control_requests_control_then_sets_speed(rig: Rig) -> None:
     emulated = rig.treadmill()
-    belt = rig.adapter(control=True)
-    assert belt.wait_connected(10)
-    assert wait_for(lambda: belt.controllable)
+    belt = rig.controlled()
     belt.start()
     belt.set_speed(4.25)
     belt.set_incline(2.0)
@@ -66,9 +64,7 @@ def test_control_requests_control_then_sets_speed(rig: Rig) -> None:
 
 def test_control_not_permitted_asks_again_and_retries_once(rig: Rig) -> None:
     emulated = rig.treadmill(quirks=Quirks(forget_control=1))
-    belt = rig.adapter(control=True)
-    assert belt.wait_connected(10)
-    assert wait_for(lambda: belt.controllable)
+    belt = rig.controlled()
     belt.start()
     assert wait_for(lambda: emulated.belt.running)
     assert ops(emulated) == ["00", "07", "00", "07"]
@@ -78,9 +74,7 @@ def test_control_not_permitted_asks_again_and_retries_once(rig: Rig) -> None:
 
 def test_speed_refused_until_the_belt_runs_is_retried_once_it_runs(rig: Rig) -> None:
     emulated = rig.treadmill(quirks=Quirks(speed_needs_running_belt=True))
-    belt = rig.adapter(control=True, belt_start_timeout=5.0)
-    assert belt.wait_connected(10)
-    assert wait_for(lambda: belt.controllable)
+    belt = rig.controlled(belt_start_timeout=5.0)
     belt.set_speed(3.0)
     assert wait_for(lambda: len(emulated.writes) == 2)  # refused: waiting for the belt
     rig.ble.run(emulated.walker_starts_belt(), timeout=5)  # on the console
@@ -91,9 +85,7 @@ def test_speed_refused_until_the_belt_runs_is_retried_once_it_runs(rig: Rig) -> 
 
 def test_an_unsupported_op_gets_one_clear_sentence(rig: Rig) -> None:
     emulated = rig.treadmill(quirks=Quirks(unsupported=frozenset({ftms.Op.SET_INCLINE})))
-    belt = rig.adapter(control=True)
-    assert belt.wait_connected(10)
-    assert wait_for(lambda: belt.controllable)
+    belt = rig.controlled()
     belt.set_incline(3.0)
     belt.set_incline(4.0)
     assert wait_for(lambda: len(emulated.writes) == 3)
@@ -135,9 +127,7 @@ def test_garbage_notifications_give_one_sentence(rig: Rig) -> None:
 
 def test_a_disconnect_is_followed_by_reconnection(rig: Rig) -> None:
     emulated = rig.treadmill()
-    belt = rig.adapter(control=True, delays=iter([0.05] * 100))
-    assert belt.wait_connected(10)
-    assert wait_for(lambda: belt.controllable)
+    belt = rig.controlled(delays=iter([0.05] * 100))
     rig.ble.run(emulated.drop_connections(), timeout=5)
     assert wait_for(lambda: belt.link is Link.LOST)
     assert wait_for(lambda: belt.link is Link.CONNECTED, timeout=10)

@@ -20,9 +20,7 @@ def asked(emulated: EmulatedTreadmill) -> list[str]:
 
 def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
     emulated = rig.treadmill()
-    belt = rig.adapter(control=True)
-    assert belt.wait_connected(10)
-    assert wait_for(lambda: belt.controllable)
+    belt = rig.controlled()
     plan = make_plan(
         Phase("Warm-up", duration=10, speed=Speed(3)),
         Phase("Fast", duration=10, speed=Speed(8)),  # above the 6 km/h cap
@@ -73,9 +71,7 @@ def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
 
 def test_a_disconnect_mid_phase_keeps_the_session_and_reconnects(rig: Rig) -> None:
     emulated = rig.treadmill()
-    belt = rig.adapter(control=True, delays=iter([0.05] * 100))
-    assert belt.wait_connected(10)
-    assert wait_for(lambda: belt.controllable)
+    belt = rig.controlled(delays=iter([0.05] * 100))
     plan = make_plan(
         Phase("A", duration=20, speed=Speed(3)), Phase("B", duration=20, speed=Speed(4))
     )

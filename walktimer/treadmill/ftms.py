@@ -210,24 +210,23 @@ def decode_features(data: bytes) -> Features:
     return Features(frozenset(reports), frozenset(targets))
 
 
+def _decode_range(data: bytes, what: str, fmt: str, scale: float) -> Range:
+    if len(data) != 6:
+        raise FtmsError(f"The treadmill's {what} range is {len(data)} bytes long, not 6.")
+    low, high, step = struct.unpack(fmt, data)
+    if low > high:
+        raise FtmsError(f"The treadmill's {what} range ends below where it begins.")
+    return Range(low * scale, high * scale, step * scale)
+
+
 def decode_speed_range(data: bytes) -> Range:
     """Supported Speed Range (0x2AD4): min, max, step in 0.01 km/h."""
-    if len(data) != 6:
-        raise FtmsError(f"The treadmill's speed range is {len(data)} bytes long, not 6.")
-    low, high, step = struct.unpack("<HHH", data)
-    if low > high:
-        raise FtmsError("The treadmill's speed range ends below where it begins.")
-    return Range(low / 100, high / 100, step / 100)
+    return _decode_range(data, "speed", "<HHH", 0.01)
 
 
 def decode_incline_range(data: bytes) -> Range:
     """Supported Inclination Range (0x2AD5): min, max (signed), step in 0.1 %."""
-    if len(data) != 6:
-        raise FtmsError(f"The treadmill's incline range is {len(data)} bytes long, not 6.")
-    low, high, step = struct.unpack("<hhH", data)
-    if low > high:
-        raise FtmsError("The treadmill's incline range ends below where it begins.")
-    return Range(low / 10, high / 10, step / 10)
+    return _decode_range(data, "incline", "<hhH", 0.1)
 
 
 def decode_service_data(data: bytes) -> tuple[bool, bool]:

@@ -41,30 +41,32 @@ DEFAULT_MAX_SPEED = 6.0  # km/h; walktimer.core.treadmill.DEFAULT_MAX_SPEED
 BELT_TOP_SPEED = 25.0  # km/h: no walking treadmill goes faster
 
 
-def _max_speed(text: str) -> float:
+def _number(text: str, top: float, refusal: str) -> float:
+    """`text` as a number greater than 0 and at most `top`; else `refusal` (with the text)."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and 0 < value <= BELT_TOP_SPEED):
-        raise argparse.ArgumentTypeError(
-            f"the maximum speed is in km/h, greater than 0 and at most {BELT_TOP_SPEED:g}, "
-            f"like 6, not {text!r}"
-        )
+    if not (math.isfinite(value) and 0 < value <= top):
+        raise argparse.ArgumentTypeError(f"{refusal}, not {text!r}")
     return value
+
+
+def _max_speed(text: str) -> float:
+    return _number(
+        text,
+        BELT_TOP_SPEED,
+        f"the maximum speed is in km/h, greater than 0 and at most {BELT_TOP_SPEED:g}, like 6",
+    )
 
 
 def _speed(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_SPEED):
-        raise argparse.ArgumentTypeError(
-            f"the speed must be a number greater than 0 and at most {MAX_SPEED:g}, "
-            f"like 60 (a minute a second), not {text!r}"
-        )
-    return value
+    return _number(
+        text,
+        MAX_SPEED,
+        f"the speed must be a number greater than 0 and at most {MAX_SPEED:g}, "
+        "like 60 (a minute a second)",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
