@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from tests.core.engine_helpers import make_plan
 from tests.fakes import FakeBelt
 from walktimer.core.clock import FakeClock
@@ -252,3 +254,12 @@ def test_resume_sets_the_phase_target_again_after_saying_it() -> None:
     clock.advance(3)
     turn()
     assert belt.calls[-3:] == [("pause", None), ("start", None), ("speed", 3.0)]
+
+
+def test_a_script_in_mph_hears_mph() -> None:
+    engine, clock, belt, _, said, turn = setup(
+        Phase("A", duration=60, speed=Speed(1.5 * 1.609344, "mph")),
+    )
+    begin(engine, clock, turn)
+    assert said == ["Speed going to 1.5 in three seconds."]
+    assert belt.calls[-1] == ("speed", pytest.approx(2.414, abs=0.001))  # in km/h

@@ -30,12 +30,13 @@ class Rig:
         name: str = "WalkTimer Treadmill",
         address: str = "C0:00:00:00:00:01",
         quirks: Quirks | None = None,
+        machine_type: int = 0x0001,
     ) -> EmulatedTreadmill:
         async def make() -> EmulatedTreadmill:
             controller = Controller(name, link=self.link, public_address=address)
             device = Device(address=address, host=Host(controller, AsyncPipeSink(controller)))
             emulated = EmulatedTreadmill(device, name=name, quirks=quirks or Quirks(),
-                                         interval=0.05)  # fmt: skip
+                                         interval=0.05, machine_type=machine_type)  # fmt: skip
             await emulated.start()
             return emulated
 

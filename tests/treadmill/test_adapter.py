@@ -24,6 +24,13 @@ def test_scan_finds_treadmills_by_service_data(rig: Rig) -> None:
     ]  # fmt: skip
 
 
+def test_scan_leaves_out_fitness_machines_that_are_not_treadmills(rig: Rig) -> None:
+    rig.treadmill("Cross trainer", "C0:00:00:00:00:03", machine_type=0x0002)
+    rig.treadmill("Trotter", "C0:00:00:00:00:01")
+    found = rig.ble.run(scan(rig.backend, 1.0), timeout=10)
+    assert [f.name for f in found] == ["Trotter"]
+
+
 def test_read_only_reports_the_belt_and_writes_nothing(rig: Rig) -> None:
     emulated = rig.treadmill()
     emulated.belt.speed, emulated.belt.running, emulated.belt.incline = 3.2, True, 1.5

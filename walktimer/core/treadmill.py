@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from walktimer.core.durations import number_words
 from walktimer.core.engine import State
+from walktimer.core.script import KMH_PER_MPH, Speed
 
 if TYPE_CHECKING:
     from walktimer.core.clock import Clock
@@ -167,8 +168,10 @@ def _num(value: float) -> str:
     return text if text != "-0" else "0"
 
 
-def _unit_words(unit: str) -> str:
-    return "miles per hour" if unit == "mph" else "kilometres per hour"
+def _set_speed(speed: Speed) -> str:
+    """What the walker is asked to do: "Set the speed to 4 kilometres per hour."."""
+    unit = "miles per hour" if speed.unit == "mph" else "kilometres per hour"
+    return f"Set the speed to {_num(speed.value)} {unit}."
 
 
 class OffTargetMonitor:
@@ -206,7 +209,7 @@ class OffTargetMonitor:
         if self._said or now - self._off_since < self._patience - 1e-9:
             return None
         self._said = True
-        return f"Set the speed to {_num(speed.value)} {_unit_words(speed.unit)}."
+        return _set_speed(speed)
 
     def wake_in(self) -> float | None:
         """Seconds until the monitor could speak, so the host wakes for it."""
@@ -220,6 +223,7 @@ class _Change:
     visit: int  # the phase visit this change belongs to
     speed: float | None  # km/h after the cap and clamping
     incline: float | None
+    mph: bool = False  # the script gives this speed in mph: said in mph
     apply_at: float | None = None  # clock time; None: at the phase's start
     applied: bool = False
 
@@ -327,17 +331,15 @@ class BeltCompanion:
         """What the companion may say in this session, to render its speech ahead."""
         texts: list[str] = []
         if not self._control:
-            for phase in self._plan.phases:
-                if phase.speed is not None:
-                    speed = phase.speed
-                    texts.append(f"Set the speed to {_num(speed.value)} {_unit_words(speed.unit)}.")
+            texts = [_set_speed(p.speed) for p in self._plan.phases if p.speed is not None]
             return list(dict.fromkeys(texts))
         before: tuple[float | None, float | None] = (None, None)
         for phase in self._plan.phases:
             kmh = phase.speed.kmh if phase.speed else None
             percent = phase.incline.percent if phase.incline else None
             target = self._target_of(kmh, percent, say=False)
-            text = self._announcement(before, target)
+            mph = phase.speed is not None and phase.speed.unit == "mph"
+            text = self._announcement(before, target, mph=mph)
             if text is not None:
                 texts.append(text)
             before = (target[0] if target[0] is not None else before[0],
@@ -435,12 +437,15 @@ class BeltCompanion:
         if speed is None and incline is None:
             return None
         target = self._target_of(speed, incline)
-        return _Change(visit, target[0], target[1])
+        mph = phase.speed is not None and phase.speed.unit == "mph"
+        return _Change(visit, target[0], target[1], mph)
 
     def _announcement(
         self,
         before: tuple[float | None, float | None],
         after: tuple[float | None, float | None],
+        *,
+        mph: bool = False,
     ) -> str | None:
         parts: list[str] = []
         for i, (name, unit) in enumerate((("speed", ""), ("incline", " percent"))):
@@ -448,7 +453,8 @@ class BeltCompanion:
             if new is None or (old is not None and abs(old - new) < 1e-9):
                 continue
             way = "" if old is None else (" up" if new > old else " down")
-            parts.append(f"{name} going{way} to {_num(new)}{unit}")
+            shown = new / KMH_PER_MPH if mph and i == 0 else new
+            parts.append(f"{name} going{way} to {_num(shown)}{unit}")
         if not parts:
             return None
         lead = round(self._lead)
@@ -459,7 +465,7 @@ class BeltCompanion:
     def _announce(self, change: _Change) -> tuple[list[str], str | None]:
         """The clamp sentences for `change`, and the change as it is said (None: the belt
         already runs at it)."""
-        text = self._announcement(self._commanded, (change.speed, change.incline))
+        text = self._announcement(self._commanded, (change.speed, change.incline), mph=change.mph)
         notes, self._notes = self._notes, []
         return notes, text
 

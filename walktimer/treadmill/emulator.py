@@ -69,6 +69,7 @@ class EmulatedTreadmill:
     speed_range: tuple[float, float, float] = (0.5, 12.0, 0.1)
     incline_range: tuple[float, float, float] = (0.0, 12.0, 0.5)
     interval: float = 0.25  # seconds between Treadmill Data notifications
+    machine_type: int = 0x0001  # advertised Fitness Machine Type: bit 0 treadmill, 1 cross trainer
     writes: list[Write] = field(default_factory=list)
     belt: _Belt = field(default_factory=_Belt)
     controlled: bool = False
@@ -130,7 +131,7 @@ class EmulatedTreadmill:
                     # FTMS service data: available, fitness machine type = treadmill.
                     (
                         AdvertisingData.Type.SERVICE_DATA_16_BIT_UUID,
-                        _le16(0x1826) + bytes([0x01]) + _le16(0x0001),
+                        _le16(0x1826) + bytes([0x01]) + _le16(self.machine_type),
                     ),
                 ]
             )
