@@ -17,6 +17,7 @@ from tests.test_cli_run import walktimer
 from tests.treadmill.conftest import Rig
 from walktimer.treadmill.probe import BluetoothStatus, bluetooth_status
 from walktimer.treadmill.tools import scan_treadmills
+from walktimer.treadmill.transport import backend_from_env
 
 
 def test_scan_lists_each_treadmill_with_what_it_supports(rig: Rig) -> None:
@@ -128,3 +129,27 @@ def test_doctor_bluetooth_present_switched_off_and_missing(tmp_path: Path) -> No
 def test_doctor_prints_a_bluetooth_line() -> None:
     done = walktimer("doctor", "--no-render")
     assert "bluetooth" in done.stdout
+
+
+def test_a_transport_that_cannot_be_opened_is_one_sentence() -> None:
+    out = io.StringIO()
+    backend = backend_from_env({"WALKTIMER_BLE_TRANSPORT": "bogus:1"})
+    assert scan_treadmills(1.0, out, backend) == 1
+    assert out.getvalue() == (
+        "walktimer treadmill scan: Bluetooth is not available (the bumble transport 'bogus:1' "
+        "in WALKTIMER_BLE_TRANSPORT cannot be opened: unknown transport scheme). Switch "
+        "Bluetooth on, or set WALKTIMER_BLE_TRANSPORT to a bumble transport such as usb:0.\n"
+    )
+
+
+def test_without_the_variable_the_platform_backend_is_used() -> None:
+    assert backend_from_env({}).client is None
+    assert backend_from_env({"WALKTIMER_BLE_TRANSPORT": "usb:0"}).client is not None
+
+
+def test_simulate_refuses_a_listen_address_it_cannot_use() -> None:
+    done = walktimer("treadmill", "simulate", "--listen", "nonsense")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "walktimer treadmill: --listen takes HOST:PORT, like 127.0.0.1:9101, not 'nonsense'.\n"
+    )

@@ -30,6 +30,7 @@ from bumble.hci import Address
 __all__ = ["BumbleClient", "BumbleScanner", "BumbleStack"]
 
 DEFAULT_MTU = 23
+POWER_ON_SECONDS = 10.0  # a transport that is not a Bluetooth controller never answers
 
 
 class BumbleStack:
@@ -48,7 +49,13 @@ class BumbleStack:
         async with self._lock:
             if self._device is None:
                 device = await self._opener()
-                await device.power_on()
+                try:
+                    await asyncio.wait_for(device.power_on(), POWER_ON_SECONDS)
+                except TimeoutError as error:
+                    raise BleakError(
+                        f"the Bluetooth controller did not answer within {POWER_ON_SECONDS:g} "
+                        "seconds"
+                    ) from error
                 self._device = device
         return self._device
 

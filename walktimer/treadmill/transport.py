@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from bleak.exc import BleakError
+from bumble.core import BaseBumbleError
 from bumble.device import Device
 from bumble.hci import Address
 from bumble.link import LocalLink
@@ -35,7 +37,13 @@ def transport_stack(spec: str) -> BumbleStack:
     """A bumble stack over an HCI transport, opened on first use."""
 
     async def opener() -> Device:
-        transport = await open_transport(spec)
+        try:
+            transport = await open_transport(spec)
+        except (OSError, BaseBumbleError, ValueError) as error:
+            reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+            raise BleakError(
+                f"the bumble transport {spec!r} in {ENV} cannot be opened: {reason}"
+            ) from error
         return Device.with_hci("walktimer", Address(HOST_ADDRESS), transport.source, transport.sink)
 
     return BumbleStack(opener)

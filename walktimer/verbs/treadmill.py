@@ -58,6 +58,17 @@ def run(args: argparse.Namespace) -> int:
             print("walktimer treadmill: --seconds must be between 0 and 120.", file=sys.stderr)
             return 2
         return scan_treadmills(args.seconds, sys.stdout)
+    host, _, port = args.listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        print(
+            f"walktimer treadmill: --listen takes HOST:PORT, like 127.0.0.1:9101, not "
+            f"{args.listen!r}.",
+            file=sys.stderr,
+        )
+        return 2
+    if not 0 <= args.belt_speed <= 12:
+        print("walktimer treadmill: --belt-speed is in km/h, from 0 to 12.", file=sys.stderr)
+        return 2
     from walktimer.treadmill.tools import simulate
 
     def ready() -> None:
