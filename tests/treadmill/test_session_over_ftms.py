@@ -10,6 +10,7 @@ from walktimer.core.clock import FakeClock
 from walktimer.core.engine import Engine
 from walktimer.core.script import Phase, Speed
 from walktimer.core.treadmill import BeltCompanion, Link
+from walktimer.treadmill.adapter import FtmsTreadmill
 from walktimer.treadmill.emulator import EmulatedTreadmill
 from walktimer.treadmill.tools import describe_write
 
@@ -18,22 +19,31 @@ def asked(emulated: EmulatedTreadmill) -> list[str]:
     return [describe_write(w) for w in emulated.writes]
 
 
+class Walk:
+    """An engine on a FakeClock with a companion on the real adapter; `turn` is one host turn."""
+
+    def __init__(self, belt: FtmsTreadmill, *phases: Phase, control: bool = True) -> None:
+        self.plan = make_plan(*phases)
+        self.clock = FakeClock()
+        self.engine = Engine(self.plan, self.clock)
+        self.companion = BeltCompanion(self.plan, belt, self.clock, control=control)
+        self.said: list[str] = []
+
+    def turn(self) -> None:
+        self.engine.advance()
+        self.said.extend(self.companion.update(self.engine.view(), self.engine.visit))
+
+
 def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
     emulated = rig.treadmill()
     belt = rig.controlled()
-    plan = make_plan(
+    walk = Walk(
+        belt,
         Phase("Warm-up", duration=10, speed=Speed(3)),
-        Phase("Fast", duration=10, speed=Speed(8)),  # above the 6 km/h cap
+        Phase("Fast", duration=10, speed=Speed(8)),  # above the 6 km/h cap (the default)
         Phase("Crawl", duration=10, speed=Speed(0.2)),  # below the treadmill's 0.5
     )
-    clock = FakeClock()
-    engine = Engine(plan, clock)
-    companion = BeltCompanion(plan, belt, clock, control=True, max_speed=6.0)
-    said: list[str] = []
-
-    def turn() -> None:
-        engine.advance()
-        said.extend(companion.update(engine.view(), engine.visit))
+    engine, clock, turn, said = walk.engine, walk.clock, walk.turn, walk.said
 
     def belt_runs(running: bool) -> bool:
         reading = belt.reading()
@@ -72,17 +82,10 @@ def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
 def test_a_disconnect_mid_phase_keeps_the_session_and_reconnects(rig: Rig) -> None:
     emulated = rig.treadmill()
     belt = rig.controlled(delays=iter([0.05] * 100))
-    plan = make_plan(
-        Phase("A", duration=20, speed=Speed(3)), Phase("B", duration=20, speed=Speed(4))
+    walk = Walk(
+        belt, Phase("A", duration=20, speed=Speed(3)), Phase("B", duration=20, speed=Speed(4))
     )
-    clock = FakeClock()
-    engine = Engine(plan, clock)
-    companion = BeltCompanion(plan, belt, clock, control=True)
-    said: list[str] = []
-
-    def turn() -> None:
-        engine.advance()
-        said.extend(companion.update(engine.view(), engine.visit))
+    engine, clock, turn, said = walk.engine, walk.clock, walk.turn, walk.said
 
     engine.start()
     turn()
@@ -111,18 +114,46 @@ def test_read_only_walk_writes_nothing_and_says_the_speed(rig: Rig) -> None:
     belt = rig.adapter(control=False)
     assert belt.wait_connected(10)
     assert wait_for(lambda: belt.reading() is not None)
-    plan = make_plan(Phase("A", duration=60, speed=Speed(4)))
-    clock = FakeClock()
-    engine = Engine(plan, clock)
-    companion = BeltCompanion(plan, belt, clock, control=False)
-    said: list[str] = []
+    walk = Walk(belt, Phase("A", duration=60, speed=Speed(4)), control=False)
+    engine, clock, turn, said = walk.engine, walk.clock, walk.turn, walk.said
     engine.start()
     for _ in range(15):
-        engine.advance()
-        said.extend(companion.update(engine.view(), engine.visit))
+        turn()
         clock.advance(1)
     engine.stop()
-    said.extend(companion.update(engine.view(), engine.visit))
+    turn()
     assert said == ["Set the speed to 4 kilometres per hour."]
     belt.close()
     assert emulated.writes == []
+
+
+def test_a_belt_stopped_on_the_console_is_not_started_by_the_next_phase(rig: Rig) -> None:
+    emulated = rig.treadmill()
+    belt = rig.controlled()
+    walk = Walk(
+        belt, Phase("A", duration=10, speed=Speed(3)), Phase("B", duration=10, speed=Speed(4))
+    )
+    engine, clock, turn, said = walk.engine, walk.clock, walk.turn, walk.said
+
+    engine.start()
+    turn()
+    clock.advance(3)
+    turn()
+    assert wait_for(lambda: emulated.belt.speed == 3.0)
+    rig.ble.run(emulated.walker_stops_belt(), timeout=5)
+    assert wait_for(lambda: (r := belt.reading()) is not None and r.running is False)
+    writes = len(emulated.writes)
+    for _ in range(12):  # phase B begins and its speed falls due
+        clock.advance(1)
+        turn()
+    assert len(emulated.writes) == writes  # nothing sent to a belt the walker stopped
+    assert not emulated.belt.running
+    assert any("The belt is stopped" in s for s in said)
+    rig.ble.run(emulated.walker_starts_belt(), timeout=5)
+    assert wait_for(lambda: (r := belt.reading()) is not None and r.running is True)
+    turn()
+    assert said[-1] == "Speed going up to 4 in three seconds."
+    clock.advance(3)
+    turn()
+    assert wait_for(lambda: emulated.belt.speed == 4.0)
+    assert [describe_write(w) for w in emulated.writes[writes:]] == ["set speed 4 km/h"]

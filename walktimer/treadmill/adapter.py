@@ -377,6 +377,9 @@ class FtmsTreadmill:
         )
         await client.connect()
         self._client = client
+        assert self._queue is not None
+        while not self._queue.empty():  # nothing asked before the link was lost is sent now
+            self._queue.get_nowait()
         try:
             await self._setup(client, found)
             self._link = Link.CONNECTED
@@ -449,15 +452,19 @@ class FtmsTreadmill:
             self._say(str(error))
             return
         running = self._running
-        if decoded.speed_kmh is not None and decoded.speed_kmh > 0:
-            running = True
+        if decoded.speed_kmh is not None:
+            # A belt at 0 km/h stands, whether or not the treadmill sends a status for it.
+            running = decoded.speed_kmh > 0
         previous = self._reading
         if decoded.speed_kmh is None and previous is not None:
             decoded = ftms.TreadmillData(**{**_fields(decoded), "speed_kmh": previous.speed_kmh})
         self._running = running
         self._reading = decoded.reading(running)
-        if running and self._belt_runs is not None:
-            self._belt_runs.set()
+        if self._belt_runs is not None:
+            if running:
+                self._belt_runs.set()
+            else:
+                self._belt_runs.clear()
 
     def _on_status(self, sender: BleakGATTCharacteristic, data: bytearray) -> None:
         try:
@@ -528,7 +535,8 @@ class FtmsTreadmill:
             and await self._write(client, Op.REQUEST_CONTROL, None) == Result.SUCCESS
         ):
             result = await self._write(client, op, value)
-        if result == Result.FAILED and op is Op.SET_SPEED and not self._running:
+        refused = result in (Result.FAILED, Result.INVALID_PARAMETER, Result.NOT_PERMITTED)
+        if refused and op is Op.SET_SPEED and not self._belt_running():
             # Some machines refuse a speed until the belt runs: wait for it, then retry once.
             assert self._belt_runs is not None
             with contextlib.suppress(TimeoutError):
