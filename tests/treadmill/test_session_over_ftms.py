@@ -33,6 +33,13 @@ class Walk:
         self.engine.advance()
         self.said.extend(self.companion.update(self.engine.view(), self.engine.visit))
 
+    def begin(self) -> None:
+        """Start the walk and let the first phase's speed, said at once, fall due."""
+        self.engine.start()
+        self.turn()
+        self.clock.advance(3)
+        self.turn()
+
 
 def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
     emulated = rig.treadmill()
@@ -86,11 +93,7 @@ def test_a_disconnect_mid_phase_keeps_the_session_and_reconnects(rig: Rig) -> No
         belt, Phase("A", duration=20, speed=Speed(3)), Phase("B", duration=20, speed=Speed(4))
     )
     engine, clock, turn, said = walk.engine, walk.clock, walk.turn, walk.said
-
-    engine.start()
-    turn()
-    clock.advance(3)
-    turn()
+    walk.begin()
     assert wait_for(lambda: emulated.belt.speed == 3.0)
     rig.ble.run(emulated.drop_connections(), timeout=5)
     assert wait_for(lambda: belt.link is Link.LOST)
@@ -133,12 +136,8 @@ def test_a_belt_stopped_on_the_console_is_not_started_by_the_next_phase(rig: Rig
     walk = Walk(
         belt, Phase("A", duration=10, speed=Speed(3)), Phase("B", duration=10, speed=Speed(4))
     )
-    engine, clock, turn, said = walk.engine, walk.clock, walk.turn, walk.said
-
-    engine.start()
-    turn()
-    clock.advance(3)
-    turn()
+    clock, turn, said = walk.clock, walk.turn, walk.said
+    walk.begin()
     assert wait_for(lambda: emulated.belt.speed == 3.0)
     rig.ble.run(emulated.walker_stops_belt(), timeout=5)
     assert wait_for(lambda: (r := belt.reading()) is not None and r.running is False)
