@@ -156,10 +156,11 @@ def test_the_maximum_speed_is_never_exceeded_and_is_said_once() -> None:
 def test_a_target_outside_the_range_is_clamped_and_said_once() -> None:
     caps = Capabilities("T", "A", speed_range=Range(1.0, 12.0, 0.1),
                         incline_range=Range(0.0, 10.0, 0.5))  # fmt: skip
-    engine, clock, belt, _, said, turn = setup(
+    engine, clock, belt, companion, said, turn = setup(
         Phase("A", duration=10, speed=walk(0.5), incline=Incline(15)),
         belt=FakeBelt(caps=caps),
     )
+    assert companion.upcoming_texts()  # rendering ahead says nothing yet
     engine.start()
     for _ in range(5):
         turn()

@@ -392,25 +392,29 @@ class BeltCompanion:
     def _target_of(
         self, speed: float | None, incline: float | None, *, say: bool = True
     ) -> tuple[float | None, float | None]:
+        """The speed and incline the belt is asked for: capped, then clamped to the
+        treadmill's ranges. With `say`, the sentences for each cap or clamp not yet said
+        wait in `_notes` to be said with the change."""
         caps = self._belt.capabilities()
-        notes: list[str] = []
+        notes: list[tuple[str, float, float, Range | None]] = []
         if speed is not None:
             if speed > self._max_speed + 1e-9:
-                notes.append(self._clamp_note("cap", speed, self._max_speed))
+                notes.append(("cap", speed, self._max_speed, None))
                 speed = self._max_speed
             r = caps.speed_range if caps is not None else None
             if r is not None and not r.contains(speed):
                 clamped = r.clamp(speed)
-                notes.append(self._clamp_note("speed", speed, clamped, r))
+                notes.append(("speed", speed, clamped, r))
                 speed = clamped
         if incline is not None and caps is not None and caps.incline_range is not None:
             r = caps.incline_range
             if not r.contains(incline):
                 clamped = r.clamp(incline)
-                notes.append(self._clamp_note("incline", incline, clamped, r))
+                notes.append(("incline", incline, clamped, r))
                 incline = clamped
         if say:
-            self._notes = [n for n in notes if n]
+            said = (self._clamp_note(*note) for note in notes)
+            self._notes = [text for text in said if text]
         return speed, incline
 
     def _clamp_note(self, what: str, wanted: float, used: float, r: Range | None = None) -> str:
