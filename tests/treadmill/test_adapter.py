@@ -117,6 +117,38 @@ def test_a_control_point_that_never_answers_times_out(rig: Rig) -> None:
     belt.close()
 
 
+def test_a_command_never_answered_times_out_and_the_next_one_goes_through(rig: Rig) -> None:
+    emulated = rig.treadmill(quirks=Quirks(unanswered=frozenset({ftms.Op.SET_SPEED})))
+    belt = rig.controlled(answer_timeout=0.2)
+    belt.set_speed(3.0)
+    belt.set_incline(2.0)
+    assert wait_for(lambda: emulated.belt.incline == 2.0)
+    assert belt.notices() == [
+        "The treadmill did not answer walktimer's request to set the speed within 0.2 "
+        "seconds: use the treadmill's own buttons."
+    ]
+    assert ops(emulated) == ["00", "022c01", "031400"]
+
+
+def test_a_late_answer_is_not_taken_for_the_next_requests(rig: Rig) -> None:
+    # The speed's answer comes 0.1 s after walktimer stopped waiting for it, while it waits
+    # for the incline's (which the treadmill answers next).
+    quirks = Quirks(late=frozenset({ftms.Op.SET_SPEED}), late_seconds=0.4)
+    emulated = rig.treadmill(quirks=quirks)
+    belt = rig.controlled(answer_timeout=0.3)
+    belt.set_speed(3.0)
+    belt.set_incline(2.0)
+    belt.set_incline(2.5)
+    assert wait_for(lambda: emulated.belt.incline == 2.5)
+    notices: list[str] = []
+    assert wait_for(lambda: bool(notices.extend(belt.notices()) or len(emulated.writes) == 4))
+    notices += belt.notices()
+    assert notices == [
+        "The treadmill did not answer walktimer's request to set the speed within 0.3 "
+        "seconds: use the treadmill's own buttons."
+    ]
+
+
 def test_garbage_notifications_give_one_sentence(rig: Rig) -> None:
     emulated = rig.treadmill()
     belt = rig.adapter()

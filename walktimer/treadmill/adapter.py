@@ -226,6 +226,7 @@ class FtmsTreadmill:
         self._said: set[str] = set()
         self._queue: asyncio.Queue[tuple[Op, float | None]] | None = None
         self._answer: asyncio.Future[tuple[int, int]] | None = None
+        self._asked: Op | None = None  # the op code whose answer `_answer` waits for
         self._belt_runs: asyncio.Event | None = None
         self._client: BleakClient | None = None
         self._closing = threading.Event()
@@ -494,22 +495,24 @@ class FtmsTreadmill:
         except FtmsError as error:
             self._say(str(error))
             return
-        if self._answer is not None and not self._answer.done():
-            self._answer.set_result(answer)
+        waiting = self._answer
+        if waiting is None or waiting.done() or answer[0] != self._asked:
+            # A late answer to a request that already timed out: not this request's.
+            log.info("control point answer %s ignored", bytes(data).hex(" "))
+            return
+        waiting.set_result(answer)
 
     # ------------------------------------------------------------------ commands
 
     async def _write(self, client: BleakClient, op: Op, value: float | None) -> int:
         """Write one request and wait for its answer; the result code."""
         loop = asyncio.get_running_loop()
-        self._answer = loop.create_future()
+        self._answer, self._asked = loop.create_future(), op
         await client.write_gatt_char(ftms.CONTROL_POINT, ftms.request(op, value), response=True)
         try:
-            answered, result = await asyncio.wait_for(self._answer, self._answer_timeout)
+            _, result = await asyncio.wait_for(self._answer, self._answer_timeout)
         except TimeoutError:
             return -1
-        if answered != op:
-            return Result.FAILED
         return result
 
     async def _work(self, client: BleakClient) -> None:

@@ -37,6 +37,11 @@ class Quirks:
     unsupported: frozenset[int] = frozenset()
     # Never answer the control point at all.
     silent: bool = False
+    # Op codes that are never answered (the others are).
+    unanswered: frozenset[int] = frozenset()
+    # Op codes answered only after `late_seconds`.
+    late: frozenset[int] = frozenset()
+    late_seconds: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +84,7 @@ class EmulatedTreadmill:
     _status: Characteristic[bytes] | None = None
     _control: Characteristic[bytes] | None = None
     _forgets: int = 0
+    _serial: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def start(self) -> None:
         self._forgets = self.quirks.forget_control
@@ -193,17 +199,20 @@ class EmulatedTreadmill:
 
     def _on_write(self, connection: Connection, value: bytes) -> None:
         self.writes.append(Write(time.perf_counter(), bytes(value)))
-        if self.quirks.silent or not value:
+        if self.quirks.silent or not value or value[0] in self.quirks.unanswered:
             return
         asyncio.get_running_loop().create_task(self._answer(connection, bytes(value)))
 
     async def _answer(self, connection: Connection, value: bytes) -> None:
         assert self._control is not None
-        op = value[0]
-        result = await self._perform(op, value[1:])
-        await self.device.indicate_subscriber(
-            connection, self._control, bytes([Op.RESPONSE, op, result])
-        )
+        async with self._serial:  # one request at a time, in the order they came
+            op = value[0]
+            if op in self.quirks.late:
+                await asyncio.sleep(self.quirks.late_seconds)
+            result = await self._perform(op, value[1:])
+            await self.device.indicate_subscriber(
+                connection, self._control, bytes([Op.RESPONSE, op, result])
+            )
 
     async def _perform(self, op: int, parameter: bytes) -> Result:
         if op in self.quirks.unsupported:
