@@ -87,11 +87,11 @@ def test_control_announces_three_seconds_ahead_and_sets_at_the_phase_start() -> 
     )
     engine.start()
     turn()
-    assert belt.calls == [("start", None)]
-    assert said == ["Speed going to 3 in three seconds."]
+    assert belt.calls == []  # said first
+    assert said == ["Starting the belt in three seconds.", "Speed going to 3 in three seconds."]
     clock.advance(3)
     turn()
-    assert belt.calls[-1] == ("speed", 3.0)
+    assert belt.calls == [("start", None), ("speed", 3.0)]
     clock.advance(4)  # 3 s before the phase ends
     turn()
     assert said[-1] == "Speed going down to 1.5 and incline going to 2 percent in three seconds."
@@ -117,17 +117,37 @@ def test_a_skip_is_announced_then_applied_after_the_lead() -> None:
 
 
 def test_pause_resume_and_stop_map_to_the_belt() -> None:
-    engine, _clock, belt, _, _, turn = setup(Phase("A", duration=60, speed=walk(3)))
+    engine, clock, belt, _, said, turn = setup(Phase("A", duration=60, speed=walk(3)))
+    begin(engine, clock, turn)
+    engine.pause()
+    turn()
+    assert belt.calls[-1] == ("pause", None)  # at once: stopping is the walker's own command
+    engine.resume()
+    turn()
+    assert belt.calls[-1] == ("pause", None)
+    assert said[-2:] == [
+        "Starting the belt in three seconds.",
+        "Speed going to 3 in three seconds.",
+    ]
+    clock.advance(3)
+    turn()
+    engine.stop()
+    turn()
+    assert belt.calls == [
+        ("start", None), ("speed", 3.0), ("pause", None), ("start", None), ("speed", 3.0),
+        ("stop", None),
+    ]  # fmt: skip
+
+
+def test_a_pause_before_the_belt_starts_cancels_the_start() -> None:
+    engine, clock, belt, _, _, turn = setup(Phase("A", duration=60, speed=walk(3)))
     engine.start()
     turn()
     engine.pause()
     turn()
-    engine.resume()
+    clock.advance(10)
     turn()
-    engine.stop()
-    turn()
-    ops = [c[0] for c in belt.calls]
-    assert ops == ["start", "pause", "start", "stop"]
+    assert ("start", None) not in belt.calls
 
 
 def test_session_end_stops_the_belt() -> None:
@@ -238,23 +258,10 @@ def test_upcoming_texts_cover_what_control_says() -> None:
     )
     texts = companion.upcoming_texts()
     assert texts == [
+        "Starting the belt in three seconds.",
         "Speed going to 3 in three seconds.",
         "Speed going down to 1.5 in three seconds.",
     ]
-
-
-def test_resume_sets_the_phase_target_again_after_saying_it() -> None:
-    engine, clock, belt, _, said, turn = setup(Phase("A", duration=60, speed=walk(3)))
-    begin(engine, clock, turn)
-    engine.pause()
-    turn()
-    belt.speed = 0.5  # this belt resumes at its slowest
-    engine.resume()
-    turn()
-    assert said[-1] == "Speed going to 3 in three seconds."
-    clock.advance(3)
-    turn()
-    assert belt.calls[-3:] == [("pause", None), ("start", None), ("speed", 3.0)]
 
 
 def test_a_script_in_mph_hears_mph() -> None:
@@ -262,5 +269,5 @@ def test_a_script_in_mph_hears_mph() -> None:
         Phase("A", duration=60, speed=Speed(1.5 * 1.609344, "mph")),
     )
     begin(engine, clock, turn)
-    assert said == ["Speed going to 1.5 in three seconds."]
+    assert said == ["Starting the belt in three seconds.", "Speed going to 1.5 in three seconds."]
     assert belt.calls[-1] == ("speed", pytest.approx(2.414, abs=0.001))  # in km/h

@@ -58,16 +58,14 @@ def test_a_walk_with_control_caps_clamps_pauses_and_stops(rig: Rig) -> None:
 
     # Phases last seconds on the fake clock and milliseconds here: before moving on, wait
     # until the treadmill's own report has caught up, as it does in a real walk.
-    engine.start()
-    turn()
-    assert wait_for(lambda: belt_runs(True))
-    clock.advance(3)
-    turn()
-    assert wait_for(lambda: emulated.belt.speed == 3.0)
+    walk.begin()  # "Starting the belt in three seconds." then started and set
+    assert wait_for(lambda: emulated.belt.speed == 3.0 and belt_runs(True))
     engine.pause()
     turn()
     assert wait_for(lambda: belt_runs(False))
     engine.resume()
+    turn()
+    clock.advance(3)
     turn()
     assert wait_for(lambda: belt_runs(True))
     for _ in range(40):

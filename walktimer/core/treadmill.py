@@ -268,6 +268,7 @@ class BeltCompanion:
         self._said = _Said()
         self._link: Link | None = None
         self._started_belt = False  # walktimer just started or resumed the belt
+        self._start_at: float | None = None  # when the announced start or resume is made
         self._notes: list[str] = []  # clamp sentences waiting to be said with their change
         self._reenter = False  # resumed: the current phase's target is set again
 
@@ -297,6 +298,7 @@ class BeltCompanion:
             if visit != self._visit or self._reenter:
                 self._reenter = False
                 out += self._enter(view, visit)
+            self._start_due()  # before any speed: a belt is started, then set
             out += self._apply_due(reading, visit)
             out += self._preannounce(view, visit)
         self._state, self._visit = view.state, visit
@@ -311,6 +313,8 @@ class BeltCompanion:
             if monitor is not None:
                 waits.append(monitor)
         elif view.state is State.RUNNING:
+            if self._start_at is not None:
+                waits.append(max(0.0, self._start_at - now))
             pending = self._pending
             if (
                 pending is not None
@@ -333,6 +337,7 @@ class BeltCompanion:
         if not self._control:
             texts = [_set_speed(p.speed) for p in self._plan.phases if p.speed is not None]
             return list(dict.fromkeys(texts))
+        texts.append(f"Starting the belt in {self._in_lead()}.")
         before: tuple[float | None, float | None] = (None, None)
         for phase in self._plan.phases:
             kmh = phase.speed.kmh if phase.speed else None
@@ -371,23 +376,33 @@ class BeltCompanion:
         was, now = self._state, view.state
         if was is now:
             return []
-        if now is State.RUNNING and was in (None, State.READY):
-            # The walker started the session: the one moment walktimer may start the belt.
-            self._belt.start()
-            self._started_belt = True
-        elif now is State.PAUSED and was is State.RUNNING:
-            self._pending = None
+        if now is State.RUNNING and was in (None, State.READY, State.PAUSED):
+            # The walker started (or resumed) the session: the one moment walktimer may start
+            # the belt, said first like every change.
+            self._start_at = self._clock.now() + self._lead
+            if was is State.PAUSED:
+                # A belt may resume at its slowest: set this phase's target again, said first.
+                self._commanded = (None, None)
+                self._reenter = True
+            return [f"Starting the belt in {self._in_lead()}."]
+        if now is State.PAUSED and was is State.RUNNING:
+            # Slowing to a stop is the walker's own command: at once, not announced.
+            self._pending, self._start_at = None, None
             self._belt.pause()
-        elif now is State.RUNNING and was is State.PAUSED:
-            self._belt.start()
-            self._started_belt = True
-            # A belt may resume at its slowest: set this phase's target again, said first.
-            self._commanded = (None, None)
-            self._reenter = True
         elif now in (State.FINISHED, State.STOPPED):
-            self._pending = None
+            self._pending, self._start_at = None, None
             self._belt.stop()
         return []
+
+    def _start_due(self) -> None:
+        if self._start_at is not None and self._clock.now() >= self._start_at - 1e-9:
+            self._start_at = None
+            self._belt.start()
+            self._started_belt = True
+
+    def _in_lead(self) -> str:
+        lead = round(self._lead)
+        return f"{number_words(lead)} second{'s' if lead != 1 else ''}"
 
     def _target_of(
         self, speed: float | None, incline: float | None, *, say: bool = True
@@ -461,10 +476,8 @@ class BeltCompanion:
             parts.append(f"{name} going{way} to {_num(shown)}{unit}")
         if not parts:
             return None
-        lead = round(self._lead)
         text = " and ".join(parts)
-        when = f"{number_words(lead)} second{'s' if lead != 1 else ''}"
-        return f"{text[:1].upper()}{text[1:]} in {when}."
+        return f"{text[:1].upper()}{text[1:]} in {self._in_lead()}."
 
     def _announce(self, change: _Change) -> tuple[list[str], str | None]:
         """The clamp sentences for `change`, and the change as it is said (None: the belt
@@ -514,7 +527,8 @@ class BeltCompanion:
 
     def _belt_stopped(self) -> bool:
         reading = self._belt.reading()
-        return reading is not None and reading.running is False and not self._started_belt
+        starting = self._started_belt or self._start_at is not None
+        return reading is not None and reading.running is False and not starting
 
     def _stopped_note(self) -> list[str]:
         if self._said.stopped_belt:
