@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from walktimer.audio.clip import Clip
 from walktimer.audio.player import OutputError, Playing
 from walktimer.audio.speech import Done
+from walktimer.core.treadmill import BeltReading, Capabilities, Link
 
 
 @dataclass
@@ -175,3 +176,50 @@ class RecordingSink:
     @property
     def texts(self) -> list[str]:
         return [f.text for f in self.played if f.text]
+
+
+@dataclass
+class FakeBelt:
+    """A Treadmill that records every command; the test sets what it reports."""
+
+    link: Link = Link.CONNECTED
+    speed: float = 0.0
+    running: bool | None = None
+    caps: Capabilities | None = None
+    calls: list[tuple[str, float | None]] = field(default_factory=list)
+    pending_notices: list[str] = field(default_factory=list)
+    granted: bool = True  # the treadmill accepted control
+
+    @property
+    def controllable(self) -> bool:
+        return self.granted and self.link is Link.CONNECTED
+
+    def capabilities(self) -> Capabilities | None:
+        return self.caps
+
+    def reading(self) -> BeltReading | None:
+        return BeltReading(self.speed, running=self.running)
+
+    def start(self) -> None:
+        self.calls.append(("start", None))
+        self.running = True
+
+    def pause(self) -> None:
+        self.calls.append(("pause", None))
+
+    def stop(self) -> None:
+        self.calls.append(("stop", None))
+
+    def set_speed(self, kmh: float) -> None:
+        self.calls.append(("speed", kmh))
+        self.speed = kmh
+
+    def set_incline(self, percent: float) -> None:
+        self.calls.append(("incline", percent))
+
+    def notices(self) -> list[str]:
+        out, self.pending_notices = self.pending_notices, []
+        return out
+
+    def close(self) -> None:
+        pass

@@ -12,7 +12,7 @@ from pathlib import Path
 import walktimer.core
 
 CORE = Path(walktimer.core.__file__).resolve().parent
-FORBIDDEN_ROOTS = ("PySide6", "shiboken6", "pyttsx3", "simpleaudio", "jeepney")
+FORBIDDEN_ROOTS = ("PySide6", "shiboken6", "pyttsx3", "simpleaudio", "jeepney", "bleak", "bumble")
 # Calls that read the wall clock or wait; core code gets time from an injected Clock.
 FORBIDDEN_CALLS = {
     ("time", "time"),

@@ -29,6 +29,7 @@ VERBS: tuple[str, ...] = (
     "today",
     "import",
     "doctor",
+    "treadmill",
     "cache",
     "install-desktop",
 )

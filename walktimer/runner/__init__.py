@@ -54,6 +54,7 @@ def run_terminal(
     from walktimer.runner.host import NoKeys, Outcome, TerminalHost
     from walktimer.runner.output import EventLog, RenderProgress, make_sink
     from walktimer.runner.remote import RemoteKeys, controls_for
+    from walktimer.runner.treadmill import open_treadmill
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -99,6 +100,7 @@ def run_terminal(
     keys: KeySource = NoKeys()
     sink: CueSink | None = None
     mpris: MprisService | None = None
+    belt = None
     outcome: Outcome | None = None
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -119,6 +121,10 @@ def run_terminal(
         sink.prepare(plan, RenderProgress(screen.line))
         for notice in sink.notices():
             screen.line(notice)
+        companion = None
+        if getattr(args, "treadmill", None) is not None:
+            belt, companion = open_treadmill(args, plan, clock, screen.line)
+            sink.expect(companion.upcoming_texts())
         # The stall rule is about a host waking late in real time: scale it with --speed.
         stall_limit = STALL_LIMIT * max(1.0, args.speed)
         if resume_from is None:
@@ -142,6 +148,7 @@ def run_terminal(
         host = TerminalHost(
             engine, clock, sink=sink, screen=screen, keys=keys, log=log, to_base=to_base,
             keeper=keeper, observer=lambda view: mpris.publish(player_state(session.name, view)),
+            treadmill=belt.treadmill if belt else None, companion=companion,
         )  # fmt: skip
         outcome = host.run()  # handles Ctrl-C itself once the session runs
         mpris.close()  # the walk is over: media widgets no longer show it
@@ -159,6 +166,8 @@ def run_terminal(
             mpris.close()
         if sink is not None:
             sink.close()
+        if belt is not None:
+            belt.close()
         keys.close()
         screen.close()
         if log is not None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from walktimer.core.durations import format_clock, format_hms
 from walktimer.core.engine import State
 from walktimer.core.format.text import printable
+from walktimer.core.treadmill import BeltReading, Link
 
 if TYPE_CHECKING:
     from walktimer.core.engine import Fired, RunRecord, View
@@ -18,6 +19,7 @@ __all__ = [
     "LiveScreen",
     "PlainScreen",
     "Screen",
+    "belt_line",
     "big_digits",
     "cue_line",
     "phase_line",
@@ -86,7 +88,36 @@ def _fit(text: str, width: int) -> str:
     return text[: max(0, width - 1)] + "…"
 
 
-def status_lines(view: View, width: int = 80, message: str | None = None) -> list[str]:
+def belt_line(link: Link, reading: BeltReading | None, view: View, *, control: bool) -> str:
+    """The treadmill line: the belt's actual speed beside the target, incline, distance."""
+    if link is Link.CONNECTING:
+        return "treadmill: connecting…"
+    if link is Link.LOST:
+        return "treadmill: connection lost, reconnecting…"
+    if link is Link.CLOSED:
+        return "treadmill: not connected"
+    if reading is None:
+        return "treadmill: connected, waiting for the belt's data"
+    parts = []
+    if reading.speed_kmh is not None:
+        speed = f"belt {reading.speed_kmh:.1f} km/h"
+        if view.speed is not None:
+            speed += f" (target {view.speed.text})"
+        parts.append(speed)
+    if reading.incline_percent is not None:
+        parts.append(f"incline {reading.incline_percent:g}%")
+    if reading.distance_m is not None:
+        metres = reading.distance_m
+        parts.append(f"{metres} m" if metres < 1000 else f"{metres / 1000:.2f} km")
+    if reading.running is False:
+        parts.append("stopped")
+    parts.append("control on" if control else "read-only")
+    return "treadmill: " + " · ".join(parts)
+
+
+def status_lines(
+    view: View, width: int = 80, message: str | None = None, belt: str | None = None
+) -> list[str]:
     """The live block: what phase, the big remaining time, what comes next, progress, keys."""
     head = f"{_state_mark(view.state)} {view.phase_name} · phase {view.phase_index + 1} of "
     head += f"{view.phase_count}"
@@ -106,7 +137,10 @@ def status_lines(view: View, width: int = 80, message: str | None = None) -> lis
         left = f"at least {left}"
     tail = f"next: {view.next_name or 'the end'}  {progress_bar(view.progress)} "
     tail += f"{round(view.progress * 100)}%  {left} to go"
-    lines = [head, *(f"  {row}" for row in digits), tail, message or KEY_HINTS]
+    lines = [head, *(f"  {row}" for row in digits), tail]
+    if belt is not None:
+        lines.append(belt)
+    lines.append(message or KEY_HINTS)
     return [_fit(line, max(1, width - 1)) for line in lines]
 
 
@@ -163,8 +197,9 @@ class Screen(Protocol):
 
     def phase_started(self, text: str) -> None: ...
 
-    def show(self, view: View, message: str | None = None) -> None:
-        """Bring the status up to date (a live screen redraws; a plain one prints changes)."""
+    def show(self, view: View, message: str | None = None, belt: str | None = None) -> None:
+        """Bring the status up to date (a live screen redraws; a plain one prints changes).
+        `belt` is the treadmill line, when one is connected."""
         ...
 
     def close(self) -> None: ...
@@ -187,7 +222,7 @@ class PlainScreen:
     def phase_started(self, text: str) -> None:
         self.line(text)
 
-    def show(self, view: View, message: str | None = None) -> None:
+    def show(self, view: View, message: str | None = None, belt: str | None = None) -> None:
         if message and message != self._message:
             self.line(message)
         self._message = message
@@ -234,8 +269,8 @@ class LiveScreen:
     def phase_started(self, text: str) -> None:
         pass  # the status block names the phase
 
-    def show(self, view: View, message: str | None = None) -> None:
-        lines = status_lines(view, self._width(), message)
+    def show(self, view: View, message: str | None = None, belt: str | None = None) -> None:
+        lines = status_lines(view, self._width(), message, belt)
         if lines == self._drawn:
             return
         self._clear()

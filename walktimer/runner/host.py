@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Protocol
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State, View
 from walktimer.core.pacing import wake_in
+from walktimer.core.plan import Anchor, Event, EventKind
 from walktimer.core.ports import CueSink
-from walktimer.runner.display import Screen, phase_line
+from walktimer.runner.display import Screen, belt_line, phase_line
 from walktimer.runner.keys import wait_for_key
 from walktimer.runner.output import EventLog
 from walktimer.runner.remote import PAUSE_KEY, PLAY_KEY, STOP_KEY
 
 if TYPE_CHECKING:
+    from walktimer.core.treadmill import BeltCompanion, Treadmill
     from walktimer.history.keeper import RunKeeper
 
 __all__ = ["EXTEND_SECONDS", "SUSPEND_GUARD", "KeySource", "NoKeys", "Outcome", "TerminalHost"]
@@ -82,11 +84,14 @@ class TerminalHost:
         monotonic: Callable[[], float] = time.monotonic,
         keeper: RunKeeper | None = None,
         observer: Callable[[View], None] | None = None,
+        treadmill: Treadmill | None = None,
+        companion: BeltCompanion | None = None,
     ) -> None:
         """`wait(fd, seconds)` sleeps until input or the timeout (tests pass one that moves a
         FakeClock instead); `monotonic` times the status messages. `keeper` saves the resume
         file each turn; the loop wakes when its next save is due. `observer` sees the view
-        after every turn (the desktop's media widget)."""
+        after every turn (the desktop's media widget). With a `treadmill`, its `companion`
+        decides what is said and asked of the belt; the screen shows the belt."""
         self.observer = observer
         self.engine = engine
         self.clock = clock
@@ -98,6 +103,8 @@ class TerminalHost:
         self.wait = wait
         self.monotonic = monotonic
         self.keeper = keeper
+        self.treadmill = treadmill
+        self.companion = companion
         self._shown_visit = 0
         self._expected: set[str] = set()
         self._confirming = False
@@ -125,6 +132,9 @@ class TerminalHost:
                 if save is not None:
                     save = self.to_base(save) if self.to_base is not None else save
                     wait = save if wait is None else min(wait, save)
+                belt = self._belt_wait()
+                if belt is not None:
+                    wait = belt if wait is None else min(wait, belt)
                 has_keys = self.wait(self.keys.fd, wait)
                 # Cues first: they are what must be on time.
                 self.deliver(engine.advance())
@@ -137,6 +147,7 @@ class TerminalHost:
             if engine.state.active:
                 self.deliver(engine.stop())
                 self.sink.stop()
+            self._belt_turn()  # the belt stops with the session
         return Outcome(engine.record(), interrupted)
 
     def deliver(self, fired: list[Fired]) -> None:
@@ -178,11 +189,58 @@ class TerminalHost:
         plan = self.engine.plan
         return phase_line(plan.phases[index], len(plan.phases), self.engine.phase_duration(index))
 
+    # ------------------------------------------------------------------ treadmill
+
+    BELT_REDRAW = 0.5  # base seconds between redraws of the belt's readings
+
+    def _belt_wait(self) -> float | None:
+        if self.companion is None:
+            return None
+        wait = self.companion.wake_in(self.engine.view())
+        if wait is not None and self.to_base is not None:
+            wait = self.to_base(wait)
+        if self.screen.live:
+            wait = self.BELT_REDRAW if wait is None else min(wait, self.BELT_REDRAW)
+        return wait
+
+    def _belt_turn(self) -> None:
+        """Let the companion see the engine; say what it returns, as the treadmill's cue."""
+        if self.companion is None:
+            return
+        engine = self.engine
+        view = engine.view()
+        texts = self.companion.update(view, engine.visit)
+        if not texts:
+            return
+        now = engine.session_elapsed()
+        self.sink.play(
+            [
+                Fired(
+                    Event(-1, now, view.phase_index, EventKind.TARGETS, Anchor.START, 0.0, text),
+                    text,
+                    now,
+                    now,
+                    0.0,
+                    view.phase_name,
+                    engine.visit,
+                )
+                for text in texts
+            ]
+        )
+
+    def _belt_text(self) -> str | None:
+        belt = self.treadmill
+        if belt is None:
+            return None
+        control = self.companion is not None and self.companion.control and belt.controllable
+        return belt_line(belt.link, belt.reading(), self.engine.view(), control=control)
+
     def refresh(self) -> None:
         if self._message is not None and self.monotonic() >= self._message_until:
             self._message = None
+        self._belt_turn()
         view = self.engine.view()
-        self.screen.show(view, self._message)
+        self.screen.show(view, self._message, self._belt_text())
         if self.observer is not None:
             self.observer(view)
         if self.keeper is not None:

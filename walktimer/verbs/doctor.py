@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    checks = [_speech(render=not args.no_render), _output(), _cache(), _qt()]
+    checks = [_speech(render=not args.no_render), _output(), _cache(), _qt(), _bluetooth()]
     lines = [line for group in checks for line in group]
     width = max(len(line.what) for line in lines)
     for line in lines:
@@ -224,3 +224,11 @@ def _qt() -> list[Line]:
     else:
         fix = "unset QT_QPA_PLATFORM, or set it to xcb, wayland or offscreen"
     return [Line(False, "Qt platform", f"{shown}: {reason}", fix)]
+
+
+def _bluetooth() -> list[Line]:
+    """Bluetooth is only needed for a treadmill: reported, never counted as a failure."""
+    from walktimer.treadmill.probe import bluetooth_status
+
+    status = bluetooth_status()
+    return [Line(True, "bluetooth", status.text, None if status.usable else status.fix)]

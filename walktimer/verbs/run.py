@@ -42,19 +42,36 @@ Exit status: 0 when the session finished or was stopped with q, 1 when the scrip
 valid (every problem is printed) or cannot be found, 2 on a usage error, 130 on Ctrl-C."""
 
 MAX_SPEED = 10_000.0
+DEFAULT_MAX_SPEED = 6.0  # km/h; walktimer.core.treadmill.DEFAULT_MAX_SPEED
+BELT_TOP_SPEED = 25.0  # km/h: no walking treadmill goes faster
 
 
-def _speed(text: str) -> float:
+def _number(text: str, top: float, refusal: str) -> float:
+    """`text` as a number greater than 0 and at most `top`; else `refusal` (with the text)."""
     try:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_SPEED):
-        raise argparse.ArgumentTypeError(
-            f"the speed must be a number greater than 0 and at most {MAX_SPEED:g}, "
-            f"like 60 (a minute a second), not {text!r}"
-        )
+    if not (math.isfinite(value) and 0 < value <= top):
+        raise argparse.ArgumentTypeError(f"{refusal}, not {text!r}")
     return value
+
+
+def _max_speed(text: str) -> float:
+    return _number(
+        text,
+        BELT_TOP_SPEED,
+        f"the maximum speed is in km/h, greater than 0 and at most {BELT_TOP_SPEED:g}, like 6",
+    )
+
+
+def _speed(text: str) -> float:
+    return _number(
+        text,
+        MAX_SPEED,
+        f"the speed must be a number greater than 0 and at most {MAX_SPEED:g}, "
+        "like 60 (a minute a second)",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -96,6 +113,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not ask for the pain before and after the walk (--no-gui only; it is never "
         "asked without a terminal or for a demo)",
+    )
+    parser.add_argument(
+        "--treadmill",
+        metavar="NAME|ADDRESS|auto",
+        help="connect to a Bluetooth FTMS treadmill and show its belt beside the targets "
+        "(--no-gui only); read-only unless --treadmill-control",
+    )
+    parser.add_argument(
+        "--treadmill-control",
+        action="store_true",
+        help="let walktimer start, pause, stop the belt and set each phase's speed and "
+        "incline, each change said three seconds ahead",
+    )
+    parser.add_argument(
+        "--max-speed",
+        metavar="KMH",
+        type=_max_speed,
+        default=DEFAULT_MAX_SPEED,
+        help=f"with --treadmill-control, never set the belt faster (default {DEFAULT_MAX_SPEED:g})",
     )
     parser.add_argument(
         "--events",
@@ -152,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
                 ("--resume", args.resume),
                 ("--duck", args.duck != "lower"),
                 ("--no-duck-tones", not args.duck_tones),
+                ("--treadmill", args.treadmill is not None),
             )
             if given
         ]
@@ -164,6 +201,12 @@ def run(args: argparse.Namespace) -> int:
             )
             return 2
         return _gui(path, debug=args.debug)
+    if args.treadmill_control and args.treadmill is None:
+        print(
+            "walktimer run: --treadmill-control needs --treadmill NAME, ADDRESS or auto.",
+            file=sys.stderr,
+        )
+        return 2
 
     from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
