@@ -210,6 +210,36 @@ def test_a_dropped_zwo_workout_is_imported_into_my_sessions(
     )
 
 
+def test_importing_the_same_workout_twice_keeps_both_and_a_failed_write_says_so(
+    qtbot: Any, window: MainWindow, tmp_path: Path, dialogs: FakeDialogs, monkeypatch: Any
+) -> None:
+    workout = tmp_path / "ride.zwo"
+    workout.write_text(
+        "<workout_file><name>Easy spin</name><workout>"
+        '<SteadyState Duration="120" Power="0.6"/></workout></workout_file>',
+        "utf-8",
+    )
+    assert window.open_session(workout)
+    first = window.run.path if window.run is not None else None
+    assert window.open_session(workout)
+    second = window.run.path if window.run is not None else None
+    assert first is not None
+    assert second is not None
+    assert first != second
+    assert first.read_bytes() == second.read_bytes()  # the first import is not overwritten
+    assert not list(paths.user_sessions_dir().glob(".*"))  # no temporary file is left
+
+    def full(*_args: object, **_kwargs: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("walktimer.files.write_new", full)
+    before = sorted(paths.user_sessions_dir().iterdir())
+    assert not window.open_session(workout)
+    assert dialogs.informs[-1][0] == "Cannot import this workout"
+    assert "No space left on device" in dialogs.informs[-1][1]
+    assert sorted(paths.user_sessions_dir().iterdir()) == before
+
+
 def test_a_broken_zwo_workout_is_explained_in_one_sentence(
     qtbot: Any, window: MainWindow, tmp_path: Path, dialogs: FakeDialogs
 ) -> None:

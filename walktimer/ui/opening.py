@@ -7,14 +7,13 @@ is wrong with the file); the window then runs it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtWidgets import QWidget
 
-from walktimer import paths
+from walktimer import files, paths
 from walktimer.core.loader import load_path
 from walktimer.core.problems import SessionError
 from walktimer.core.script import Session
@@ -103,28 +102,24 @@ class SessionFiles:
             self.dialogs.inform(self.parent, "Cannot import this workout", str(error))
             return None
         folder = paths.user_sessions_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        target = _free_name(folder, result.suggested_name)
-        _write_atomically(target, result.toml_text)
+        name = Path(result.suggested_name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            # A complete, synced file under the first free name: never a partial script, and
+            # never over a file that appeared meanwhile.
+            names = files.free_names(folder, name.stem, name.suffix or ".toml")
+            target = files.write_new(names, result.toml_text.encode("utf-8"))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            self.dialogs.inform(
+                self.parent,
+                "Cannot import this workout",
+                f"The session cannot be written to {folder} ({reason}); free some space or "
+                "check the folder's permissions, then import it again.",
+            )
+            return None
         notices = [
             f"Imported {path.name} as {target.name} in your sessions folder.",
             *result.warnings,
         ]
         return target, notices
-
-
-def _free_name(folder: Path, name: str) -> Path:
-    """`name` in `folder`, or name-2, name-3... when taken."""
-    target = folder / Path(name).name
-    stem, suffix = target.stem, target.suffix or ".toml"
-    n = 2
-    while target.exists():
-        target = folder / f"{stem}-{n}{suffix}"
-        n += 1
-    return target
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.part")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
