@@ -23,9 +23,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk
+from walktimer.history.log import HistoryLog, LoggedPhase, PhaseResult, Walk, WalkEnd
 from walktimer.history.pain import PainWeek, pain_trend
-from walktimer.history.stats import WEEKS_SHOWN, Progress, progress, week_monday
+from walktimer.history.stats import WEEKS_SHOWN, WeeklyProgress, progress, week_monday
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = datetime(2026, 3, 4, 12, 0, tzinfo=BERLIN)
@@ -50,11 +50,11 @@ def make_walks(count: int, seed: int = 7) -> list[Walk]:
                 script_sha256=f"{rng.getrandbits(256):064x}",
                 planned_seconds=1800.0,
                 active_seconds=active,
-                ended=Ending.FINISHED if rng.random() < 0.9 else Ending.STOPPED,
+                ended=WalkEnd.FINISHED if rng.random() < 0.9 else WalkEnd.STOPPED,
                 phases=(
-                    PhaseOutcome(0, "Warm-up", Outcome.DONE, 0.0, 300.0),
-                    PhaseOutcome(1, "Brisk walk", Outcome.EXTENDED, 60.0, active - 600),
-                    PhaseOutcome(2, "Cool-down", Outcome.DONE, 0.0, 300.0),
+                    LoggedPhase(0, "Warm-up", PhaseResult.DONE, 0.0, 300.0),
+                    LoggedPhase(1, "Brisk walk", PhaseResult.EXTENDED, 60.0, active - 600),
+                    LoggedPhase(2, "Cool-down", PhaseResult.DONE, 0.0, 300.0),
                 ),
                 run_id=f"bench-{i}",
                 pain_before=before,
@@ -65,7 +65,7 @@ def make_walks(count: int, seed: int = 7) -> list[Walk]:
     return walks
 
 
-def stats_query(history: HistoryLog) -> Progress:
+def stats_query(history: HistoryLog) -> WeeklyProgress:
     """What the history view computes each time it opens."""
     count, active, first = history.totals()
     return progress(
@@ -77,7 +77,7 @@ def stats_query(history: HistoryLog) -> Progress:
     )
 
 
-def stats_with_pain(history: HistoryLog) -> tuple[Progress, list[PainWeek]]:
+def stats_with_pain(history: HistoryLog) -> tuple[WeeklyProgress, list[PainWeek]]:
     """The 8-week stats and, beside them, the pain trend of the same eight weeks."""
     stats = stats_query(history)
     since = week_monday(TODAY.date()) - timedelta(weeks=WEEKS_SHOWN - 1)

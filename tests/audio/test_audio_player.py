@@ -9,7 +9,7 @@ from array import array
 from fakes import RecordingOutput, tone_clip, wait_for
 
 from walktimer.audio.clip import Clip
-from walktimer.audio.player import Outcome, OutputError, PlaybackReport, Player
+from walktimer.audio.player import ClipFate, OutputError, PlaybackReport, Player
 
 
 def test_clips_play_in_order_one_at_a_time_on_one_thread() -> None:
@@ -29,7 +29,7 @@ def test_clips_play_in_order_one_at_a_time_on_one_thread() -> None:
     assert output.labels == ["bell", "Warm up.", "tick", "tick", "chime"]
     assert threads == {"walktimer-player"}
     reports = player.reports()
-    assert [r.outcome for r in reports] == [Outcome.PLAYED] * 5
+    assert [r.outcome for r in reports] == [ClipFate.PLAYED] * 5
     # Never overlapping: each clip starts after the previous one ended.
     for before, after in itertools.pairwise(reports):
         assert before.ended is not None
@@ -62,7 +62,7 @@ def test_stop_silences_at_once_and_drops_the_queue() -> None:
     assert player.wait_idle(5)
     assert output.labels == ["long speech"]
     assert output.handles[0].stopped
-    assert [r.outcome for r in ended] == [Outcome.STOPPED, Outcome.DROPPED]
+    assert [r.outcome for r in ended] == [ClipFate.STOPPED, ClipFate.DROPPED]
     stopped = ended[0]
     assert stopped.ended is not None
     assert stopped.started is not None
@@ -108,7 +108,7 @@ def test_reports_say_when_each_clip_started_and_ended() -> None:
     assert report.ended == 10.5
     assert report.latency is not None
     assert abs(report.latency - 0.002) < 1e-9
-    assert [s.outcome for s in starts] == [Outcome.PLAYING]
+    assert [s.outcome for s in starts] == [ClipFate.PLAYING]
     player.close()
 
 
@@ -119,7 +119,7 @@ def test_a_device_error_is_reported_and_the_rest_still_tries() -> None:
     player.enqueue(tone_clip("Warm up."), kind="speech", text="Warm up.")
     assert player.wait_idle(5)
     reports = player.reports()
-    assert [r.outcome for r in reports] == [Outcome.FAILED, Outcome.FAILED]
+    assert [r.outcome for r in reports] == [ClipFate.FAILED, ClipFate.FAILED]
     assert reports[1].text == "Warm up."
     assert player.device_error == "Error opening PCM device. -- CODE: -2"
     # The device comes back: playing resumes and the error clears.
@@ -139,6 +139,6 @@ def test_an_output_that_cannot_open_fails_every_clip_without_raising() -> None:
     player.enqueue(tone_clip("bell"))
     assert player.wait_idle(5)
     [report] = player.reports()
-    assert report.outcome is Outcome.FAILED
+    assert report.outcome is ClipFate.FAILED
     assert report.error == "simpleaudio could not be loaded"
     player.close()

@@ -13,11 +13,11 @@ from walktimer.core.durations import say_duration
 from walktimer.core.engine import (
     RESTART_AFTER,
     STALL_LIMIT,
-    Ended,
     Engine,
     EngineError,
     Fired,
     PhaseStatus,
+    RunEnd,
     RunRecord,
     Snapshot,
     State,
@@ -397,7 +397,7 @@ def test_next_on_the_last_phase_finishes_once() -> None:
     assert fired[0].text == "Session complete."
     assert fired[0].t_plan == pytest.approx(5.0)
     assert engine.state is State.FINISHED
-    assert engine.record().ended is Ended.FINISHED
+    assert engine.record().ended is RunEnd.FINISHED
     assert engine.record().phases[2].status is PhaseStatus.SKIPPED
     clock.advance(100)
     assert engine.advance() == []
@@ -669,7 +669,7 @@ def test_stop_ends_the_run_and_records_it() -> None:
     clock.advance(100)
     assert engine.advance() == []
     record = engine.record()
-    assert record.ended is Ended.STOPPED
+    assert record.ended is RunEnd.STOPPED
     assert record.active_seconds == pytest.approx(80.5)
     assert [p.status for p in record.phases] == [
         PhaseStatus.DONE,
@@ -722,7 +722,7 @@ def test_stop_while_paused() -> None:
     clock.advance(60)
     engine.stop()
     assert engine.record().active_seconds == pytest.approx(5)
-    assert engine.record().ended is Ended.STOPPED
+    assert engine.record().ended is RunEnd.STOPPED
 
 
 def test_stop_after_the_session_ran_out_is_a_finish() -> None:
@@ -730,7 +730,7 @@ def test_stop_after_the_session_ran_out_is_a_finish() -> None:
     engine.start(2)
     clock.advance(25)
     assert kinds(engine.stop())[-1] == "finish"
-    assert engine.record().ended is Ended.FINISHED
+    assert engine.record().ended is RunEnd.FINISHED
 
 
 # ---------------------------------------------------------------- manual phases
@@ -999,7 +999,7 @@ def test_a_record_saved_before_stopped_phases_existed_still_reads() -> None:
     record = RunRecord.from_dict(old)
     assert [p.status for p in record.phases] == [PhaseStatus.SKIPPED, PhaseStatus.NOT_REACHED]
     assert record.phases[0].active_seconds == 0.0
-    assert record.ended is Ended.STOPPED
+    assert record.ended is RunEnd.STOPPED
 
 
 def test_snapshot() -> None:

@@ -12,11 +12,11 @@ from walktimer.core.clock import FakeClock
 from walktimer.core.engine import (
     STALL_LIMIT,
     START_KINDS,
-    Ended,
     Engine,
     EngineError,
     Fired,
     PhaseStatus,
+    RunEnd,
     State,
 )
 from walktimer.core.plan import EventKind, Plan, build_plan
@@ -200,7 +200,7 @@ class Host:
         for outcome in record.phases:
             if outcome.status is PhaseStatus.NOT_REACHED:
                 assert outcome.active_seconds == 0
-        expected_end = {State.FINISHED: Ended.FINISHED, State.STOPPED: Ended.STOPPED}
+        expected_end = {State.FINISHED: RunEnd.FINISHED, State.STOPPED: RunEnd.STOPPED}
         assert record.ended is expected_end.get(engine.state)
         view = engine.view()
         assert 0.0 <= view.progress <= 1.0

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from walktimer.history import resume
-from walktimer.history.log import Ending, HistoryLog, Outcome
+from walktimer.history.log import HistoryLog, PhaseResult, WalkEnd
 from walktimer.history.resume import ResumePoint
 
 pytestmark = pytest.mark.slow
@@ -146,12 +146,12 @@ def test_a_killed_session_resumes_where_it_died_and_is_logged_once(tmp_path: Pat
         walks = history.walks()
     assert len(walks) == 1
     [walk] = walks
-    assert walk.ended is Ending.RESUMED_FINISHED
+    assert walk.ended is WalkEnd.RESUMED_FINISHED
     assert walk.run_id == offered.run_id
     assert walk.started == offered.started_at
     assert walk.script_sha256 == resume.sha256_file(script)
     assert walk.active_seconds == pytest.approx(240.0, abs=1.0)
-    assert [p.outcome for p in walk.phases] == [Outcome.DONE] * 3
+    assert [p.outcome for p in walk.phases] == [PhaseResult.DONE] * 3
 
     # Nothing is left to resume.
     again = subprocess.run(
@@ -187,8 +187,8 @@ def test_without_a_terminal_or_resume_the_dead_session_is_logged_and_a_new_one_r
     assert "== Warm-up" in done.stdout
     with HistoryLog() as history:
         walks = history.walks(newest_first=False)
-    assert [w.ended for w in walks] == [Ending.INTERRUPTED, Ending.FINISHED]
-    assert walks[0].phases[1].outcome is Outcome.INTERRUPTED
+    assert [w.ended for w in walks] == [WalkEnd.INTERRUPTED, WalkEnd.FINISHED]
+    assert walks[0].phases[1].outcome is PhaseResult.INTERRUPTED
     assert walks[0].run_id != walks[1].run_id
     assert resume.read() is None
 
@@ -212,4 +212,4 @@ def test_a_script_changed_after_the_crash_cannot_be_resumed(tmp_path: Path) -> N
     assert "has changed since; it was logged as interrupted." in done.stderr
     assert "there is no interrupted session to resume" in done.stderr
     with HistoryLog() as history:
-        assert [w.ended for w in history.walks()] == [Ending.INTERRUPTED]
+        assert [w.ended for w in history.walks()] == [WalkEnd.INTERRUPTED]

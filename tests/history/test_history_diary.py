@@ -12,13 +12,13 @@ import pytest
 
 from walktimer.history.log import (
     SCHEMA_VERSION,
-    Ending,
     HistoryError,
     HistoryLog,
-    Outcome,
-    PhaseOutcome,
+    LoggedPhase,
+    PhaseResult,
     PhaseTreadmill,
     Walk,
+    WalkEnd,
     _walk_from_json,
     _walk_json,
     check_rating,
@@ -27,8 +27,8 @@ from walktimer.history.log import (
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PHASES = (
-    PhaseOutcome(0, "Warm-up", Outcome.DONE, 0.0, 300.0),
-    PhaseOutcome(1, "Brisk walk", Outcome.DONE, 0.0, 1200.0),
+    LoggedPhase(0, "Warm-up", PhaseResult.DONE, 0.0, 300.0),
+    LoggedPhase(1, "Brisk walk", PhaseResult.DONE, 0.0, 1200.0),
 )
 
 
@@ -40,7 +40,7 @@ def walk(day: int = 1, **changes: object) -> Walk:
         script_sha256=None,
         planned_seconds=1500.0,
         active_seconds=1500.0,
-        ended=Ending.FINISHED,
+        ended=WalkEnd.FINISHED,
         phases=PHASES,
     )
     return replace(base, **changes)  # type: ignore[arg-type]

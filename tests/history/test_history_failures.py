@@ -20,7 +20,7 @@ from walktimer.core.plan import Plan, build_plan
 from walktimer.history import log as history_log
 from walktimer.history import resume
 from walktimer.history.keeper import RunKeeper
-from walktimer.history.log import Ending, HistoryError, HistoryLog, Walk
+from walktimer.history.log import HistoryError, HistoryLog, Walk, WalkEnd
 
 SCRIPT = """\
 format = 1
@@ -52,7 +52,7 @@ def a_walk(run_id: str | None = "r1") -> Walk:
         script_sha256=None,
         planned_seconds=600.0,
         active_seconds=600.0,
-        ended=Ending.FINISHED,
+        ended=WalkEnd.FINISHED,
         run_id=run_id,
     )
 
@@ -248,8 +248,8 @@ def test_a_walk_that_could_not_be_logged_is_logged_by_the_next_run_exactly_once(
     assert said == ["1 walk that could not be logged earlier was added to the history."]
     logged = walks()
     assert [(w.run_id, w.ended) for w in logged] == [
-        (first.run_id, Ending.STOPPED),
-        (second.run_id, Ending.FINISHED),
+        (first.run_id, WalkEnd.STOPPED),
+        (second.run_id, WalkEnd.FINISHED),
     ]
     assert logged[0].active_seconds == pytest.approx(75.0)
     assert logged[1].id == second_id
@@ -307,7 +307,7 @@ def test_a_dead_sessions_walk_is_kept_when_the_history_is_locked(
     assert len(said) == 1
     assert said[0].endswith("The walk is kept and will be logged next time.")
     [walk] = walks()
-    assert (walk.run_id, walk.ended) == (dead.run_id, Ending.INTERRUPTED)
+    assert (walk.run_id, walk.ended) == (dead.run_id, WalkEnd.INTERRUPTED)
 
 
 def dead_session(plan: Plan, seconds: float = 40.0) -> RunKeeper:
@@ -353,7 +353,7 @@ def test_a_crashed_walk_the_history_cannot_take_is_kept_and_logged_next_time(
     assert resume.read() is None
     assert [f.name for f in history_log.pending_dir().iterdir()] == [f"{dead.run_id}.json"]
     [walk] = walks()
-    assert (walk.run_id, walk.ended) == (dead.run_id, Ending.INTERRUPTED)
+    assert (walk.run_id, walk.ended) == (dead.run_id, WalkEnd.INTERRUPTED)
     assert walk.active_seconds == pytest.approx(40.0)
     assert list(history_log.pending_dir().iterdir()) == []
 
@@ -384,7 +384,7 @@ def test_a_kept_walk_comes_back_as_it_was(plan: Plan) -> None:
     engine.stop()
     walk = resume.walk_from_record(
         engine.record(),
-        Ending.STOPPED,
+        WalkEnd.STOPPED,
         started=STARTED,
         script_path="/home/walker/été.toml",
         script_sha256="ab" * 32,

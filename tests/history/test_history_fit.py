@@ -13,7 +13,7 @@ import pytest
 
 from walktimer import cli, resources
 from walktimer.history.fit import fit_bytes, laps
-from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk
+from walktimer.history.log import HistoryLog, LoggedPhase, PhaseResult, Walk, WalkEnd
 from walktimer.verbs.history import used_treadmill
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -39,11 +39,11 @@ TREADMILL_WALK = Walk(
     script_sha256=None,
     planned_seconds=900.0,
     active_seconds=840.0,
-    ended=Ending.FINISHED,
+    ended=WalkEnd.FINISHED,
     phases=(
-        PhaseOutcome(0, "Warm-up", Outcome.DONE, 0.0, 180.0, 200.0, 4.0),
-        PhaseOutcome(1, "Steady walk", Outcome.EXTENDED, 60.0, 660.0, 800.0, 4.36),
-        PhaseOutcome(2, "Stretch", Outcome.SKIPPED, 0.0, 0.0),
+        LoggedPhase(0, "Warm-up", PhaseResult.DONE, 0.0, 180.0, 200.0, 4.0),
+        LoggedPhase(1, "Steady walk", PhaseResult.EXTENDED, 60.0, 660.0, 800.0, 4.36),
+        LoggedPhase(2, "Stretch", PhaseResult.SKIPPED, 0.0, 0.0),
     ),
     id=7,
     distance_m=1000.0,
@@ -79,7 +79,7 @@ def test_a_treadmill_walk_has_sport_sub_sport_laps_times_and_distance() -> None:
 def test_an_outdoor_walk_without_a_treadmill_has_no_distance() -> None:
     walk = Walk(
         datetime(2026, 12, 31, 23, 50, tzinfo=BERLIN), "Walk", None, None, 600.0, 600.0,
-        Ending.STOPPED, (PhaseOutcome(0, "Walk", Outcome.STOPPED, 0.0, 600.0),),
+        WalkEnd.STOPPED, (LoggedPhase(0, "Walk", PhaseResult.STOPPED, 0.0, 600.0),),
     )  # fmt: skip
     data = fit_bytes(walk, treadmill=False)
     (session,) = messages(data, "session")
@@ -90,7 +90,9 @@ def test_an_outdoor_walk_without_a_treadmill_has_no_distance() -> None:
 
 
 def test_an_old_walk_without_phase_times_is_one_lap() -> None:
-    walk = Walk(datetime(2024, 1, 1, 8, tzinfo=UTC), "Old", None, None, 60.0, 55.0, Ending.FINISHED)
+    walk = Walk(
+        datetime(2024, 1, 1, 8, tzinfo=UTC), "Old", None, None, 60.0, 55.0, WalkEnd.FINISHED
+    )
     (lap,) = laps(walk)
     assert (lap.timer_s, lap.elapsed_s) == (55.0, 55.0)
     assert len(messages(fit_bytes(walk, treadmill=False), "lap")) == 1
@@ -100,7 +102,7 @@ def test_a_treadmill_session_is_told_by_its_tags_speeds_or_a_reported_distance(
     tmp_path: Path,
 ) -> None:
     bundled = str(resources.bundled_session("beginner-15.toml"))
-    base = Walk(datetime(2026, 1, 1, tzinfo=UTC), "w", None, None, 1.0, 1.0, Ending.FINISHED)
+    base = Walk(datetime(2026, 1, 1, tzinfo=UTC), "w", None, None, 1.0, 1.0, WalkEnd.FINISHED)
     floor = tmp_path / "floor.toml"
     floor.write_text('format = 1\nname = "F"\n[[phase]]\nname = "p"\nduration = 60\n', "utf-8")
     from dataclasses import replace
@@ -119,7 +121,7 @@ def test_export_fit_writes_the_chosen_walks_and_never_overwrites(
         first = history.add(TREADMILL_WALK)
         second = history.add(
             Walk(TREADMILL_WALK.started + timedelta(days=1), "Next", None, None, 60.0, 60.0,
-                 Ending.FINISHED, (PhaseOutcome(0, "Walk", Outcome.DONE, 0.0, 60.0),))
+                 WalkEnd.FINISHED, (LoggedPhase(0, "Walk", PhaseResult.DONE, 0.0, 60.0),))
         )  # fmt: skip
     target = tmp_path / "walk.fit"
     assert cli.main(["history", "--export", "fit", str(target), "--walk", str(first)]) == 0

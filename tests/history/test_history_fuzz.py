@@ -25,7 +25,7 @@ from walktimer.core.engine import Engine
 from walktimer.core.loader import load_text
 from walktimer.core.plan import build_plan
 from walktimer.history import resume
-from walktimer.history.log import Ending, HistoryError, HistoryLog, Walk
+from walktimer.history.log import HistoryError, HistoryLog, Walk, WalkEnd
 from walktimer.history.terminal import pending_for_terminal
 
 # A bundled session, copied where the test can change it: the resume file names it.
@@ -186,7 +186,7 @@ def _seed_history(path: Path) -> bytes:
     with HistoryLog(path) as history:
         for day in range(3):
             start = datetime(2025, 1, 6 + day, 18, 0, tzinfo=ZONE)
-            history.add(Walk(start, "Walk", None, None, 600.0, 600.0, Ending.FINISHED, ()))
+            history.add(Walk(start, "Walk", None, None, 600.0, 600.0, WalkEnd.FINISHED, ()))
     return path.read_bytes()
 
 
@@ -203,7 +203,7 @@ def _open_once(path: Path) -> list[str]:
         with HistoryLog(path, on_notice=said.append) as history:
             history.walks()
             start = datetime(2025, 2, 1, 9, 0, tzinfo=ZONE)
-            history.add(Walk(start, "Next walk", None, None, 60.0, 60.0, Ending.FINISHED, ()))
+            history.add(Walk(start, "Next walk", None, None, 60.0, 60.0, WalkEnd.FINISHED, ()))
     except HistoryError as error:
         said.append(str(error))
     return said

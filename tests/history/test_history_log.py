@@ -17,12 +17,12 @@ from walktimer.history import log as history_log
 from walktimer.history.log import (
     MIGRATIONS,
     SCHEMA_VERSION,
-    Ending,
     HistoryError,
     HistoryLog,
-    Outcome,
-    PhaseOutcome,
+    LoggedPhase,
+    PhaseResult,
     Walk,
+    WalkEnd,
     create_at_version,
     default_path,
 )
@@ -36,9 +36,9 @@ def walk(
     active: float = 1800.0,
     *,
     name: str = "Back-care walk",
-    ended: Ending = Ending.FINISHED,
+    ended: WalkEnd = WalkEnd.FINISHED,
     run_id: str | None = None,
-    phases: tuple[PhaseOutcome, ...] = (),
+    phases: tuple[LoggedPhase, ...] = (),
 ) -> Walk:
     return Walk(
         started=started,
@@ -54,10 +54,10 @@ def walk(
 
 
 PHASES = (
-    PhaseOutcome(0, "Warm-up", Outcome.DONE),
-    PhaseOutcome(1, "Brisk walk", Outcome.EXTENDED, 120.0),
-    PhaseOutcome(2, "Backward walking", Outcome.SKIPPED),
-    PhaseOutcome(3, "Cool-down", Outcome.NOT_REACHED),
+    LoggedPhase(0, "Warm-up", PhaseResult.DONE),
+    LoggedPhase(1, "Brisk walk", PhaseResult.EXTENDED, 120.0),
+    LoggedPhase(2, "Backward walking", PhaseResult.SKIPPED),
+    LoggedPhase(3, "Cool-down", PhaseResult.NOT_REACHED),
 )
 
 
@@ -73,7 +73,7 @@ def test_the_default_database_lives_in_the_user_data_directory(user_dirs: Path) 
 
 def test_a_walk_comes_back_as_it_was_stored(tmp_path: Path) -> None:
     started = datetime(2024, 3, 14, 18, 2, 7, 250000, tzinfo=BERLIN)
-    stored = walk(started, 1912.5, phases=PHASES, ended=Ending.STOPPED, run_id="r1")
+    stored = walk(started, 1912.5, phases=PHASES, ended=WalkEnd.STOPPED, run_id="r1")
     with HistoryLog(tmp_path / "h.sqlite3") as history:
         walk_id = history.add(stored)
         back = history.get(walk_id)
@@ -89,7 +89,7 @@ def test_a_walk_comes_back_as_it_was_stored(tmp_path: Path) -> None:
     )
     assert (back.planned_seconds, back.active_seconds, back.ended) == (1800.0, 1912.5, "stopped")
     assert back.phases == PHASES
-    assert back.count(Outcome.EXTENDED) == 1
+    assert back.count(PhaseResult.EXTENDED) == 1
     assert back.run_id == "r1"
 
 
@@ -355,7 +355,7 @@ WRITER = """
 import sys, time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk
+from walktimer.history.log import WalkEnd, HistoryLog, PhaseResult, LoggedPhase, Walk
 
 path, name, count, go = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
 deadline = time.monotonic() + 30
@@ -366,7 +366,7 @@ for i in range(count):
     # A fresh connection per walk, as separate runs of the program would do.
     with HistoryLog(path) as history:
         history.add(Walk(base + timedelta(minutes=i), name, None, None, 60.0, 60.0,
-                         Ending.FINISHED, (PhaseOutcome(0, "p", Outcome.DONE),),
+                         WalkEnd.FINISHED, (LoggedPhase(0, "p", PhaseResult.DONE),),
                          run_id=f"{name}-{i}"))
 print("ok")
 """
@@ -556,9 +556,9 @@ def test_module_exposes_the_schema_version_it_writes() -> None:
 def test_a_walk_says_how_many_of_its_phases_were_walked_to_their_end() -> None:
     started = datetime(2024, 1, 2, 8, tzinfo=UTC)
     assert walk(started, phases=PHASES).phases_text == "2 of 4 phases walked"
-    stopped = (PhaseOutcome(0, "Only", Outcome.STOPPED, 0.0, 10.0),)
+    stopped = (LoggedPhase(0, "Only", PhaseResult.STOPPED, 0.0, 10.0),)
     assert walk(started, phases=stopped).phases_text == "0 of 1 phase walked"
-    assert walk(started, phases=stopped).count(Outcome.STOPPED) == 1
+    assert walk(started, phases=stopped).count(PhaseResult.STOPPED) == 1
 
 
 def test_a_demo_is_kept_and_listed_but_counted_nowhere(tmp_path: Path) -> None:

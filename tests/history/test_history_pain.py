@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from walktimer.history.log import Ending, HistoryLog, Walk
+from walktimer.history.log import HistoryLog, Walk, WalkEnd
 from walktimer.history.pain import pain_trend
 
 TODAY = date(2026, 1, 7)  # a Wednesday in 2026-W02
@@ -38,7 +38,7 @@ def test_the_trend_comes_from_the_logged_diary(tmp_path: Path) -> None:
         for day, before, after in [(5, 5, 3), (6, 4, 2)]:
             history.add(
                 Walk(datetime(2026, 1, day, 23, 30, tzinfo=berlin), "w", None, None, 1.0, 1.0,
-                     Ending.FINISHED, pain_before=before, pain_after=after)
+                     WalkEnd.FINISHED, pain_before=before, pain_after=after)
             )  # fmt: skip
         weeks = pain_trend(history.diary(), TODAY)
     assert (weeks[-1].walks, weeks[-1].before, weeks[-1].after) == (2, 4.5, 2.5)

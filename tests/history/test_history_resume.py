@@ -15,7 +15,7 @@ from walktimer.core.loader import load_path
 from walktimer.core.plan import Plan, build_plan
 from walktimer.history import resume
 from walktimer.history.keeper import RunKeeper
-from walktimer.history.log import Ending, HistoryLog, Outcome
+from walktimer.history.log import HistoryLog, PhaseResult, WalkEnd
 from walktimer.history.resume import Choice, ResumeFileError, ResumePoint
 from walktimer.history.terminal import PROMPT, pending_for_terminal
 
@@ -271,16 +271,16 @@ def test_finishing_logs_the_walk_once_and_removes_the_resume_file(plan: Plan, sc
     assert resume.read() is None
     [walk] = walks()
     assert walk.id == walk_id
-    assert walk.ended is Ending.FINISHED
+    assert walk.ended is WalkEnd.FINISHED
     assert walk.run_id == keeper.run_id
     assert walk.script_name == "Short test walk"
     assert walk.script_sha256 == resume.sha256_file(script)
     assert walk.planned_seconds == 240.0
     assert walk.active_seconds == pytest.approx(270.0)
     assert [(p.name, p.outcome, p.extended_by) for p in walk.phases] == [
-        ("Warm-up", Outcome.DONE, 0.0),
-        ("Brisk", Outcome.EXTENDED, 30.0),
-        ("Cool-down", Outcome.DONE, 0.0),
+        ("Warm-up", PhaseResult.DONE, 0.0),
+        ("Brisk", PhaseResult.EXTENDED, 30.0),
+        ("Cool-down", PhaseResult.DONE, 0.0),
     ]
     assert walk.phases[1].active_seconds == pytest.approx(150.0)
     assert walk.started == datetime(2025, 1, 6, 18, 0, tzinfo=BERLIN_WINTER)
@@ -297,11 +297,11 @@ def test_a_stopped_walk_is_logged_as_stopped(plan: Plan, script: Path) -> None:
     engine.stop()
     keeper.finish(engine)
     [walk] = walks()
-    assert walk.ended is Ending.STOPPED
+    assert walk.ended is WalkEnd.STOPPED
     assert [p.outcome for p in walk.phases] == [
-        Outcome.DONE,
-        Outcome.STOPPED,  # being walked when stopped: not skipped
-        Outcome.NOT_REACHED,
+        PhaseResult.DONE,
+        PhaseResult.STOPPED,  # being walked when stopped: not skipped
+        PhaseResult.NOT_REACHED,
     ]
     assert walk.phases[1].active_seconds == pytest.approx(15.0)
     assert resume.read() is None
@@ -401,11 +401,11 @@ def test_a_resumed_run_carries_on_and_is_logged_once_as_resumed(plan: Plan, scri
     assert engine.state is State.FINISHED
     keeper.finish(engine)
     [walk] = walks()
-    assert walk.ended is Ending.RESUMED_FINISHED
+    assert walk.ended is WalkEnd.RESUMED_FINISHED
     assert walk.run_id == point.run_id
     assert walk.started == point.started_at
     assert walk.active_seconds == pytest.approx(240.0)
-    assert [p.outcome for p in walk.phases] == [Outcome.DONE] * 3
+    assert [p.outcome for p in walk.phases] == [PhaseResult.DONE] * 3
     assert resume.read() is None
 
 
@@ -415,12 +415,12 @@ def test_logging_as_interrupted_marks_the_phase_it_died_in(plan: Plan, script: P
     assert found is not None
     assert resume.settle(found, Choice.LOG) is None
     [walk] = walks()
-    assert walk.ended is Ending.INTERRUPTED
+    assert walk.ended is WalkEnd.INTERRUPTED
     assert walk.active_seconds == pytest.approx(95.0)
     assert [p.outcome for p in walk.phases] == [
-        Outcome.DONE,
-        Outcome.INTERRUPTED,
-        Outcome.NOT_REACHED,
+        PhaseResult.DONE,
+        PhaseResult.INTERRUPTED,
+        PhaseResult.NOT_REACHED,
     ]
     assert resume.read() is None
 
@@ -441,13 +441,13 @@ def test_asking_to_resume_a_changed_script_logs_it_instead(plan: Plan, script: P
     assert found is not None
     assert not found.resumable
     assert resume.settle(found, Choice.RESUME) is None
-    assert [w.ended for w in walks()] == [Ending.INTERRUPTED]
+    assert [w.ended for w in walks()] == [WalkEnd.INTERRUPTED]
 
 
 def test_a_walk_already_in_the_history_is_not_offered_again(plan: Plan, script: Path) -> None:
     point = crashed_run(plan, script)
     with HistoryLog() as history:
-        history.add(resume.walk_from_point(point, Ending.FINISHED))
+        history.add(resume.walk_from_point(point, WalkEnd.FINISHED))
     assert resume.find_pending() is None
     assert resume.read() is None
     assert len(walks()) == 1
@@ -515,7 +515,7 @@ def test_without_the_flag_a_terminal_asks(
         assert logged == []
     elif choice is Choice.LOG:
         assert got is None
-        assert logged == [Ending.INTERRUPTED]
+        assert logged == [WalkEnd.INTERRUPTED]
         assert term.said[-1] == "It was logged as interrupted."
     else:
         assert got is None
@@ -534,7 +534,7 @@ def test_without_a_terminal_or_the_flag_it_is_logged_and_a_fresh_start_made(
     assert got is None
     assert term.asked == []
     assert "It was logged as interrupted (run with --resume" in term.said[0]
-    assert [w.ended for w in walks()] == [Ending.INTERRUPTED]
+    assert [w.ended for w in walks()] == [WalkEnd.INTERRUPTED]
     assert resume.read() is None
 
 
@@ -547,7 +547,7 @@ def test_a_changed_script_cannot_be_resumed_even_with_the_flag(plan: Plan, scrip
     assert term.asked == []
     assert "It cannot be resumed because its script" in term.said[0]
     assert "has changed since; it was logged as interrupted." in term.said[0]
-    assert [w.ended for w in walks()] == [Ending.INTERRUPTED]
+    assert [w.ended for w in walks()] == [WalkEnd.INTERRUPTED]
 
 
 def test_nothing_pending_means_nothing_said() -> None:
@@ -616,7 +616,7 @@ def test_saving_over_a_dead_sessions_point_logs_it_as_interrupted_first(
     live.advance()
     assert live_keeper.update(live)
     [walk] = walks()
-    assert (walk.run_id, walk.ended) == (dead.run_id, Ending.INTERRUPTED)
+    assert (walk.run_id, walk.ended) == (dead.run_id, WalkEnd.INTERRUPTED)
     assert walk.active_seconds == pytest.approx(95.0)
     assert resume.read().run_id == live_keeper.run_id  # type: ignore[union-attr]
     assert len(said) == 1
@@ -683,7 +683,7 @@ def test_a_demo_run_is_logged_with_its_speed(plan: Plan, script: Path) -> None:
     engine.advance()
     keeper.finish(engine)
     [walk] = walks()
-    assert (walk.ended, walk.speed, walk.demo) == (Ending.FINISHED, 60.0, True)
+    assert (walk.ended, walk.speed, walk.demo) == (WalkEnd.FINISHED, 60.0, True)
     with HistoryLog() as history:
         assert history.daily_active() == {}
         assert history.totals()[:2] == (0, 0.0)
@@ -710,7 +710,7 @@ def test_a_demo_that_died_is_not_asked_about(plan: Plan, script: Path, interacti
         "demo counts towards no goal, streak or total."
     ]
     [walk] = walks()
-    assert (walk.ended, walk.speed) == (Ending.INTERRUPTED, 20.0)
+    assert (walk.ended, walk.speed) == (WalkEnd.INTERRUPTED, 20.0)
     assert resume.read() is None
 
 

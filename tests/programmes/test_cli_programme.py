@@ -169,7 +169,7 @@ def test_a_high_rating_holds_the_week_and_the_advice_is_due_once(
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from walktimer.history.log import Ending, Walk
+    from walktimer.history.log import Walk, WalkEnd
 
     monkeypatch.setattr(verb, "_today", lambda: date(2026, 3, 5))
     assert cli.main(["programme", "start", str(tiny)]) == 0
@@ -180,7 +180,7 @@ def test_a_high_rating_holds_the_week_and_the_advice_is_due_once(
         for day, (before, after) in enumerate([(2, 2), (3, 8)]):
             history.add(
                 Walk(start + timedelta(days=day), "Tiny walk", None, None, 1.0, 1.0,
-                     Ending.FINISHED, pain_before=before, pain_after=after,
+                     WalkEnd.FINISHED, pain_before=before, pain_after=after,
                      programme=current.id, programme_week=1 + day)
             )  # fmt: skip
     capsys.readouterr()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from walktimer.history.log import Ending, Walk
+from walktimer.history.log import Walk, WalkEnd
 from walktimer.programmes.format import Programme, Week
 from walktimer.programmes.progress import (
     ADVICE,
@@ -163,7 +163,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 SYDNEY = ZoneInfo("Australia/Sydney")
 
 
-def logged(moment: datetime, ended: Ending = Ending.FINISHED, speed: float = 1.0) -> Walk:
+def logged(moment: datetime, ended: WalkEnd = WalkEnd.FINISHED, speed: float = 1.0) -> Walk:
     return Walk(moment, "w", None, None, 600.0, 600.0, ended, speed=speed)
 
 
@@ -191,8 +191,8 @@ def test_demos_and_stopped_walks_never_count() -> None:
     start = datetime(2026, 6, 1, 8, 0, tzinfo=BERLIN)
     walks = [
         diary_walk(logged(start, speed=60.0)),
-        diary_walk(logged(start + timedelta(days=1), Ending.STOPPED)),
-        diary_walk(logged(start + timedelta(days=2), Ending.RESUMED_FINISHED)),
+        diary_walk(logged(start + timedelta(days=1), WalkEnd.STOPPED)),
+        diary_walk(logged(start + timedelta(days=2), WalkEnd.RESUMED_FINISHED)),
     ]
     assert [w.done for w in walks] == [False, False, True]
     assert status(programme(3), walks, date(2026, 6, 4)).counted == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from walktimer.core.clock import FakeClock
-from walktimer.core.engine import Ended, Engine, Fired, PhaseStatus
+from walktimer.core.engine import Engine, Fired, PhaseStatus, RunEnd
 from walktimer.core.plan import Plan, build_plan
 from walktimer.core.script import Announce, Cue, Offset, Phase, Session, Sounds
 from walktimer.runner.display import PlainScreen
@@ -148,7 +148,7 @@ def test_the_loop_waits_exactly_until_each_deadline(tmp_path: Path) -> None:
     host, _, wait, out = host_for(small_plan(), keys=[(85.0, "n")], log=log)
     outcome = host.run()
     log.close()
-    assert outcome.record.ended is Ended.FINISHED
+    assert outcome.record.ended is RunEnd.FINISHED
     assert not outcome.interrupted
     # Wake-ups: the cue at 5 s, the phase ends at 20 s and 50 s, the Hold cues at 60, 70, 80
     # and the key at 85 s; never a wait past a deadline, and at most SUSPEND_GUARD each.
@@ -211,7 +211,7 @@ def test_keys_pause_next_back_extend_and_stop_with_confirmation() -> None:
     assert "Stopped." in text
     assert sink.calls == ["pause", "stop", "stop", "stop"]  # p and n silence, then y
     record = outcome.record
-    assert record.ended is Ended.STOPPED
+    assert record.ended is RunEnd.STOPPED
     assert record.active_seconds == pytest.approx(39 - 28)
     assert record.phases[0].status is PhaseStatus.SKIPPED
     assert record.phases[0].extended_by == 60
@@ -315,7 +315,7 @@ def test_ctrl_c_stops_cleanly() -> None:
     host.sink = sink
     outcome = host.run()
     assert outcome.interrupted
-    assert outcome.record.ended is Ended.STOPPED
+    assert outcome.record.ended is RunEnd.STOPPED
     assert outcome.record.active_seconds == pytest.approx(12.5)
     assert sink.calls == ["stop"]
 

@@ -10,7 +10,7 @@ import pytest
 from ui_helpers import SHORT, FakeInhibitor, SinkFactory
 
 from walktimer.core.clock import FakeClock
-from walktimer.core.engine import Ended, RunRecord, State
+from walktimer.core.engine import RunEnd, RunRecord, State
 from walktimer.core.loader import load_text
 from walktimer.core.plan import build_plan
 from walktimer.ui.controller import OpenRun, RunController
@@ -93,7 +93,7 @@ def test_a_whole_session_from_open_to_close(qtbot: Any, parts: Any) -> None:
         pump(runs, clock, 10.0)
     record, plan, path = finished.args
     assert isinstance(record, RunRecord)
-    assert record.ended is Ended.FINISHED
+    assert record.ended is RunEnd.FINISHED
     assert (plan, path) == (run.plan, Path("short.toml"))
     assert not inhibitor.held
     assert answers.asked == []
@@ -139,7 +139,7 @@ def test_stopping_asks_first_and_a_no_keeps_walking(qtbot: Any, parts: Any) -> N
     assert run.host.state() is State.RUNNING
     with qtbot.waitSignal(runs.finished) as finished:
         runs.stop()
-    assert finished.args[0].ended is Ended.STOPPED
+    assert finished.args[0].ended is RunEnd.STOPPED
 
 
 def test_muted_sessions_build_no_sink_until_unmuted(qtbot: Any, parts: Any) -> None:

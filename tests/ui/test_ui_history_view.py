@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from ui_helpers import FakeDialogs
 
 from walktimer.history.goal import load_goal
-from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk, default_path
+from walktimer.history.log import HistoryLog, LoggedPhase, PhaseResult, Walk, WalkEnd, default_path
 from walktimer.history.stats import Goal
 from walktimer.ui.history_view import MET, SHORT, DayChart, HistoryView
 from walktimer.ui.mainwindow import MainWindow
@@ -30,8 +30,8 @@ def make_walk(day: date, minutes: float, name: str = "Back-care walk") -> Walk:
         script_sha256="cd" * 32,
         planned_seconds=1800.0,
         active_seconds=minutes * 60,
-        ended=Ending.FINISHED,
-        phases=(PhaseOutcome(0, "Walk", Outcome.DONE),),
+        ended=WalkEnd.FINISHED,
+        phases=(LoggedPhase(0, "Walk", PhaseResult.DONE),),
     )
 
 
@@ -130,13 +130,13 @@ def test_the_list_shows_the_newest_walks_first(view: HistoryView) -> None:
 
 def test_a_stopped_walk_says_how_many_phases_were_walked(qtbot: Any) -> None:
     phases = (
-        PhaseOutcome(0, "Warm-up", Outcome.DONE, 0.0, 300.0),
-        PhaseOutcome(1, "Hills", Outcome.SKIPPED, 0.0, 5.0),
-        PhaseOutcome(2, "Brisk", Outcome.STOPPED, 0.0, 70.0),
-        PhaseOutcome(3, "Cool-down", Outcome.NOT_REACHED),
+        LoggedPhase(0, "Warm-up", PhaseResult.DONE, 0.0, 300.0),
+        LoggedPhase(1, "Hills", PhaseResult.SKIPPED, 0.0, 5.0),
+        LoggedPhase(2, "Brisk", PhaseResult.STOPPED, 0.0, 70.0),
+        LoggedPhase(3, "Cool-down", PhaseResult.NOT_REACHED),
     )
     with HistoryLog() as history:
-        history.add(replace(make_walk(date(2021, 1, 6), 6), ended=Ending.STOPPED, phases=phases))
+        history.add(replace(make_walk(date(2021, 1, 6), 6), ended=WalkEnd.STOPPED, phases=phases))
     widget = HistoryView(now=lambda: NOW)
     qtbot.addWidget(widget)
     item = widget.list.topLevelItem(0)

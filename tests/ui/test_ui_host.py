@@ -9,7 +9,7 @@ import pytest
 from fakes import RecordingSink
 
 from walktimer.core.clock import FakeClock, SystemClock
-from walktimer.core.engine import Ended, Engine, RunRecord, State
+from walktimer.core.engine import Engine, RunEnd, RunRecord, State
 from walktimer.core.loader import load_text
 from walktimer.core.plan import EventKind, build_plan
 from walktimer.ui.host import SessionHost
@@ -58,7 +58,7 @@ def test_real_timers_run_a_short_session_on_time(qtbot: Any) -> None:
     took = time.monotonic() - began
     record = finished.args[0]
     assert isinstance(record, RunRecord)
-    assert record.ended is Ended.FINISHED
+    assert record.ended is RunEnd.FINISHED
     assert host.state() is State.FINISHED
     assert phases == [1, 2]
     assert ready[0] == 1
@@ -245,7 +245,7 @@ def test_cues_a_skip_caught_up_on_are_shown_but_not_sounded(qtbot: Any) -> None:
 def test_skipping_with_the_audio_sink_stops_the_old_speech(qtbot: Any) -> None:
     from fakes import FakeRenderer, RecordingOutput
 
-    from walktimer.audio.player import Outcome, Player
+    from walktimer.audio.player import ClipFate, Player
     from walktimer.audio.sink import AudioSink
 
     session = load_text(FOUR_PHASES)
@@ -270,6 +270,6 @@ def test_skipping_with_the_audio_sink_stops_the_old_speech(qtbot: Any) -> None:
     heard = {r.text: r.outcome for r in reports}
     for n in (1, 2, 3):
         for text in (f"Phase {n} begins.", f"Phase {n} has more to say."):
-            assert heard[text] in (Outcome.STOPPED, Outcome.DROPPED), (text, heard)
-    assert heard["Phase 4 begins."] is Outcome.PLAYED
-    assert heard["Phase 4 has more to say."] is Outcome.PLAYED
+            assert heard[text] in (ClipFate.STOPPED, ClipFate.DROPPED), (text, heard)
+    assert heard["Phase 4 begins."] is ClipFate.PLAYED
+    assert heard["Phase 4 has more to say."] is ClipFate.PLAYED

@@ -16,7 +16,7 @@ from walktimer.core.loader import load_path
 from walktimer.core.plan import build_plan
 from walktimer.history import resume
 from walktimer.history.keeper import RunKeeper
-from walktimer.history.log import Ending, HistoryLog, Outcome
+from walktimer.history.log import HistoryLog, PhaseResult, WalkEnd
 from walktimer.history.resume import Choice, Pending
 from walktimer.ui import resume_prompt
 from walktimer.ui.app import track_runs
@@ -162,13 +162,13 @@ def test_a_run_is_saved_while_it_goes_and_logged_when_stopped(
         window.stop_session()
     assert resume.read() is None
     [walk] = logged()
-    assert walk.ended is Ending.STOPPED
+    assert walk.ended is WalkEnd.STOPPED
     assert walk.script_path == str(script.resolve())
     assert walk.active_seconds == pytest.approx(76.0)
     assert [p.outcome for p in walk.phases] == [
-        Outcome.DONE,
-        Outcome.STOPPED,  # "Brisk" was being walked when stopped
-        Outcome.NOT_REACHED,
+        PhaseResult.DONE,
+        PhaseResult.STOPPED,  # "Brisk" was being walked when stopped
+        PhaseResult.NOT_REACHED,
     ]
 
 
@@ -183,7 +183,7 @@ def test_a_finished_run_is_logged_as_finished(
     assert window.page() == "summary"
     assert resume.read() is None
     [walk] = logged()
-    assert walk.ended is Ending.FINISHED
+    assert walk.ended is WalkEnd.FINISHED
     assert walk.active_seconds == pytest.approx(240.0)
 
 
@@ -217,7 +217,7 @@ def test_resuming_opens_the_session_paused_where_it_died_and_logs_it_once(
         for _ in range(4):
             advance(window, clock, 60.0)
     [walk] = logged()
-    assert walk.ended is Ending.RESUMED_FINISHED
+    assert walk.ended is WalkEnd.RESUMED_FINISHED
     assert walk.run_id == point.run_id
     assert walk.started == point.started_at
     assert walk.active_seconds == pytest.approx(240.0)
@@ -226,13 +226,13 @@ def test_resuming_opens_the_session_paused_where_it_died_and_logs_it_once(
 
 @pytest.mark.parametrize(
     ("answer", "ended"),
-    [(Choice.LOG, [Ending.INTERRUPTED]), (None, [Ending.INTERRUPTED]), (Choice.IGNORE, [])],
+    [(Choice.LOG, [WalkEnd.INTERRUPTED]), (None, [WalkEnd.INTERRUPTED]), (Choice.IGNORE, [])],
 )
 def test_logging_or_ignoring_starts_nothing(
     make_window: Callable[..., MainWindow],
     script: Path,
     answer: Choice | None,
-    ended: list[Ending],
+    ended: list[WalkEnd],
 ) -> None:
     crashed(script)
     window = make_window()
@@ -258,8 +258,8 @@ def test_a_changed_script_is_logged_as_interrupted_and_the_walker_told(
     assert "It cannot be resumed because its script" in text
     assert "it was logged as interrupted" in text
     [walk] = logged()
-    assert walk.ended is Ending.INTERRUPTED
-    assert walk.phases[1].outcome is Outcome.INTERRUPTED
+    assert walk.ended is WalkEnd.INTERRUPTED
+    assert walk.phases[1].outcome is PhaseResult.INTERRUPTED
 
 
 def test_a_demo_that_died_is_logged_as_a_demo_without_asking(
@@ -272,7 +272,7 @@ def test_a_demo_that_died_is_logged_as_a_demo_without_asking(
     assert chooser.asked == []
     assert dialogs.informs == []
     [walk] = logged()
-    assert (walk.ended, walk.speed) == (Ending.INTERRUPTED, 60.0)
+    assert (walk.ended, walk.speed) == (WalkEnd.INTERRUPTED, 60.0)
     assert resume.read() is None
 
 
@@ -323,6 +323,6 @@ def test_closing_the_window_mid_walk_logs_it_as_stopped(
     window.close()
     assert dialogs.confirms[-1][0] == "Stop the session?"
     [walk] = logged()
-    assert walk.ended is Ending.STOPPED
+    assert walk.ended is WalkEnd.STOPPED
     assert walk.active_seconds == pytest.approx(30.0)
     assert resume.read() is None

@@ -24,7 +24,7 @@ from ui_helpers import FakeDialogs, SinkFactory, advance, open_ready
 
 from walktimer import APP_ID
 from walktimer.core.clock import FakeClock
-from walktimer.core.engine import Ended, PhaseStatus, RunRecord, State
+from walktimer.core.engine import PhaseStatus, RunEnd, RunRecord, State
 from walktimer.core.plan import Plan
 from walktimer.ui.app import ErrorReporter, _parse, make_application, setup_logging
 from walktimer.ui.mainwindow import MainWindow
@@ -56,7 +56,7 @@ def test_end_summary_and_session_finished_signal(
     record, plan, path = got[0]
     assert path == short_file
     assert plan.session.name == "Short test walk"
-    assert record.ended is Ended.FINISHED
+    assert record.ended is RunEnd.FINISHED
     assert [p.status for p in record.phases] == [
         PhaseStatus.EXTENDED,
         PhaseStatus.SKIPPED,
@@ -97,7 +97,7 @@ def test_summary_lines_for_a_stopped_run() -> None:
         planned_seconds=600.0,
         active_seconds=125.0,
         phases=(),
-        ended=Ended.STOPPED,
+        ended=RunEnd.STOPPED,
     )
     rows = dict(summary_lines(record))
     assert rows == {"Planned": "10:00", "Walked": "2:05", "Phases done": "0", "Skipped": "0"}

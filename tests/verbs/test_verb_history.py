@@ -12,7 +12,7 @@ import pytest
 
 from walktimer import cli
 from walktimer.history.goal import load_goal
-from walktimer.history.log import Ending, HistoryLog, Outcome, PhaseOutcome, Walk, default_path
+from walktimer.history.log import HistoryLog, LoggedPhase, PhaseResult, Walk, WalkEnd, default_path
 from walktimer.history.stats import Goal
 from walktimer.verbs import history as verb
 
@@ -33,10 +33,10 @@ def make_walk(day: date, minutes: float, name: str = "Back-care walk", **kw: obj
         "script_sha256": "cd" * 32,
         "planned_seconds": 1800.0,
         "active_seconds": minutes * 60,
-        "ended": Ending.FINISHED,
+        "ended": WalkEnd.FINISHED,
         "phases": (
-            PhaseOutcome(0, "Warm-up", Outcome.DONE, 0.0, 300.0),
-            PhaseOutcome(1, "Walk", Outcome.EXTENDED, 90.0, 1590.0),
+            LoggedPhase(0, "Warm-up", PhaseResult.DONE, 0.0, 300.0),
+            LoggedPhase(1, "Walk", PhaseResult.EXTENDED, 90.0, 1590.0),
         ),
     }
     values.update(kw)
@@ -57,12 +57,12 @@ def year_end_history() -> list[int]:
                     date(2021, 1, 6),
                     12,
                     name="Beginner walk",
-                    ended=Ending.STOPPED,
+                    ended=WalkEnd.STOPPED,
                     phases=(
-                        PhaseOutcome(0, "Warm-up", Outcome.DONE),
-                        PhaseOutcome(1, "Hills", Outcome.SKIPPED, 0.0, 15.0),
-                        PhaseOutcome(2, "Walk", Outcome.STOPPED, 0.0, 410.0),
-                        PhaseOutcome(3, "Cool-down", Outcome.NOT_REACHED),
+                        LoggedPhase(0, "Warm-up", PhaseResult.DONE),
+                        LoggedPhase(1, "Hills", PhaseResult.SKIPPED, 0.0, 15.0),
+                        LoggedPhase(2, "Walk", PhaseResult.STOPPED, 0.0, 410.0),
+                        LoggedPhase(3, "Cool-down", PhaseResult.NOT_REACHED),
                     ),
                 )
             )

@@ -20,7 +20,7 @@ from typing import Protocol
 from walktimer.audio.clip import Clip
 
 __all__ = [
-    "Outcome",
+    "ClipFate",
     "Output",
     "OutputError",
     "PlaybackReport",
@@ -118,7 +118,7 @@ def _quiet_alsa() -> None:
     _ALSA_HANDLER = handler
 
 
-class Outcome(StrEnum):
+class ClipFate(StrEnum):
     PLAYING = "playing"  # started, not ended yet (the start notification)
     PLAYED = "played"  # played to its end
     STOPPED = "stopped"  # cut short by stop()
@@ -136,7 +136,7 @@ class PlaybackReport:
     due: float  # when it should have started
     started: float | None
     ended: float | None
-    outcome: Outcome
+    outcome: ClipFate
     error: str | None = None
 
     @property
@@ -285,7 +285,7 @@ class Player:
             due=item.due,
             started=None,
             ended=None,
-            outcome=Outcome.DROPPED,
+            outcome=ClipFate.DROPPED,
         )
         if item.generation != self._generation:
             self._finish(base)
@@ -305,21 +305,21 @@ class Player:
             return
         started = self._now()
         self._device_error = None
-        report = replace(base, started=started, outcome=Outcome.PLAYING)
+        report = replace(base, started=started, outcome=ClipFate.PLAYING)
         self._notify(self._on_start, report)
-        outcome = Outcome.PLAYED
+        outcome = ClipFate.PLAYED
         while playing.is_playing():
             if self._wake.wait(POLL):
                 self._wake.clear()
                 if item.generation != self._generation:
                     playing.stop()
-                    outcome = Outcome.STOPPED
+                    outcome = ClipFate.STOPPED
                     break
         self._finish(replace(report, ended=self._now(), outcome=outcome))
 
     def _fail(self, base: PlaybackReport, error: str) -> None:
         self._device_error = error
-        self._finish(replace(base, outcome=Outcome.FAILED, error=error))
+        self._finish(replace(base, outcome=ClipFate.FAILED, error=error))
 
     def _finish(self, report: PlaybackReport) -> None:
         with self._lock:

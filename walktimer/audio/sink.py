@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from walktimer import resources
 from walktimer.audio.clip import Clip, ClipError, read_wav
-from walktimer.audio.player import Outcome, Output, PlaybackReport, Player, open_simpleaudio
+from walktimer.audio.player import ClipFate, Output, PlaybackReport, Player, open_simpleaudio
 from walktimer.audio.speech import Renderer, SpeechService
 from walktimer.core.plan import EventKind
-from walktimer.core.ports import CueSink, Progress, SilentSink
+from walktimer.core.ports import CueSink, ProgressCallback, SilentSink
 from walktimer.core.script import Session, Sound
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ class AudioSink:
 
     # CueSink
 
-    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+    def prepare(self, plan: Plan, progress: ProgressCallback | None = None) -> None:
         """Load the tones and render every text the plan will speak. Call it off the GUI thread."""
         texts = []
         # Each distinct cue once: a long session repeats the same few many thousand times.
@@ -243,7 +243,7 @@ class AudioSink:
         if self._ducks(report.kind):
             assert self.ducking is not None
             self.ducking.end()
-        if report.outcome is Outcome.FAILED and report.error is not None:
+        if report.outcome is ClipFate.FAILED and report.error is not None:
             self._notice(_device_sentence(report.error))
             if report.text is not None:
                 self._show(report.text)
@@ -339,7 +339,7 @@ class AudioSink:
 
 
 def _render_all(
-    speech: Renderer, texts: Iterable[str], progress: Progress | None
+    speech: Renderer, texts: Iterable[str], progress: ProgressCallback | None
 ) -> dict[str, Clip]:
     """Render through any Renderer, waiting for each answer (used with test renderers)."""
     wanted = list(dict.fromkeys(texts))
@@ -369,7 +369,7 @@ class QuietSink(SilentSink):
         self._echo = echo
         self.heard: list[Heard] = []
 
-    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+    def prepare(self, plan: Plan, progress: ProgressCallback | None = None) -> None:
         if progress is not None:
             progress(0, 0)
 

@@ -43,12 +43,12 @@ from walktimer.core.script import Incline, Kind, Sound, Speed
 __all__ = [
     "RESTART_AFTER",
     "STALL_LIMIT",
-    "Ended",
     "Engine",
     "EngineError",
     "Fired",
-    "PhaseOutcome",
+    "PhaseRecord",
     "PhaseStatus",
+    "RunEnd",
     "RunRecord",
     "Snapshot",
     "State",
@@ -82,7 +82,7 @@ class EngineError(Exception):
     """A command that does not fit the engine's state; the message is a sentence for the user."""
 
 
-class Ended(StrEnum):
+class RunEnd(StrEnum):
     FINISHED = "finished"
     STOPPED = "stopped"
 
@@ -166,7 +166,7 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
-class PhaseOutcome:
+class PhaseRecord:
     index: int
     name: str
     status: PhaseStatus
@@ -185,7 +185,7 @@ class PhaseOutcome:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PhaseOutcome:
+    def from_dict(cls, data: Mapping[str, Any]) -> PhaseRecord:
         planned = data.get("planned_seconds")
         return cls(
             index=int(data["index"]),
@@ -204,8 +204,8 @@ class RunRecord:
     session_name: str
     planned_seconds: float  # the plan's length; manual phases count 0 (see at_least)
     active_seconds: float  # time spent running
-    phases: tuple[PhaseOutcome, ...]
-    ended: Ended | None  # None while the session is still going
+    phases: tuple[PhaseRecord, ...]
+    ended: RunEnd | None  # None while the session is still going
     at_least: bool = False
     dropped: int = 0  # cues dropped because the host woke up too late
 
@@ -234,8 +234,8 @@ class RunRecord:
             session_name=str(data["session_name"]),
             planned_seconds=float(data["planned_seconds"]),
             active_seconds=float(data["active_seconds"]),
-            phases=tuple(PhaseOutcome.from_dict(p) for p in data["phases"]),
-            ended=None if ended is None else Ended(ended),
+            phases=tuple(PhaseRecord.from_dict(p) for p in data["phases"]),
+            ended=None if ended is None else RunEnd(ended),
             at_least=bool(data.get("at_least", False)),
             dropped=int(data.get("dropped", 0)),
         )
@@ -365,7 +365,7 @@ class Engine:
         self._next_seq = plan.event_count
 
         self._state = State.READY
-        self._ended: Ended | None = None
+        self._ended: RunEnd | None = None
         self._stopped_in: int | None = None  # the phase the walker stopped the session in
         self._dropped = 0
         self._outbox: list[Fired] = []
@@ -507,7 +507,7 @@ class Engine:
         if self._state.active:
             active[self._index] += max(0.0, self.session_elapsed() - self._accounted)
         phases = tuple(
-            PhaseOutcome(
+            PhaseRecord(
                 index=p.index,
                 name=p.name,
                 status=self._status(p.index),
@@ -687,7 +687,7 @@ class Engine:
             self._stopped_in = self._index
             self._base = now
             self._state = State.STOPPED
-            self._ended = Ended.STOPPED
+            self._ended = RunEnd.STOPPED
             self._pending = []
             self._repeats = _Repeats()
         return self._drain()
@@ -848,7 +848,7 @@ class Engine:
         """The session reached its end at session time `at` (noticed at `now`)."""
         self._base = at
         self._state = State.FINISHED
-        self._ended = Ended.FINISHED
+        self._ended = RunEnd.FINISHED
         self._pending = []
         self._repeats = _Repeats()
         if self._finish_event is not None:

@@ -9,10 +9,10 @@ if TYPE_CHECKING:
     from walktimer.core.engine import Fired
     from walktimer.core.plan import Plan
 
-__all__ = ["CueSink", "Progress", "SilentSink"]
+__all__ = ["CueSink", "ProgressCallback", "SilentSink"]
 
 # (done, total) while speech is rendered ahead of a session.
-Progress = Callable[[int, int], None]
+ProgressCallback = Callable[[int, int], None]
 
 
 class CueSink(Protocol):
@@ -22,7 +22,7 @@ class CueSink(Protocol):
     never blocks its caller: playing and rendering happen elsewhere.
     """
 
-    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+    def prepare(self, plan: Plan, progress: ProgressCallback | None = None) -> None:
         """Get ready for a session (render its speech ahead). May take a while; cancellable
         by `close`. Returns when the session can start."""
         ...
@@ -57,7 +57,7 @@ class SilentSink:
     """A CueSink that does nothing: a base for sinks that only need one or two of its calls
     (printing, recording), so each does not repeat the empty rest."""
 
-    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+    def prepare(self, plan: Plan, progress: ProgressCallback | None = None) -> None:
         """Nothing to get ready."""
 
     def play(self, fired: Sequence[Fired]) -> None:

@@ -20,15 +20,15 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from walktimer.core.engine import Ended, Engine, State
+from walktimer.core.engine import Engine, RunEnd, State
 from walktimer.core.plan import Plan
 from walktimer.history import resume
 from walktimer.history.log import (
-    Ending,
     HistoryError,
     HistoryLog,
     PhaseTreadmill,
     Walk,
+    WalkEnd,
     keep_pending,
 )
 from walktimer.history.resume import ResumePoint
@@ -268,11 +268,11 @@ class RunKeeper:
             self.discard()
             return None
         self._done = True
-        if record.ended is Ended.FINISHED:
-            ending = Ending.RESUMED_FINISHED if self.resumes else Ending.FINISHED
+        if record.ended is RunEnd.FINISHED:
+            ending = WalkEnd.RESUMED_FINISHED if self.resumes else WalkEnd.FINISHED
         else:
             # Stopped, or still going when the host gave up on it: the walker ended it.
-            ending = Ending.RESUMED_STOPPED if self.resumes else Ending.STOPPED
+            ending = WalkEnd.RESUMED_STOPPED if self.resumes else WalkEnd.STOPPED
         walk = resume.walk_from_record(
             record,
             ending,

@@ -48,14 +48,14 @@ __all__ = [
     "MIGRATIONS",
     "REAL_SPEED",
     "SCHEMA_VERSION",
-    "Ending",
     "HistoryError",
     "HistoryLog",
+    "LoggedPhase",
     "Migration",
-    "Outcome",
-    "PhaseOutcome",
+    "PhaseResult",
     "PhaseTreadmill",
     "Walk",
+    "WalkEnd",
     "check_note",
     "check_rating",
     "default_path",
@@ -74,7 +74,7 @@ MAX_RATING = 10  # the 0-10 numeric pain rating scale
 MAX_NOTE = 500  # characters of a walk's diary note
 
 
-class Ending(StrEnum):
+class WalkEnd(StrEnum):
     """How a walk ended."""
 
     FINISHED = "finished"  # ran to the end
@@ -89,10 +89,10 @@ class Ending(StrEnum):
 
     @property
     def resumed(self) -> bool:
-        return self in (Ending.RESUMED_FINISHED, Ending.RESUMED_STOPPED)
+        return self in (WalkEnd.RESUMED_FINISHED, WalkEnd.RESUMED_STOPPED)
 
 
-class Outcome(StrEnum):
+class PhaseResult(StrEnum):
     """What became of one phase."""
 
     DONE = "done"
@@ -104,10 +104,10 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PhaseOutcome:
+class LoggedPhase:
     index: int
     name: str
-    outcome: Outcome
+    outcome: PhaseResult
     extended_by: float = 0.0
     active_seconds: float | None = None  # time spent running in it; None if not recorded
     distance_m: float | None = None  # what a treadmill reported for this phase; None: nothing
@@ -167,8 +167,8 @@ class Walk:
     script_sha256: str | None
     planned_seconds: float
     active_seconds: float
-    ended: Ending
-    phases: tuple[PhaseOutcome, ...] = ()
+    ended: WalkEnd
+    phases: tuple[LoggedPhase, ...] = ()
     run_id: str | None = None
     id: int | None = None
     speed: float = 1.0  # the clock's speed factor: anything but 1 is a demo (--speed)
@@ -228,13 +228,13 @@ class Walk:
         """The calendar day on the walker's clock when the walk started."""
         return self.started.date()
 
-    def count(self, outcome: Outcome) -> int:
+    def count(self, outcome: PhaseResult) -> int:
         return sum(1 for p in self.phases if p.outcome is outcome)
 
     @property
     def walked(self) -> int:
         """Phases walked to their end (done or extended)."""
-        return self.count(Outcome.DONE) + self.count(Outcome.EXTENDED)
+        return self.count(PhaseResult.DONE) + self.count(PhaseResult.EXTENDED)
 
     @property
     def phases_text(self) -> str:
@@ -464,12 +464,12 @@ def _walk_from_json(text: str) -> Walk:
         script_sha256=text_or_none(data.get("script_sha256")),
         planned_seconds=float(data["planned_seconds"]),
         active_seconds=float(data["active_seconds"]),
-        ended=Ending(data["ended"]),
+        ended=WalkEnd(data["ended"]),
         phases=tuple(
-            PhaseOutcome(
+            LoggedPhase(
                 int(p["index"]),
                 str(p["name"]),
-                Outcome(p["outcome"]),
+                PhaseResult(p["outcome"]),
                 float(p["extended_by"]),
                 None if p.get("active_seconds") is None else float(p["active_seconds"]),
                 number_or_none(p.get("distance_m")),
@@ -814,7 +814,7 @@ class HistoryLog:
         if not rows:
             return []
         ids = [row[0] for row in rows]
-        phases: dict[int, list[PhaseOutcome]] = {i: [] for i in ids}
+        phases: dict[int, list[LoggedPhase]] = {i: [] for i in ids}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
@@ -824,7 +824,7 @@ class HistoryLog:
                 chunk,
             ):
                 phases[walk_id].append(
-                    PhaseOutcome(
+                    LoggedPhase(
                         idx,
                         name,
                         _outcome(outcome),
@@ -1066,18 +1066,18 @@ def _offset_seconds(moment: datetime) -> int:
     return int(offset.total_seconds())
 
 
-def _outcome(text: str) -> Outcome:
+def _outcome(text: str) -> PhaseResult:
     try:
-        return Outcome(text)
+        return PhaseResult(text)
     except ValueError:
-        return Outcome.DONE
+        return PhaseResult.DONE
 
 
-def _ending(text: str) -> Ending:
+def _ending(text: str) -> WalkEnd:
     try:
-        return Ending(text)
+        return WalkEnd(text)
     except ValueError:
-        return Ending.INTERRUPTED
+        return WalkEnd.INTERRUPTED
 
 
 # A schema version this far past ours is a damaged header, not a newer walktimer.

@@ -55,8 +55,7 @@ from typing import Any, NoReturn, TypeVar
 
 from walktimer import files, paths
 from walktimer.core.durations import MAX_SESSION_SECONDS
-from walktimer.core.engine import Ended, PhaseStatus, RunRecord
-from walktimer.core.engine import PhaseOutcome as RunPhaseOutcome
+from walktimer.core.engine import PhaseRecord, PhaseStatus, RunEnd, RunRecord
 from walktimer.core.script import MAX_FILE_BYTES as SCRIPT_MAX_BYTES
 
 try:
@@ -66,12 +65,12 @@ try:
 except ImportError:  # pragma: no cover - Windows
     HAVE_FLOCK = False
 from walktimer.history.log import (
-    Ending,
     HistoryError,
     HistoryLog,
-    Outcome,
-    PhaseOutcome,
+    LoggedPhase,
+    PhaseResult,
     Walk,
+    WalkEnd,
     keep_pending,
 )
 
@@ -311,20 +310,20 @@ def _record(data: Mapping[str, Any]) -> RunRecord:
         planned_seconds=fields_.seconds("planned_seconds"),
         active_seconds=fields_.seconds("active_seconds"),
         phases=tuple(_phase(item, number) for number, item in enumerate(phases)),
-        ended=None if ended is None else fields_.choice("ended", Ended),
+        ended=None if ended is None else fields_.choice("ended", RunEnd),
         at_least=fields_.flag("at_least", False),
         dropped=fields_.integer("dropped", 0, 1_000_000_000, 0),
     )
 
 
-def _phase(item: object, number: int) -> RunPhaseOutcome:
+def _phase(item: object, number: int) -> PhaseRecord:
     if not isinstance(item, dict):
         raise ValueError(f"record.phases[{number}] is not an object")
     fields_ = _Fields(item, f"record.phases[{number}].")
     index = fields_.integer("index", 0, _MAX_PHASES - 1)
     if index != number:
         raise ValueError(f"record.phases[{number}].index is not {number}")
-    return RunPhaseOutcome(
+    return PhaseRecord(
         index=index,
         name=fields_.text("name"),
         status=fields_.choice("status", PhaseStatus),
@@ -552,7 +551,7 @@ def describe(point: ResumePoint) -> str:
 
 def walk_from_record(
     record: RunRecord,
-    ended: Ending,
+    ended: WalkEnd,
     *,
     started: datetime,
     script_path: str | None,
@@ -563,10 +562,10 @@ def walk_from_record(
 ) -> Walk:
     """The history's view of an engine's run record."""
     phases = tuple(
-        PhaseOutcome(
+        LoggedPhase(
             p.index,
             p.name,
-            Outcome.INTERRUPTED if p.index == interrupted_at else _outcome(str(p.status)),
+            PhaseResult.INTERRUPTED if p.index == interrupted_at else _outcome(str(p.status)),
             p.extended_by,
             p.active_seconds,
         )
@@ -586,7 +585,7 @@ def walk_from_record(
     )
 
 
-def walk_from_point(point: ResumePoint, ended: Ending = Ending.INTERRUPTED) -> Walk:
+def walk_from_point(point: ResumePoint, ended: WalkEnd = WalkEnd.INTERRUPTED) -> Walk:
     return walk_from_record(
         point.record,
         ended,
@@ -594,14 +593,14 @@ def walk_from_point(point: ResumePoint, ended: Ending = Ending.INTERRUPTED) -> W
         script_path=point.script_path,
         script_sha256=point.script_sha256,
         run_id=point.run_id,
-        interrupted_at=point.phase_index if ended is Ending.INTERRUPTED else None,
+        interrupted_at=point.phase_index if ended is WalkEnd.INTERRUPTED else None,
         speed=point.speed,
     )
 
 
 def log_interrupted(point: ResumePoint, history: HistoryLog, path: Path | None = None) -> int:
     """Log the dead session as interrupted where it was last saved, then drop the file."""
-    walk_id = history.add(walk_from_point(point, Ending.INTERRUPTED))
+    walk_id = history.add(walk_from_point(point, WalkEnd.INTERRUPTED))
     clear(path, point.run_id)
     return walk_id
 
@@ -671,7 +670,7 @@ def settle(
     except HistoryError as error:
         failed = f"The interrupted walk could not be added to the history: {error}"
         try:
-            keep_pending(walk_from_point(found.point, Ending.INTERRUPTED), history_path)
+            keep_pending(walk_from_point(found.point, WalkEnd.INTERRUPTED), history_path)
         except OSError as keep_error:
             # Neither logged nor kept: the resume file stays, to be offered again next time.
             log.warning("resume: cannot keep %s to log later: %s", found.point.run_id, keep_error)
@@ -687,11 +686,11 @@ def settle(
     return None
 
 
-def _outcome(text: str) -> Outcome:
+def _outcome(text: str) -> PhaseResult:
     try:
-        return Outcome(text)
+        return PhaseResult(text)
     except ValueError:
-        return Outcome.NOT_REACHED
+        return PhaseResult.NOT_REACHED
 
 
 def new_run_id() -> str:

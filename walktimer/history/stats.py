@@ -33,8 +33,8 @@ __all__ = [
     "WEEKS_SHOWN",
     "DayStats",
     "Goal",
-    "Progress",
     "WeekStats",
+    "WeeklyProgress",
     "counts",
     "daily_totals",
     "local_day",
@@ -132,7 +132,7 @@ class WeekStats:
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
+class WeeklyProgress:
     today: date
     goal: Goal
     weeks: tuple[WeekStats, ...]  # oldest first; the last is the current week
@@ -233,7 +233,7 @@ def progress(
     total_active_seconds: float | None = None,
     first_day: date | None = None,
     weeks: int = WEEKS_SHOWN,
-) -> Progress:
+) -> WeeklyProgress:
     """The last `weeks` ISO weeks up to the one holding `today`, the streak and totals.
 
     `daily` maps local days to active seconds and should reach back over the whole history
@@ -249,7 +249,7 @@ def progress(
     first_monday = week_monday(today) - timedelta(weeks=weeks - 1)
     shown = tuple(_week(first_monday + timedelta(weeks=i), past, goal, today) for i in range(weeks))
     current, best = _streaks(past, goal, today)
-    return Progress(
+    return WeeklyProgress(
         today=today,
         goal=goal,
         weeks=shown,

@@ -21,7 +21,7 @@ from pathlib import Path
 from walktimer import paths, resources
 from walktimer.core.script import Session
 from walktimer.files import write_atomic
-from walktimer.history.log import Ending, HistoryLog, Walk
+from walktimer.history.log import HistoryLog, Walk, WalkEnd
 from walktimer.programmes.format import Programme, ProgrammeError, SessionFinder, load_path
 from walktimer.programmes.progress import DiaryWalk, Status, status
 
@@ -37,7 +37,7 @@ __all__ = [
 
 ENROLMENT_FILE = "programme.json"
 FILE_VERSION = 1
-_DONE = (Ending.FINISHED, Ending.RESUMED_FINISHED)
+_DONE = (WalkEnd.FINISHED, WalkEnd.RESUMED_FINISHED)
 
 
 class EnrolmentError(Exception):

@@ -51,7 +51,7 @@ def run_terminal(
     from walktimer.history.keeper import RunKeeper
     from walktimer.runner.diary import AFTER, BEFORE, ask_note, ask_rating, line_asker
     from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
-    from walktimer.runner.host import NoKeys, Outcome, TerminalHost
+    from walktimer.runner.host import NoKeys, RunResult, TerminalHost
     from walktimer.runner.output import EventLog, RenderProgress, make_sink
     from walktimer.runner.remote import RemoteKeys, controls_for
     from walktimer.runner.treadmill import open_treadmill
@@ -101,7 +101,7 @@ def run_terminal(
     sink: CueSink | None = None
     mpris: MprisService | None = None
     belt = None
-    outcome: Outcome | None = None
+    outcome: RunResult | None = None
     previous_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if _is_tty(stdin):

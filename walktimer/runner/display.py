@@ -167,13 +167,13 @@ def phase_line(phase: PlannedPhase, count: int, duration: float | None) -> str:
 
 def summary_line(record: RunRecord) -> str:
     """How the run went, in one sentence."""
-    from walktimer.core.engine import Ended, PhaseStatus
+    from walktimer.core.engine import PhaseStatus, RunEnd
 
     walked = format_clock(record.active_seconds)
     planned = format_clock(record.planned_seconds)
     if record.at_least:
         planned = f"at least {planned}"
-    verb = "Session complete" if record.ended is Ended.FINISHED else "Session stopped"
+    verb = "Session complete" if record.ended is RunEnd.FINISHED else "Session stopped"
     done = record.count(PhaseStatus.DONE)
     counts = [f"{done} phase{'' if done == 1 else 's'} done"]
     if extended := record.count(PhaseStatus.EXTENDED):

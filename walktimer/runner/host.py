@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from walktimer.core.treadmill import BeltCompanion, Treadmill
     from walktimer.history.keeper import RunKeeper
 
-__all__ = ["EXTEND_SECONDS", "SUSPEND_GUARD", "KeySource", "NoKeys", "Outcome", "TerminalHost"]
+__all__ = ["EXTEND_SECONDS", "SUSPEND_GUARD", "KeySource", "NoKeys", "RunResult", "TerminalHost"]
 
 SUSPEND_GUARD = 1.0  # base seconds: the longest single wait
 EXTEND_SECONDS = 60.0  # what `+` adds to the current phase
@@ -62,7 +62,7 @@ class NoKeys:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class RunResult:
     record: RunRecord
     interrupted: bool  # Ctrl-C or SIGTERM
 
@@ -113,7 +113,7 @@ class TerminalHost:
 
     # ------------------------------------------------------------------ the loop
 
-    def run(self) -> Outcome:
+    def run(self) -> RunResult:
         engine = self.engine
         interrupted = False
         try:
@@ -148,7 +148,7 @@ class TerminalHost:
                 self.deliver(engine.stop())
                 self.sink.stop()
             self._belt_turn()  # the belt stops with the session
-        return Outcome(engine.record(), interrupted)
+        return RunResult(engine.record(), interrupted)
 
     def deliver(self, fired: list[Fired]) -> None:
         """Hand a batch to the sink (which also prints it) and the log; phase headers first."""

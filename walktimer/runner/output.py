@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from walktimer.audio.sink import Ducking
     from walktimer.core.engine import Fired
     from walktimer.core.plan import Plan
-    from walktimer.core.ports import CueSink, Progress
+    from walktimer.core.ports import CueSink, ProgressCallback
     from walktimer.core.script import Session
 
 __all__ = ["EventLog", "FanOutSink", "PrintingSink", "RenderProgress", "make_sink"]
@@ -43,7 +43,7 @@ class FanOutSink:
     def __init__(self, sinks: Sequence[CueSink]) -> None:
         self.sinks = list(sinks)
 
-    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+    def prepare(self, plan: Plan, progress: ProgressCallback | None = None) -> None:
         for sink in self.sinks:
             sink.prepare(plan, progress)
 

@@ -56,7 +56,7 @@ from walktimer.core.durations import format_clock
 from walktimer.history.goal import load_goal, save_goal
 from walktimer.history.keeper import local_now
 from walktimer.history.log import HistoryError, HistoryLog, Walk
-from walktimer.history.stats import MAX_GOAL_MINUTES, DayStats, Goal, Progress, progress
+from walktimer.history.stats import MAX_GOAL_MINUTES, DayStats, Goal, WeeklyProgress, progress
 from walktimer.ui.dialogs import Dialogs, QtDialogs
 
 if TYPE_CHECKING:
@@ -96,12 +96,12 @@ class DayChart(QWidget):
         self.setAccessibleName("Minutes walked per day, last eight weeks")
         self.setMinimumSize(QSize(420, 200))
         self.setMouseTracking(True)
-        self.progress: Progress | None = None
+        self.progress: WeeklyProgress | None = None
 
     def sizeHint(self) -> QSize:
         return QSize(760, 260)
 
-    def set_progress(self, stats: Progress) -> None:
+    def set_progress(self, stats: WeeklyProgress) -> None:
         self.progress = stats
         week = stats.current_week
         self.setAccessibleDescription(
@@ -311,7 +311,7 @@ class HistoryView(QWidget):
         self.now = now
         self.walks: list[Walk] = []
         self.total_walks = 0
-        self.stats: Progress | None = None
+        self.stats: WeeklyProgress | None = None
         self.goal = load_goal(goal_file)
         self._daily: dict[date, float] = {}
         self._totals: tuple[int, float, date | None] = (0, 0.0, None)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QThread, Signal
 
 from walktimer.core.plan import Plan
-from walktimer.core.ports import CueSink, Progress
+from walktimer.core.ports import CueSink, ProgressCallback
 
 if TYPE_CHECKING:
     from walktimer.core.engine import Fired
@@ -60,7 +60,7 @@ class DeferredSink:
             self._real = real
             return True
 
-    def prepare(self, plan: Plan, progress: Progress | None = None) -> None:
+    def prepare(self, plan: Plan, progress: ProgressCallback | None = None) -> None:
         real = self.build()
         if real is not None:
             real.prepare(plan, progress)

@@ -9,7 +9,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from walktimer.core.durations import format_clock
-from walktimer.core.engine import Ended, PhaseStatus, RunRecord
+from walktimer.core.engine import PhaseStatus, RunEnd, RunRecord
 
 __all__ = ["SummaryView", "summary_lines"]
 
@@ -78,7 +78,7 @@ class SummaryView(QWidget):
         self._rows: list[tuple[str, str]] = []
 
     def show_record(self, record: RunRecord) -> None:
-        finished = record.ended is Ended.FINISHED
+        finished = record.ended is RunEnd.FINISHED
         self.title.setText("Well done!" if finished else "Session stopped")
         self.session.setText(record.session_name)
         self._rows = summary_lines(record)

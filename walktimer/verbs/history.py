@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from walktimer.history.log import HistoryLog, Walk
-    from walktimer.history.stats import Progress
+    from walktimer.history.stats import WeeklyProgress
 
 HELP = "Show past walks and weekly progress, export them as CSV or FIT, or delete them."
 
@@ -228,7 +228,7 @@ def _hours(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def report(walks: Sequence[Walk], stats: Progress, total: int) -> list[str]:
+def report(walks: Sequence[Walk], stats: WeeklyProgress, total: int) -> list[str]:
     """The lines `walktimer history` prints."""
     lines: list[str] = []
     if not walks:
@@ -312,14 +312,14 @@ def report(walks: Sequence[Walk], stats: Progress, total: int) -> list[str]:
 
 def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
     from walktimer.core.durations import format_clock
-    from walktimer.history.log import Outcome
+    from walktimer.history.log import PhaseResult
 
     rows: list[list[str]] = [list(CSV_COLUMNS)]
     for walk in walks:
         phases = []
         for p in walk.phases:
             text = f"{p.name}: {p.outcome.value}"
-            if p.outcome is Outcome.STOPPED and p.active_seconds is not None:
+            if p.outcome is PhaseResult.STOPPED and p.active_seconds is not None:
                 text += f" after {format_clock(p.active_seconds)}"
             if p.extended_by:
                 text += f" +{format_clock(p.extended_by)}"
@@ -337,12 +337,12 @@ def csv_rows(walks: Sequence[Walk]) -> list[list[str]]:
                 f"{walk.active_seconds:.1f}",
                 walk.ended.value,
                 f"{walk.speed:g}",
-                str(walk.count(Outcome.DONE)),
-                str(walk.count(Outcome.EXTENDED)),
-                str(walk.count(Outcome.SKIPPED)),
-                str(walk.count(Outcome.STOPPED)),
-                str(walk.count(Outcome.NOT_REACHED)),
-                str(walk.count(Outcome.INTERRUPTED)),
+                str(walk.count(PhaseResult.DONE)),
+                str(walk.count(PhaseResult.EXTENDED)),
+                str(walk.count(PhaseResult.SKIPPED)),
+                str(walk.count(PhaseResult.STOPPED)),
+                str(walk.count(PhaseResult.NOT_REACHED)),
+                str(walk.count(PhaseResult.INTERRUPTED)),
                 f"{sum(p.extended_by for p in walk.phases):.1f}",
                 " | ".join(phases),
                 _blank(walk.pain_before),
