@@ -277,6 +277,12 @@ class FtmsTreadmill:
         self._link = Link.CLOSED
 
         async def _shutdown() -> None:
+            # What was asked last (the stop at the end of a walk) reaches the belt before the
+            # link goes; a control point that does not answer holds the close 3 s at most.
+            queue = self._queue
+            if queue is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(queue.join(), 3.0)
             client = self._client
             if client is not None:
                 with contextlib.suppress(BleakError, OSError, TimeoutError):
@@ -381,6 +387,7 @@ class FtmsTreadmill:
         assert self._queue is not None
         while not self._queue.empty():  # nothing asked before the link was lost is sent now
             self._queue.get_nowait()
+            self._queue.task_done()
         try:
             await self._setup(client, found)
             self._link = Link.CONNECTED
@@ -390,14 +397,15 @@ class FtmsTreadmill:
                 await lost.wait()
             finally:
                 worker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+                # A write cut off by the lost link must not hold up the reconnection.
+                with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                    await asyncio.wait_for(worker, 2.0)
         finally:
             self._client = None
             self._granted = False
             self._reading = None  # no stale speed while the link is down
             with contextlib.suppress(BleakError, OSError, TimeoutError):
-                await client.disconnect()
+                await asyncio.wait_for(client.disconnect(), 2.0)
 
     async def _setup(self, client: BleakClient, found: Found) -> None:
         reports: frozenset[str] = frozenset({"speed"})
@@ -434,6 +442,10 @@ class FtmsTreadmill:
         if self._control and controls:
             await client.start_notify(ftms.CONTROL_POINT, self._on_answer)
             result = await self._write(client, Op.REQUEST_CONTROL, None)
+            if result == -1:
+                # No answer in time: a control point just after a reconnection can still be
+                # busy with the lost link's last indication. Ask once more before giving up.
+                result = await self._write(client, Op.REQUEST_CONTROL, None)
             self._granted = result == Result.SUCCESS
             if not self._granted:
                 self._say(
@@ -519,16 +531,17 @@ class FtmsTreadmill:
         assert self._queue is not None
         while True:
             op, value = await self._queue.get()
-            if not self._granted:
-                continue
             try:
-                await self._command(client, op, value)
+                if self._granted:
+                    await self._command(client, op, value)
             except (BleakError, BaseBumbleError, OSError) as error:
                 log.info("control point write failed: %s", error)
                 self._say(
                     f"walktimer could not reach the treadmill's controls ({_reason(error)}): "
                     "use the treadmill's own buttons."
                 )
+            finally:
+                self._queue.task_done()  # close() waits for the last command (a stop)
 
     async def _command(self, client: BleakClient, op: Op, value: float | None) -> None:
         result = await self._write(client, op, value)

@@ -10,11 +10,12 @@ nothing and a benchmark can time a phase change to the write reaching the belt.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import struct
 import time
 from dataclasses import dataclass, field
 
-from bumble.core import AdvertisingData
+from bumble.core import AdvertisingData, BaseBumbleError
 from bumble.device import Connection, Device
 from bumble.gatt import Characteristic, CharacteristicValue, Service
 
@@ -210,9 +211,16 @@ class EmulatedTreadmill:
             if op in self.quirks.late:
                 await asyncio.sleep(self.quirks.late_seconds)
             result = await self._perform(op, value[1:])
-            await self.device.indicate_subscriber(
-                connection, self._control, bytes([Op.RESPONSE, op, result])
-            )
+            # An indication waits for the central's confirmation; on a link cut meanwhile that
+            # never comes, and holding `_serial` for it would leave the next link's requests
+            # unanswered. A real treadmill drops an answer to a central that has gone.
+            with contextlib.suppress(TimeoutError, BaseBumbleError, OSError):
+                await asyncio.wait_for(
+                    self.device.indicate_subscriber(
+                        connection, self._control, bytes([Op.RESPONSE, op, result])
+                    ),
+                    1.0,
+                )
 
     async def _perform(self, op: int, parameter: bytes) -> Result:
         if op in self.quirks.unsupported:
