@@ -18,8 +18,6 @@ from walktimer.core.format.tables import LIMITS, MAX_SESSION_SECONDS, WAV_RATES
 
 PACKAGE = Path(__file__).resolve().parent.parent / "walktimer"
 FORMAT = PACKAGE / "core" / "format"
-# The .zwo importer still has its own speed range and pattern; it is to use the format's.
-NOT_YET = {PACKAGE / "importing" / "zwo.py"}
 
 # Fragments that only a pattern for one of the format's values contains.
 PATTERN_SIGNS = (
@@ -38,9 +36,7 @@ SINGLE_NUMBERS = {MAX_SESSION_SECONDS}
 
 
 def modules() -> list[Path]:
-    return sorted(
-        path for path in PACKAGE.rglob("*.py") if FORMAT not in path.parents and path not in NOT_YET
-    )
+    return sorted(path for path in PACKAGE.rglob("*.py") if FORMAT not in path.parents)
 
 
 def _number(node: ast.AST) -> float | None:

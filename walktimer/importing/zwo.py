@@ -32,6 +32,9 @@ import tomlkit
 from tomlkit.items import Table
 
 from walktimer.core.durations import MAX_SESSION_SECONDS, format_clock, format_compact
+from walktimer.core.format.tables import LIMITS
+from walktimer.core.format.values import SPEED_UNITS
+from walktimer.core.loader.reading import Unreadable, read_limited
 from walktimer.core.script import KMH_PER_MPH, MAX_FILE_BYTES, Kind, Speed
 
 __all__ = [
@@ -49,12 +52,14 @@ MAX_ZWO_BYTES = 5 * 1024 * 1024
 # `pace` 0..4 in run workouts: the reference pace that power fractions are shares of.
 REFERENCE_PACES = ("1 mile", "5 km", "10 km", "half marathon", "marathon")
 
-# The format's limits (see loader.LIMITS), checked here so a refusal is one clear sentence.
-_MAX_NAME = 80
-_MAX_REPEAT = 1000
-_MAX_PLAYED = 10_000
-_SPEED_KMH = (0.1, 30.0)
-_REFERENCE_KMH = (1.0, 30.0)
+# The format's limits, checked here so a refusal is one clear sentence. A reference speed is
+# a command-line argument, not a script value: it may be bare km/h or use a decimal comma,
+# and must be a speed someone walks or runs at, so its floor is higher than the format's.
+_MAX_NAME = int(LIMITS["name"][1])
+_MAX_REPEAT = int(LIMITS["repeat"][1])
+_MAX_PLAYED = int(LIMITS["played_phases"][1])
+_SPEED_KMH = LIMITS["speed"]
+_REFERENCE_KMH = (1.0, LIMITS["speed"][1])
 # What a .zwo may hold, counted while it is read. A block is at least one played phase; a
 # cue is at least 40 bytes of TOML, and a script at most 1 MiB. Workouts as coaches share
 # them have tens of blocks and text events; these limits stop absurd files early.
@@ -71,7 +76,7 @@ _LARGEST = 1e9
 _RAMP_STEP_SECONDS = 60  # at most one "speed up" cue a minute along a ramp
 
 _SPEED_TEXT = re.compile(
-    r"(?P<n>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>km/h|kmh|kph|mph)?", re.IGNORECASE
+    rf"(?P<n>\d+(?:[.,]\d+)?|[.,]\d+)\s*(?P<unit>{'|'.join(SPEED_UNITS)})?", re.IGNORECASE
 )
 
 
@@ -179,28 +184,15 @@ def _too_big(size: int) -> str:
 
 def _read(file: Path) -> bytes:
     try:
-        if file.is_dir():
-            raise ZwoError("this is a folder, not a Zwift workout: give the path of a .zwo file")
-        if not file.exists():
-            raise ZwoError("there is no such file: check the name and the folder")
-        if not file.is_file():
-            raise ZwoError("this is not a regular file: give the path of a .zwo file")
-        size = file.stat().st_size
-        if size > MAX_ZWO_BYTES:
-            raise ZwoError(_too_big(size))
-        with file.open("rb") as stream:
-            data = stream.read(MAX_ZWO_BYTES + 1)
-    except PermissionError:
-        raise ZwoError(
-            "walktimer is not allowed to read this file (permission denied): check its permissions"
-        ) from None
-    except OSError as error:
-        raise ZwoError(
-            f"the file cannot be read ({error.strerror or error}): check that it is a readable file"
-        ) from None
-    if len(data) > MAX_ZWO_BYTES:
-        raise ZwoError(_too_big(len(data)))
-    return data
+        return read_limited(
+            file,
+            MAX_ZWO_BYTES,
+            _too_big,
+            not_a_folder="this is a folder, not a Zwift workout: give the path of a .zwo file",
+            not_special="this is not a regular file: give the path of a .zwo file",
+        )
+    except Unreadable as error:
+        raise ZwoError(str(error)) from None
 
 
 def _parse(data: bytes) -> tuple[Element, dict[int, tuple[int, int]]]:

@@ -33,6 +33,7 @@ __all__ = [
     "OFFSET_PATTERN",
     "SOUND_HINT",
     "SPEED_PATTERN",
+    "SPEED_UNITS",
     "WAV_PATTERN",
     "DurationError",
     "ValueProblem",
@@ -365,13 +366,13 @@ def offset_schema() -> dict[str, Any]:
 
 # -- treadmill targets ---------------------------------------------------------------------------
 
-_SPEED_UNITS = ("km/h", "kmh", "kph", "mph")
+SPEED_UNITS = ("km/h", "kmh", "kph", "mph")
 _SPEED = re.compile(
-    rf"(?P<n>{_NUMBER})\s*(?P<unit>{'|'.join(_SPEED_UNITS)})", re.IGNORECASE | re.ASCII
+    rf"(?P<n>{_NUMBER})\s*(?P<unit>{'|'.join(SPEED_UNITS)})", re.IGNORECASE | re.ASCII
 )
 _BARE_NUMBER = re.compile(rf"[+-]?{_NUMBER}", re.ASCII)
 _PERCENT = re.compile(rf"(?P<n>[+-]?{_NUMBER})\s*%", re.ASCII)
-SPEED_PATTERN = rf"^\s*{_NUMBER}\s*(?:{'|'.join(any_case(unit) for unit in _SPEED_UNITS)})\s*$"
+SPEED_PATTERN = rf"^\s*{_NUMBER}\s*(?:{'|'.join(any_case(unit) for unit in SPEED_UNITS)})\s*$"
 INCLINE_PATTERN = rf"^\s*[+-]?{_NUMBER}\s*%\s*$"
 
 

@@ -3,13 +3,22 @@ when it cannot be done."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from walktimer.core.format.tables import MAX_FILE_BYTES, MIB
 from walktimer.core.loader.messages import FILE
 from walktimer.core.problems import Problem, SessionError
 
-__all__ = ["decode", "file_problem", "label_of", "read_file", "too_big"]
+__all__ = [
+    "Unreadable",
+    "decode",
+    "file_problem",
+    "label_of",
+    "read_file",
+    "read_limited",
+    "too_big",
+]
 
 
 def label_of(path: Path | str | None) -> str:
@@ -29,36 +38,61 @@ def too_big(size: int) -> str:
     )
 
 
-def read_file(file: Path, label: str) -> bytes:
-    """The file's bytes, or a SessionError that says in one sentence why they cannot be read."""
+class Unreadable(Exception):
+    """A file that cannot be read as asked; `str()` is the one sentence that says why."""
 
-    def fail(what: str) -> SessionError:
-        return SessionError(label, [file_problem(label, what)])
 
+def read_limited(
+    file: Path,
+    limit: int,
+    too_big: Callable[[int], str],
+    *,
+    not_a_folder: str,
+    not_special: str,
+) -> bytes:
+    """The bytes of `file`, never holding more than `limit` + 1 of them, or Unreadable with the
+    sentence for what is wrong: a folder (`not_a_folder`), a missing file, a device or pipe
+    (`not_special`), a file over the limit (`too_big(size)`), no permission, any other OSError.
+    The size is checked before reading and again on what was read, since a device such as
+    /dev/zero has no size to check first. Session scripts and imported workouts share it."""
     try:
         if file.is_dir():
-            raise fail("this is a folder, not a session script: give the path of a .toml file")
+            raise Unreadable(not_a_folder)
         if not file.exists():
-            raise fail("there is no such file: check the name and the folder")
+            raise Unreadable("there is no such file: check the name and the folder")
         if not file.is_file():
-            raise fail("this is not a regular file: give the path of a .toml session script")
+            raise Unreadable(not_special)
         size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise fail(too_big(size))
+        if size > limit:
+            raise Unreadable(too_big(size))
         with file.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
+            data = stream.read(limit + 1)
     except PermissionError:
-        raise fail(
+        raise Unreadable(
             "walktimer is not allowed to read this file (permission denied): check its permissions"
         ) from None
     except OSError as error:
         reason = error.strerror or str(error)
-        raise fail(
+        raise Unreadable(
             f"the file cannot be read ({reason}): check that it is a readable file"
         ) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise fail(too_big(len(data)))
+    if len(data) > limit:
+        raise Unreadable(too_big(len(data)))
     return data
+
+
+def read_file(file: Path, label: str) -> bytes:
+    """The file's bytes, or a SessionError that says in one sentence why they cannot be read."""
+    try:
+        return read_limited(
+            file,
+            MAX_FILE_BYTES,
+            too_big,
+            not_a_folder="this is a folder, not a session script: give the path of a .toml file",
+            not_special="this is not a regular file: give the path of a .toml session script",
+        )
+    except Unreadable as error:
+        raise SessionError(label, [file_problem(label, str(error))]) from None
 
 
 def decode(data: bytes, path: Path | str | None, label: str) -> str:
