@@ -21,6 +21,7 @@ event carries its place in the whole timeline (`seq`), however it was reached.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import random
@@ -541,7 +542,7 @@ class PhaseTimeline:
     timeline.
     """
 
-    __slots__ = ("_keys", "_runs", "_words", "count", "first_seq", "once", "phase")
+    __slots__ = ("_keys", "_once", "_raw", "_runs", "_words", "count", "first_seq", "phase")
 
     def __init__(
         self,
@@ -557,12 +558,22 @@ class PhaseTimeline:
         self._keys = keys  # each once event's place in timeline order
         self._runs = tuple(run for run in runs if run.count > 0)
         self._words = words
-        # Each once event's seq: its place among the once events plus the repeats before it.
-        self.once = tuple(
-            event._replace(seq=first_seq + i + sum(_before(run, key) for run in self._runs))
-            for i, (event, key) in enumerate(zip(once, keys, strict=True))
-        )
+        self._raw = once
+        self._once: tuple[Event, ...] | None = None
         self.count = len(once) + sum(run.count for run in self._runs)
+
+    @property
+    def once(self) -> tuple[Event, ...]:
+        """Its once events in timeline order, each numbered by its place among them plus the
+        repeats before it. Worked out when first read: a plan counts every phase's events
+        but reads only the phases that are played or shown."""
+        if self._once is None:
+            runs = self._runs
+            self._once = tuple(
+                event._replace(seq=self.first_seq + i + sum(_before(run, key) for run in runs))
+                for i, (event, key) in enumerate(zip(self._raw, self._keys, strict=True))
+            )
+        return self._once
 
     @property
     def timed(self) -> bool:
@@ -845,11 +856,22 @@ def _phases(session: Session) -> tuple[list[PlannedPhase], list[str], list[str |
 
 def _reminder_texts(session: Session) -> list[str]:
     """The reminder texts in the order they are said, cycled through over the session."""
-    texts = list(session.reminders.texts) if session.reminders else []
-    if session.reminders and session.reminders.order is ReminderOrder.SHUFFLE:
-        # The same file shuffles the same way every run: seed from its own texts.
-        random.Random("\n".join(texts)).shuffle(texts)
-    return texts
+    reminders = session.reminders
+    if reminders is None:
+        return []
+    return list(_ordered(tuple(reminders.texts), reminders.order is ReminderOrder.SHUFFLE))
+
+
+@functools.lru_cache(maxsize=64)
+def _ordered(texts: tuple[str, ...], shuffle: bool) -> tuple[str, ...]:
+    """`texts` in the order they are said. Every phase asks for the same order: seeding a
+    random generator per phase cost more than laying the phase out."""
+    if not shuffle:
+        return texts
+    # The same file shuffles the same way every run: seed from its own texts.
+    ordered = list(texts)
+    random.Random("\n".join(ordered)).shuffle(ordered)
+    return tuple(ordered)
 
 
 def _targets_text(speed: Speed | None, incline: Incline | None) -> str | None:
