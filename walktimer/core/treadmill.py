@@ -43,6 +43,7 @@ __all__ = [
     "Range",
     "Treadmill",
     "TreadmillError",
+    "belt_line",
     "reconnect_delays",
 ]
 
@@ -569,3 +570,30 @@ class BeltCompanion:
         self._commanded = (speed, incline)
         self._started_belt = False
         return []
+
+
+def belt_line(link: Link, reading: BeltReading | None, view: View, *, control: bool) -> str:
+    """The treadmill line: the belt's actual speed beside the target, incline, distance."""
+    if link is Link.CONNECTING:
+        return "treadmill: connecting…"
+    if link is Link.LOST:
+        return "treadmill: connection lost, reconnecting…"
+    if link is Link.CLOSED:
+        return "treadmill: not connected"
+    if reading is None:
+        return "treadmill: connected, waiting for the belt's data"
+    parts = []
+    if reading.speed_kmh is not None:
+        speed = f"belt {reading.speed_kmh:.1f} km/h"
+        if view.speed is not None:
+            speed += f" (target {view.speed.text})"
+        parts.append(speed)
+    if reading.incline_percent is not None:
+        parts.append(f"incline {reading.incline_percent:g}%")
+    if reading.distance_m is not None:
+        metres = reading.distance_m
+        parts.append(f"{metres} m" if metres < 1000 else f"{metres / 1000:.2f} km")
+    if reading.running is False:
+        parts.append("stopped")
+    parts.append("control on" if control else "read-only")
+    return "treadmill: " + " · ".join(parts)

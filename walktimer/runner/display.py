@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from walktimer.core.durations import format_clock, format_hms
 from walktimer.core.engine import State
 from walktimer.core.format.text import printable
-from walktimer.core.treadmill import BeltReading, Link
+from walktimer.core.treadmill import belt_line
 
 if TYPE_CHECKING:
     from walktimer.core.engine import Fired, RunRecord, View
@@ -86,33 +86,6 @@ def _fit(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: max(0, width - 1)] + "…"
-
-
-def belt_line(link: Link, reading: BeltReading | None, view: View, *, control: bool) -> str:
-    """The treadmill line: the belt's actual speed beside the target, incline, distance."""
-    if link is Link.CONNECTING:
-        return "treadmill: connecting…"
-    if link is Link.LOST:
-        return "treadmill: connection lost, reconnecting…"
-    if link is Link.CLOSED:
-        return "treadmill: not connected"
-    if reading is None:
-        return "treadmill: connected, waiting for the belt's data"
-    parts = []
-    if reading.speed_kmh is not None:
-        speed = f"belt {reading.speed_kmh:.1f} km/h"
-        if view.speed is not None:
-            speed += f" (target {view.speed.text})"
-        parts.append(speed)
-    if reading.incline_percent is not None:
-        parts.append(f"incline {reading.incline_percent:g}%")
-    if reading.distance_m is not None:
-        metres = reading.distance_m
-        parts.append(f"{metres} m" if metres < 1000 else f"{metres / 1000:.2f} km")
-    if reading.running is False:
-        parts.append("stopped")
-    parts.append("control on" if control else "read-only")
-    return "treadmill: " + " · ".join(parts)
 
 
 def status_lines(
