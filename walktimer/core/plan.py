@@ -901,6 +901,7 @@ def _incline_words(speech: Phrases, incline: Incline) -> str:
 
 def _remaining_text(speech: Phrases, seconds: int) -> str:
     words = speech.duration(seconds)
+    # Translators: {duration} is said in words; the plural follows its first number.
     text = speech.ngettext("{duration} left.", "{duration} left.", speech.leading_count(seconds))
     text = text.format(duration=words)
     return f"{text[0].upper()}{text[1:]}"

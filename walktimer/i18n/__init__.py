@@ -28,6 +28,7 @@ __all__ = [
     "LOCALE_DIR",
     "Phrases",
     "choose_language",
+    "host_language",
     "language_of",
     "phrases",
     "system_language",
@@ -73,6 +74,12 @@ def choose_language(*candidates: str | None) -> str:
         if language in LANGUAGES:
             return language
     return "en"
+
+
+def host_language(setting: str | None, environ: Mapping[str, str]) -> str:
+    """The language a host offers a plan for speech the script leaves open: the user's
+    setting, then the system locale, then English (see build_plan)."""
+    return choose_language(setting, system_language(environ))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

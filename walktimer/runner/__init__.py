@@ -3,6 +3,7 @@ event log around one Engine and hands them to the host loop."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -49,6 +50,7 @@ def run_terminal(
     from walktimer.desktop.ducking import Ducker, restore_leftovers
     from walktimer.desktop.mpris import MprisService, player_state
     from walktimer.history.keeper import RunKeeper
+    from walktimer.i18n import host_language
     from walktimer.runner.diary import AFTER, BEFORE, ask_note, ask_rating, line_asker
     from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
     from walktimer.runner.host import NoKeys, RunResult, TerminalHost
@@ -58,7 +60,7 @@ def run_terminal(
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    plan = build_plan(session)
+    plan = build_plan(session, language=host_language(None, os.environ))
 
     log: EventLog | None = None
     if args.events is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -206,6 +207,7 @@ def run(args: argparse.Namespace) -> int:
     from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
     from walktimer.core.plan import build_plan
+    from walktimer.i18n import host_language
     from walktimer.resources import resolve_session
 
     try:
@@ -214,7 +216,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(printable(str(problem)), file=sys.stderr)
         return 1
-    plan = build_plan(session)
+    plan = build_plan(session, language=host_language(None, os.environ))
     out = sys.stdout
     for line in json_lines(plan) if args.json else table_lines(plan):
         out.write(printable(line, keep_newlines=True) + "\n")
