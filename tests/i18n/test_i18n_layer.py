@@ -12,6 +12,7 @@ from walktimer.i18n import (
     host_language,
     language_of,
     phrases,
+    speech_voice,
     system_language,
 )
 
@@ -103,3 +104,10 @@ def test_measured_values_use_the_languages_decimal_mark() -> None:
 
 def test_an_unknown_language_speaks_english() -> None:
     assert phrases("fr") is ENGLISH
+
+
+def test_a_voice_asked_for_wins_else_the_language_names_one() -> None:
+    assert speech_voice("en-gb", "de") == "en-gb"
+    assert speech_voice(None, "de") == "de"
+    assert speech_voice("", "es") == "es"
+    assert speech_voice(None, "en") is None

@@ -31,6 +31,7 @@ __all__ = [
     "host_language",
     "language_of",
     "phrases",
+    "speech_voice",
     "system_language",
 ]
 
@@ -80,6 +81,12 @@ def host_language(setting: str | None, environ: Mapping[str, str]) -> str:
     """The language a host offers a plan for speech the script leaves open: the user's
     setting, then the system locale, then English (see build_plan)."""
     return choose_language(setting, system_language(environ))
+
+
+def speech_voice(voice: str | None, language: str) -> str | None:
+    """The voice to speak a plan in: the one asked for, else the plan's language when it is not
+    the speech engine's default English, so German words get a German voice."""
+    return voice or (language if language != "en" else None)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
