@@ -6,19 +6,20 @@ Pure Python (the standard library's gettext and num2words), so walktimer.core ma
 here keeps a current language of its own: whoever builds a plan or a screen passes its Phrases.
 
 Strings are marked for extraction (`./dev i18n`) by calling `gettext` / `ngettext` on a Phrases
-object with a literal; the English text is the message id, so English needs no catalogue.
+object with a literal, or with N_ where the text is kept and translated later; the English text
+is the message id, so English needs no catalogue. The terminal's messages are in `interface()`'s
+language: the user's locale.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from num2words import num2words
 
 from walktimer.i18n.catalogue import load_translations
 
@@ -26,9 +27,11 @@ __all__ = [
     "ENGLISH",
     "LANGUAGES",
     "LOCALE_DIR",
+    "N_",
     "Phrases",
     "choose_language",
     "host_language",
+    "interface",
     "language_of",
     "phrases",
     "speech_voice",
@@ -106,13 +109,20 @@ class Phrases:
         """A whole number as it is said ("forty-two", "zweiundvierzig"); digits past 999."""
         if n < 0 or n > MAX_WORDS:
             return str(n)
+        # Imported when first needed: the command-line verbs start without it.
+        from num2words import num2words
+
         return str(num2words(n, lang=self.language))
 
     def decimal(self, value: float) -> str:
         """A measured value as the voice reads it, to two places: "3.5", in German "3,5"."""
         text = f"{value:.2f}".rstrip("0").rstrip(".")
         text = text if text != "-0" else "0"
-        return text if self.language == "en" else text.replace(".", ",")
+        return text.replace(".", self.decimal_mark)
+
+    @property
+    def decimal_mark(self) -> str:
+        return "." if self.language == "en" else ","
 
     def _counted(self, n: int, template: str, *, feminine: bool = False) -> str:
         """`template` ("{n} minutes", chosen by ngettext for n) filled with n's words."""
@@ -158,3 +168,13 @@ def phrases(language: str) -> Phrases:
 
 
 ENGLISH = Phrases("en", _gettext.NullTranslations())
+
+
+def N_(message: str) -> str:
+    """Marks a literal for extraction where it is kept now and translated when it is shown."""
+    return message
+
+
+def interface(environ: Mapping[str, str] | None = None) -> Phrases:
+    """The Phrases of the terminal's messages: the language of the user's locale."""
+    return phrases(choose_language(system_language(os.environ if environ is None else environ)))

@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-HELP = (
+from walktimer.i18n import N_
+
+HELP = N_(
     "Add WalkTimer to the application menu (a .desktop entry, AppStream metadata and icons); "
     "--uninstall removes it."
 )

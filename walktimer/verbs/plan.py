@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from walktimer.i18n import N_
+
 if TYPE_CHECKING:
     from walktimer.core.plan import Event, Plan
 
-HELP = "Show when every cue of a session script is spoken or sounded."
+HELP = N_("Show when every cue of a session script is spoken or sounded.")
 
 DESCRIPTION = """\
 Show when every cue of a session script is spoken or sounded: one line per event, with its

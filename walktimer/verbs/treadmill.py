@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-HELP = "Find Bluetooth FTMS treadmills, or run an emulated one to try walktimer with."
+from walktimer.i18n import N_
+
+HELP = N_("Find Bluetooth FTMS treadmills, or run an emulated one to try walktimer with.")
 
 DESCRIPTION = """\
 walktimer reads (and, with --treadmill-control, sets) a treadmill's speed over the Bluetooth
