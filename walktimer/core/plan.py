@@ -42,7 +42,7 @@ from walktimer.core.script import (
     Sound,
     Speed,
 )
-from walktimer.i18n import ENGLISH, Phrases, choose_language, phrases
+from walktimer.i18n import ENGLISH, N_, Phrases, choose_language, phrases
 
 __all__ = [
     "Anchor",
@@ -62,7 +62,7 @@ REMINDER_MARGIN = 15.0  # no reminder in the first or last 15 s of a phase
 NEXT_LEAD = 10.0  # "Next: ..." this long before a phase ends
 REMAINING_MARGIN = 30.0  # "One minute left" only in phases at least that long plus this
 HALFWAY_MIN = 120.0  # "Halfway" only in phases of at least two minutes
-FINISH_TEXT = "Session complete."  # in English; other languages translate it
+FINISH_TEXT = N_("Session complete.")  # in English; said through the plan's Phrases
 
 
 class EventKind(StrEnum):
@@ -351,7 +351,7 @@ def build_plan(session: Session, *, language: str | None = None) -> Plan:
     last = phases[-1]
     finish = Event(
         seq, last.end, last.index, EventKind.FINISH, Anchor.END, 0.0,
-        speech.gettext("Session complete."), session.sounds.finish,
+        speech.gettext(FINISH_TEXT), session.sounds.finish,
     )  # fmt: skip
     return Plan(session, tuple(phases), tuple(layouts), seq + 1, finish, speech)
 
