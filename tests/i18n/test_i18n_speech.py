@@ -25,13 +25,15 @@ def _english_fragments() -> set[str]:
     """Each run of English words in the marked phrases ("Next:", "kilometres per hour",
     "left."), to be found as whole words."""
     entries = read_po((LOCALE_DIR / "walktimer.pot").read_text(encoding="utf-8"))
-    return {
+    fragments = {
         fragment.strip(" ,")
         for e in entries
         for message in (e.msgid, e.msgid_plural or "")
         for fragment in PLACEHOLDER.split(message)
         if re.search(r"[a-z]{2}", fragment)
     }
+    # Short words ("in", "and") are words of other languages too.
+    return {fragment for fragment in fragments if len(fragment) >= 4}
 
 
 def plan_json(path: Path, **env: str) -> list[dict[str, object]]:
@@ -75,7 +77,7 @@ def test_a_spanish_session_says_walktimers_words_in_spanish() -> None:
 @pytest.mark.parametrize("path", [GERMAN, SPANISH], ids=["de", "es"])
 def test_nothing_walktimer_says_in_a_translated_session_is_english(path: Path) -> None:
     fragments = _english_fragments()
-    assert {"Next:", "kilometres per hour", "left.", "round", "of", "minutes"} <= fragments
+    assert {"Next:", "kilometres per hour", "left.", "round", "minutes"} <= fragments
     english = [re.compile(rf"(?<!\w){re.escape(f)}(?!\w)") for f in sorted(fragments)]
     said = [str(e["text"]) for e in plan_json(path) if e["text"]]
     leftovers = [(text, p.pattern) for text in said for p in english if p.search(text)]

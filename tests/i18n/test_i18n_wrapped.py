@@ -16,7 +16,11 @@ import walktimer
 
 PACKAGE = Path(walktimer.__file__).resolve().parent
 # The modules whose every user-visible text goes through walktimer.i18n.
-TRANSLATED = ["core/plan.py", "cli.py", "verbs/cache.py", "verbs/schema.py"]
+TRANSLATED = ["core/plan.py", "core/treadmill.py", "cli.py", "verbs/cache.py", "verbs/schema.py"]
+# Functions of those modules not translated yet, each with the reason.
+NOT_YET = {
+    "core/treadmill.py": {"describe"},  # `walktimer treadmill scan`'s lines: the terminal only
+}
 MARKERS = {"gettext", "ngettext", "N_"}
 LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
 # Words with spaces between them ("Next: the end"), or a capitalised sentence ("Halfway.").
@@ -34,8 +38,9 @@ def _called(node: ast.AST) -> str:
     return ""
 
 
-def unwrapped(source: str) -> list[str]:
-    """`line N: text` for each prose literal outside the translation layer."""
+def unwrapped(source: str, not_yet: frozenset[str] = frozenset()) -> list[str]:
+    """`line N: text` for each prose literal outside the translation layer, but in the
+    functions named in `not_yet`."""
     tree = ast.parse(source)
     skip: set[int] = set()
 
@@ -51,6 +56,8 @@ def unwrapped(source: str) -> list[str]:
             and isinstance(node.func.value, ast.Name | ast.Call)
             and _called(node.func.value) != "print"
         ):
+            leave_out(node)
+        if isinstance(node, ast.FunctionDef) and node.name in not_yet:
             leave_out(node)
         if isinstance(node, ast.Assert) and node.msg is not None:
             leave_out(node.msg)
@@ -103,4 +110,5 @@ def test_the_finder_finds_unwrapped_prose_and_passes_wrapped_prose() -> None:
 
 @pytest.mark.parametrize("module", TRANSLATED)
 def test_every_user_visible_literal_is_translated(module: str) -> None:
-    assert unwrapped((PACKAGE / module).read_text(encoding="utf-8")) == []
+    source = (PACKAGE / module).read_text(encoding="utf-8")
+    assert unwrapped(source, frozenset(NOT_YET.get(module, ()))) == []

@@ -150,6 +150,10 @@ class Phrases:
             parts.append(self.number(s) if m else self._counted(s, seconds_words))
         return " ".join(parts)
 
+    def seconds(self, n: int) -> str:
+        """A count of seconds, always in seconds: "three seconds", "drei Sekunden"."""
+        return self._counted(n, self.ngettext("{n} second", "{n} seconds", n))
+
     def leading_count(self, seconds: float) -> int:
         """The number a spoken duration starts with, for the grammatical number of a phrase
         around it ("Queda un minuto", "Quedan dos minutos")."""
