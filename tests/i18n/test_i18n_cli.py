@@ -1,6 +1,15 @@
-"""The terminal in German and Spanish: walktimer --help, the verbs' summaries, cache, schema."""
+"""The terminal in German and Spanish: walktimer --help, the verbs' summaries, cache, schema.
+
+Each runs walktimer in its own process: the C library reads LANGUAGE too (for strerror) and
+keeps what it translated, so the test process itself stays in English.
+"""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -8,20 +17,22 @@ from walktimer import cli
 from walktimer.i18n import phrases
 
 
-def help_text(monkeypatch: pytest.MonkeyPatch, language: str, *argv: str) -> str:
-    monkeypatch.setenv("LANGUAGE", language)
-    monkeypatch.setenv("COLUMNS", "1000")  # one line per entry, so texts can be looked for
-    parser = cli.build_parser()
-    if argv:
-        with pytest.raises(SystemExit):
-            parser.parse_args([*argv, "--help"])
-        return ""
-    return parser.format_help()
+def walktimer(language: str, *argv: str) -> str:
+    env = {**os.environ, "LANGUAGE": language, "COLUMNS": "1000"}  # one line per help entry
+    result = subprocess.run(
+        [sys.executable, "-m", "walktimer", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout
 
 
 @pytest.mark.parametrize("language", ["de", "es"])
-def test_every_verbs_summary_is_translated(monkeypatch: pytest.MonkeyPatch, language: str) -> None:
-    text = help_text(monkeypatch, language)
+def test_every_verbs_summary_is_translated(language: str) -> None:
+    text = walktimer(language, "--help")
     t = phrases(language)
     for name in cli.VERBS:
         summary = cli._verb_module(name).HELP
@@ -31,8 +42,8 @@ def test_every_verbs_summary_is_translated(monkeypatch: pytest.MonkeyPatch, lang
     assert t.gettext("A guided walking timer that speaks your session script.") in text
 
 
-def test_english_help_is_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = help_text(monkeypatch, "en")
+def test_english_help_is_as_written() -> None:
+    text = walktimer("en", "--help")
     assert "Show or empty the cache of rendered speech." in text
     assert "A guided walking timer that speaks your session script." in text
 
@@ -45,24 +56,13 @@ def test_english_help_is_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
         ("en", "Speech cache: {folder}: 0 files, 0 bytes.\n"),
     ],
 )
-def test_cache_speaks_the_users_language(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    language: str,
-    expected: str,
-) -> None:
-    from walktimer.audio.cache import SpeechCache
-
-    monkeypatch.setenv("LANGUAGE", language)
-    assert cli.main(["cache"]) == 0
-    assert capsys.readouterr().out == expected.format(folder=SpeechCache().folder)
+def test_cache_speaks_the_users_language(language: str, expected: str) -> None:
+    folder = Path(os.environ["XDG_CACHE_HOME"], "walktimer", "speech")
+    assert walktimer(language, "cache") == expected.format(folder=folder)
 
 
 @pytest.mark.parametrize(("language", "word"), [("de", "Einmal speichern"), ("es", "Guárdalo")])
-def test_a_verbs_description_is_translated(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], language: str, word: str
-) -> None:
-    help_text(monkeypatch, language, "schema")
-    out = capsys.readouterr().out
+def test_a_verbs_description_is_translated(language: str, word: str) -> None:
+    out = walktimer(language, "schema", "--help")
     assert word in out
     assert "Save it once" not in out

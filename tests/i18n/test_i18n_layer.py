@@ -45,10 +45,12 @@ def test_the_script_comes_first_then_the_setting_then_the_system() -> None:
     assert choose_language(None, None, None) == "en"
 
 
-def test_a_language_without_phrases_is_passed_over() -> None:
-    # French has no catalogue: the next choice in the order decides.
-    assert choose_language("fr", "de", None) == "de"
-    assert choose_language("fr", None, "it_IT.UTF-8") == "en"
+def test_a_language_without_phrases_speaks_english() -> None:
+    # French has no catalogue: a French voice reads English, not the locale's German.
+    assert choose_language("fr", "de", None) == "en"
+    assert choose_language(None, None, "it_IT.UTF-8") == "en"
+    # What names no language (an engine's voice name) leaves the choice to the next.
+    assert choose_language("English (Great Britain)", "de", None) == "de"
 
 
 def test_the_system_language_follows_gettexts_variables_in_order() -> None:

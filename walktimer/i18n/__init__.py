@@ -71,12 +71,14 @@ def system_language(environ: Mapping[str, str]) -> str | None:
 
 
 def choose_language(*candidates: str | None) -> str:
-    """The first candidate walktimer has phrases for, else English. Speech passes the script's
-    `[voice]` voice, then the user's setting, then the system locale."""
+    """The language of the first candidate that names one, if walktimer has phrases for it,
+    else English. Speech passes the script's `[voice]` voice, then the user's setting, then
+    the system locale. A script in French keeps English phrases rather than the locale's
+    German: the script's choice of voice stands, and walktimer has no French words."""
     for candidate in candidates:
         language = language_of(candidate)
-        if language in LANGUAGES:
-            return language
+        if language is not None:
+            return language if language in LANGUAGES else "en"
     return "en"
 
 
