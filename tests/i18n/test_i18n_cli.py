@@ -66,3 +66,25 @@ def test_a_verbs_description_is_translated(language: str, word: str) -> None:
     out = walktimer(language, "schema", "--help")
     assert word in out
     assert "Save it once" not in out
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "columns"),
+    [
+        ("de", "Rückenschonend gehen, 20 Minuten  (20:00, 6 Phasen, 59 Ereignisse)", "ZEIT"),
+        ("es", "Rückenschonend gehen, 20 Minuten  (20:00, 6 fases, 59 eventos)", "TIEMPO"),
+        ("en", "Rückenschonend gehen, 20 Minuten  (20:00, 6 phases, 59 events)", "TIME"),
+    ],
+)
+def test_the_plan_table_is_in_the_users_language(language: str, heading: str, columns: str) -> None:
+    lines = walktimer(language, "plan", "de-ruecken-20").splitlines()
+    assert lines[0] == heading
+    assert lines[2].split()[0] == columns
+    # The words said are the script's language's, whatever the terminal's.
+    assert lines[-1].endswith("[chime] Einheit abgeschlossen.")
+
+
+def test_manual_phases_are_explained_in_the_users_language() -> None:
+    out = walktimer("es", "plan", "cooldown-stretches")
+    assert "(como mínimo 3:50, 8 fases, 30 eventos)" in out.splitlines()[0]
+    assert "Las fases manuales duran hasta que pulsas Next" in out
