@@ -88,3 +88,16 @@ def test_manual_phases_are_explained_in_the_users_language() -> None:
     out = walktimer("es", "plan", "cooldown-stretches")
     assert "(como mínimo 3:50, 8 fases, 30 eventos)" in out.splitlines()[0]
     assert "Las fases manuales duran hasta que pulsas Next" in out
+
+
+def test_a_usage_mistake_is_explained_in_the_users_language() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "walktimer", "treadmill", "scan", "--seconds", "500"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LANGUAGE": "es"},
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "walktimer treadmill: --seconds debe estar entre 0 y 120.\n"
