@@ -10,6 +10,8 @@ packages=(
   espeak-ng libespeak-ng1 alsa-utils
   # checking rendered audio in tests
   sox
+  # translations: xgettext/msgmerge for `./dev i18n`, msgfmt --check in the tests
+  gettext
   # the session bus for MPRIS tests (a private dbus-daemon), AppStream validation
   dbus dbus-daemon appstream
   # a real MPRIS player and client for the ducking tests, headless (no audio device needed)

@@ -13,6 +13,10 @@ import pytest
 from hypothesis import settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# walktimer's own words follow the system locale when a script leaves the language open; the
+# suite pins English so that a German or Spanish desktop gets the same results. Tests of the
+# other languages set the language themselves.
+os.environ["LANGUAGE"] = "en"
 
 # A suite started in the background of a non-interactive shell inherits SIGINT ignored, and an
 # ignored signal stays ignored in every walktimer the tests start, so the Ctrl-C tests would

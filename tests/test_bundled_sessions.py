@@ -22,6 +22,8 @@ EXPECTED = {
     "backward-10.toml",
     "beginner-15.toml",
     "cooldown-stretches.toml",
+    "de-ruecken-20.toml",
+    "es-espalda-20.toml",
     "figure-8-floor.toml",
     "posture-focus.toml",
     "side-step.toml",

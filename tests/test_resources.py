@@ -101,3 +101,28 @@ def test_the_wheel_carries_every_session_programme_and_audio_asset(unpacked_whee
         source = sorted(p.name for p in (REPO / folder).iterdir() if p.is_file())
         packed = sorted(p.name for p in (data / folder).iterdir() if p.is_file())
         assert packed == source, folder
+
+
+@pytest.mark.slow
+def test_the_wheel_speaks_german_and_spanish_from_its_own_catalogues(
+    unpacked_wheel: Path, tmp_path: Path
+) -> None:
+    probe = (
+        "import json, walktimer.i18n as i\n"
+        "print(json.dumps([str(i.LOCALE_DIR), i.phrases('de').gettext('Session complete.'),"
+        " i.phrases('es').duration(90)]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(unpacked_wheel)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    folder, german, spanish = json.loads(result.stdout)
+    assert Path(folder).resolve().is_relative_to(unpacked_wheel.resolve())
+    assert german == "Einheit abgeschlossen."
+    assert spanish == "un minuto treinta"

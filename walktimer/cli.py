@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import NoReturn
 
 from walktimer import __version__
+from walktimer.i18n import N_, interface
 
 # The verbs in the order `walktimer --help` lists them.
 VERBS: tuple[str, ...] = (
@@ -36,7 +37,7 @@ VERBS: tuple[str, ...] = (
 # Verbs whose module has another name ("import" is a Python keyword).
 _MODULES = {"import": "import_zwo"}
 
-DEBUG_HELP = "log everything, to the log file and to the terminal"
+DEBUG_HELP = N_("log everything, to the log file and to the terminal")
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -55,20 +56,22 @@ def _verb_module(name: str) -> ModuleType:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    t = interface()
     parser = _Parser(
         prog="walktimer",
-        description="A guided walking timer that speaks your session script.",
+        description=t.gettext("A guided walking timer that speaks your session script."),
     )
     parser.add_argument("--version", action="version", version=f"walktimer {__version__}")
-    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    parser.add_argument("--debug", action="store_true", help=t.gettext(DEBUG_HELP))
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     for name in VERBS:
         module = _verb_module(name)
-        verb_parser = sub.add_parser(name, help=module.HELP, description=module.HELP)
+        summary = t.gettext(module.HELP)
+        verb_parser = sub.add_parser(name, help=summary, description=summary)
         module.add_arguments(verb_parser)
         # After the verb too; SUPPRESS keeps a --debug given before it.
         verb_parser.add_argument(
-            "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=t.gettext(DEBUG_HELP)
         )
         verb_parser.set_defaults(_run=module.run)
     return parser
@@ -92,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args._run(args)
     except KeyboardInterrupt:
-        print("walktimer: interrupted.", file=sys.stderr)
+        print(interface().gettext("walktimer: interrupted."), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK

@@ -177,3 +177,20 @@ def test_a_screen_that_cannot_be_held_is_said_once(qtbot: Any, parts: Any) -> No
     pump(runs, clock, 3.0)
     pump(runs, clock, 1.0)
     assert follower.args("notice") == [("The screen may blank during the walk.",)]
+
+
+def test_words_in_another_language_get_a_voice_for_it(qtbot: Any, parts: Any) -> None:
+    runs, _clock, sinks, _inhibitor, _answers = parts
+    session = load_text(SHORT)
+    assert session.voice.voice is None
+    run = runs.open(session, build_plan(session, language="de"), Path("short.toml"))
+    runs.announce(run)
+    runs.prepare(run)
+    qtbot.waitUntil(lambda: run.prepared)
+    assert sinks.calls[-1]["session"].voice.voice == "de"
+    runs.close()
+    english = runs.open(session, build_plan(session), Path("short.toml"))
+    runs.announce(english)
+    runs.prepare(english)
+    qtbot.waitUntil(lambda: english.prepared)
+    assert sinks.calls[-1]["session"].voice.voice is None  # the engine's default voice

@@ -6,6 +6,7 @@ import math
 
 from walktimer.core.format.tables import MAX_SESSION_SECONDS
 from walktimer.core.format.values import DurationError, parse_duration, parse_offset
+from walktimer.i18n import ENGLISH
 
 __all__ = [
     "MAX_SESSION_SECONDS",
@@ -47,44 +48,13 @@ def format_compact(seconds: int) -> str:
     return "".join(parts) or "0s"
 
 
-_ONES = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-]  # fmt: skip
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
 def number_words(n: int) -> str:
-    """English words for 0..999 ("forty-five"); larger numbers as digits."""
-    if n < 0 or n > 999:
-        return str(n)
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
-    hundreds, rest = divmod(n, 100)
-    head = f"{_ONES[hundreds]} hundred"
-    return head if rest == 0 else f"{head} and {number_words(rest)}"
-
-
-def _unit(n: int, word: str) -> str:
-    return f"{number_words(n)} {word}{'' if n == 1 else 's'}"
+    """English words for 0..999 ("forty-five"); larger numbers as digits. Other languages:
+    walktimer.i18n's Phrases.number."""
+    return ENGLISH.number(n)
 
 
 def say_duration(seconds: float) -> str:
-    """A duration as it is spoken: "two minutes thirty", "one hour five minutes", "ten seconds"."""
-    whole = max(0, round(seconds))
-    h, rest = divmod(whole, 3600)
-    m, s = divmod(rest, 60)
-    if h == 0 and m == 0:
-        return _unit(s, "second")
-    parts: list[str] = []
-    if h:
-        parts.append(_unit(h, "hour"))
-    if m:
-        parts.append(_unit(m, "minute"))
-    if s:
-        parts.append(number_words(s) if m else _unit(s, "second"))
-    return " ".join(parts)
+    """A duration as it is said in English: "two minutes thirty", "one hour five minutes",
+    "ten seconds". Other languages: walktimer.i18n's Phrases.duration."""
+    return ENGLISH.duration(seconds)

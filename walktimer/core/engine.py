@@ -878,10 +878,10 @@ class Engine:
         )
 
     def _context(self, phase: PlannedPhase, elapsed: float, remaining: float | None) -> TextContext:
-        following = phase.index + 1
-        phases = self.plan.phases
-        next_name = phases[following].spoken_name if following < len(phases) else None
-        return TextContext(phase, next_name, elapsed, remaining)
+        plan = self.plan
+        # The following phase's name as the plan says it, in the plan's language.
+        next_name = plan.layouts[phase.index].next_name
+        return TextContext(phase, next_name, elapsed, remaining, plan.phrases)
 
     def _catch_up(self) -> None:
         """Move the run up to the clock: fire what is due, cross phase ends, finish."""

@@ -33,7 +33,6 @@ from enum import StrEnum
 from itertools import islice
 from typing import NamedTuple
 
-from walktimer.core.durations import say_duration
 from walktimer.core.script import (
     Block,
     Incline,
@@ -44,6 +43,7 @@ from walktimer.core.script import (
     Sound,
     Speed,
 )
+from walktimer.i18n import ENGLISH, N_, Phrases, choose_language, phrases
 
 __all__ = [
     "Anchor",
@@ -63,7 +63,7 @@ REMINDER_MARGIN = 15.0  # no reminder in the first or last 15 s of a phase
 NEXT_LEAD = 10.0  # "Next: ..." this long before a phase ends
 REMAINING_MARGIN = 30.0  # "One minute left" only in phases at least that long plus this
 HALFWAY_MIN = 120.0  # "Halfway" only in phases of at least two minutes
-FINISH_TEXT = "Session complete."
+FINISH_TEXT = N_("Session complete.")  # in English; said through the plan's Phrases
 
 
 class EventKind(StrEnum):
@@ -189,6 +189,7 @@ class Plan:
     layouts: tuple[_Layout, ...] = field(repr=False)
     event_count: int  # every event of the timeline, the finish included
     finish: Event  # the last: the finish sound and "Session complete."
+    phrases: Phrases = ENGLISH  # the language walktimer's own words are said in
 
     @property
     def total(self) -> float:
@@ -215,7 +216,7 @@ class Plan:
         """The events of played phase `index`, laid out now."""
         phase = self.phases[index]
         layout = self.layouts[index]
-        return _lay_out(self.session, phase, layout)
+        return _lay_out(self.session, phase, layout, self.phrases)
 
     def phase_event_count(self, index: int) -> int:
         """How many events played phase `index` has, without laying them out."""
@@ -258,6 +259,7 @@ class TextContext:
     next_name: str | None
     elapsed: float  # seconds into the phase
     remaining: float | None  # seconds left in the phase; None in a manual phase
+    phrases: Phrases = ENGLISH  # the language placeholders are filled in
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -269,7 +271,7 @@ def fill_text(template: str, ctx: TextContext) -> str:
     phase = ctx.phase
     return _fill(
         template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
-        ctx.next_name, ctx.elapsed, ctx.remaining,
+        ctx.next_name, ctx.elapsed, ctx.remaining, ctx.phrases,
     )  # fmt: skip
 
 
@@ -283,6 +285,7 @@ def _fill(
     next_name: str | None,
     elapsed: float,
     remaining: float | None,
+    phrases: Phrases,
 ) -> str:
     """fill_text on the values themselves: the plan fills texts before their phase exists."""
     parts = _PLACEHOLDER.split(template)
@@ -295,15 +298,15 @@ def _fill(
         if key == "phase":
             value = base_name
         elif key == "next":
-            value = next_name or "the end"
+            value = next_name or phrases.gettext("the end")
         elif key == "remaining":
-            value = say_duration(remaining or 0.0)
+            value = phrases.duration(remaining or 0.0)
         elif key == "elapsed":
-            value = say_duration(elapsed)
+            value = phrases.duration(elapsed)
         elif key == "speed":
-            value = speed.spoken if speed else "your own pace"
+            value = _speed_words(phrases, speed) if speed else phrases.gettext("your own pace")
         elif key == "incline":
-            value = incline.spoken if incline else "no incline"
+            value = _incline_words(phrases, incline) if incline else phrases.gettext("no incline")
         elif key == "rep":
             value = str(rep or 1)
         elif key == "reps":
@@ -319,10 +322,15 @@ def uses_time(template: str) -> bool:
     return any(key.strip() in TIME_PLACEHOLDERS for key in _PLACEHOLDER.findall(template))
 
 
-def build_plan(session: Session) -> Plan:
+def build_plan(session: Session, *, language: str | None = None) -> Plan:
     """Expand repeats, resolve defaults and fill placeholders; count every phase's events,
-    which are laid out when they are read (see Plan.timeline)."""
-    phases, spoken, say_templates = _phases(session)
+    which are laid out when they are read (see Plan.timeline).
+
+    walktimer's own words are said in the language of the script's `[voice]` voice, else in
+    `language` (the host's choice: the user's setting, then the system locale), else English.
+    """
+    speech = phrases(choose_language(session.voice.voice, language))
+    phases, spoken, say_templates = _phases(session, speech)
     layouts: list[_Layout] = []
     seq = 0
     reminders = 0
@@ -334,7 +342,7 @@ def build_plan(session: Session) -> Plan:
         layout = _Layout(seq, 0, reminders, next_name, say_templates[phase.index])
         key = (phase.source, next_name is None)
         if key not in counted:
-            timeline = _lay_out(session, phase, layout)
+            timeline = _lay_out(session, phase, layout, speech)
             source = _source(session, phase)
             counted[key] = (timeline.count, _reminder_count(session, phase, source))
         count, said = counted[key]
@@ -343,10 +351,10 @@ def build_plan(session: Session) -> Plan:
         reminders += said
     last = phases[-1]
     finish = Event(
-        seq, last.end, last.index, EventKind.FINISH, Anchor.END, 0.0, FINISH_TEXT,
-        session.sounds.finish,
+        seq, last.end, last.index, EventKind.FINISH, Anchor.END, 0.0,
+        speech.gettext(FINISH_TEXT), session.sounds.finish,
     )  # fmt: skip
-    return Plan(session, tuple(phases), tuple(layouts), seq + 1, finish)
+    return Plan(session, tuple(phases), tuple(layouts), seq + 1, finish, speech)
 
 
 def extension_timeline(
@@ -366,7 +374,7 @@ def extension_timeline(
     phase = plan.phases[index]
     layout = plan.layouts[index]
     planned = phase.duration
-    words = _Words(phase, layout.next_name, until)
+    words = _Words(phase, layout.next_name, until, plan.phrases)
     runs: list[_Run] = []
     if planned is not None and until > since:
         session = plan.session
@@ -421,6 +429,7 @@ class _Words(NamedTuple):
     phase: PlannedPhase
     next_name: str | None
     length: float | None  # the phase's length for {remaining}; None in a manual phase
+    phrases: Phrases
 
     def fill(self, template: str, at: float) -> tuple[str, str | None]:
         """(text, template): the text filled for `at` seconds into the phase, and its template
@@ -431,7 +440,7 @@ class _Words(NamedTuple):
         remaining = None if self.length is None else max(0.0, self.length - at)
         text = _fill(
             template, phase.base_name, phase.speed, phase.incline, phase.rep, phase.reps,
-            self.next_name, at, remaining,
+            self.next_name, at, remaining, self.phrases,
         )  # fmt: skip
         return text, (template if uses_time(template) else None)
 
@@ -679,7 +688,9 @@ def _reminder_count(session: Session, phase: PlannedPhase, source: Phase) -> int
     return _count_below(first, every, math.nextafter(duration - REMINDER_MARGIN, math.inf))
 
 
-def _lay_out(session: Session, phase: PlannedPhase, layout: _Layout) -> PhaseTimeline:
+def _lay_out(
+    session: Session, phase: PlannedPhase, layout: _Layout, speech: Phrases
+) -> PhaseTimeline:
     """One phase's events: the once events listed with their places in timeline order, the
     `every` cues and reminders of a timed phase as runs. An event with neither text nor sound
     is left out.
@@ -695,7 +706,7 @@ def _lay_out(session: Session, phase: PlannedPhase, layout: _Layout) -> PhaseTim
     index = phase.index
     start = phase.start
     end = duration or 0.0  # the position of an END-anchored event is end - offset
-    words = _Words(phase, layout.next_name, duration)
+    words = _Words(phase, layout.next_name, duration, speech)
     ncues = len(source.cues)
     once: list[tuple[_Key, Event]] = []
 
@@ -712,7 +723,7 @@ def _lay_out(session: Session, phase: PlannedPhase, layout: _Layout) -> PhaseTim
         add(0.0, 0, 0, EventKind.PHASE_START, Anchor.START, 0.0, None, sounds.phase)
     add(0.0, 1, 0, EventKind.SAY, Anchor.START, 0.0, phase.say, None, layout.say_template)
     if announce.targets:
-        targets = _targets_text(phase.speed, phase.incline)
+        targets = _targets_text(speech, phase.speed, phase.incline)
         if targets is not None:
             add(0.0, 2, 0, EventKind.TARGETS, Anchor.START, 0.0, targets)
 
@@ -763,20 +774,20 @@ def _lay_out(session: Session, phase: PlannedPhase, layout: _Layout) -> PhaseTim
 
         if announce.halfway and duration >= HALFWAY_MIN:
             half = duration / 2
-            add(half, 4 + ncues, 0, EventKind.HALFWAY, Anchor.START, half, "Halfway.", None, None,
-                None, 0.5)  # fmt: skip
+            add(half, 4 + ncues, 0, EventKind.HALFWAY, Anchor.START, half,
+                speech.gettext("Halfway."), None, None, None, 0.5)  # fmt: skip
 
         for j, left in enumerate(announce.remaining):
             if duration >= left + REMAINING_MARGIN:
                 offset = float(left)
                 add(end - offset, 5 + ncues + j, 0, EventKind.REMAINING, Anchor.END, offset,
-                    _remaining_text(left))  # fmt: skip
+                    _remaining_text(speech, left))  # fmt: skip
 
         later = 5 + ncues + len(announce.remaining)
         next_name = layout.next_name
         if announce.next and next_name is not None and duration > NEXT_LEAD:
             add(end - NEXT_LEAD, later, 0, EventKind.NEXT, Anchor.END, NEXT_LEAD,
-                f"Next: {next_name}.")  # fmt: skip
+                speech.gettext("Next: {name}.").format(name=next_name))  # fmt: skip
 
         if sounds.countdown is not None:
             for order, tick in enumerate(range(phase.countdown, 0, -1)):
@@ -791,7 +802,9 @@ def _lay_out(session: Session, phase: PlannedPhase, layout: _Layout) -> PhaseTim
     )  # fmt: skip
 
 
-def _phases(session: Session) -> tuple[list[PlannedPhase], list[str], list[str | None]]:
+def _phases(
+    session: Session, speech: Phrases
+) -> tuple[list[PlannedPhase], list[str], list[str | None]]:
     """The played phases, their names as spoken, and each one's `say` when it uses time."""
     flat: list[tuple[Phase, int | None, int | None, str | None, tuple[int, int | None]]] = []
     for i, item in enumerate(session.phases):
@@ -803,7 +816,7 @@ def _phases(session: Session) -> tuple[list[PlannedPhase], list[str], list[str |
             flat.append((item, None, None, None, (i, None)))
     has_reminders = bool(_reminder_texts(session))
     default_countdown = session.announce.countdown
-    spoken = [_spoken_name(phase.name, rep, reps) for phase, rep, reps, _b, _s in flat]
+    spoken = [_spoken_name(phase.name, rep, reps, speech) for phase, rep, reps, _b, _s in flat]
     out: list[PlannedPhase] = []
     say_templates: list[str | None] = []
     start = 0.0
@@ -827,7 +840,16 @@ def _phases(session: Session) -> tuple[list[PlannedPhase], list[str], list[str |
                 # Refilled when spoken: an extended phase has more {remaining}.
                 say_template = say
             say = _fill(
-                say, phase.name, phase.speed, phase.incline, rep, reps, next_name, 0.0, duration
+                say,
+                phase.name,
+                phase.speed,
+                phase.incline,
+                rep,
+                reps,
+                next_name,
+                0.0,
+                duration,
+                speech,
             )
         say_templates.append(say_template)
         out.append(
@@ -874,20 +896,41 @@ def _ordered(texts: tuple[str, ...], shuffle: bool) -> tuple[str, ...]:
     return tuple(ordered)
 
 
-def _targets_text(speed: Speed | None, incline: Incline | None) -> str | None:
+def _targets_text(speech: Phrases, speed: Speed | None, incline: Incline | None) -> str | None:
     parts = []
     if speed is not None:
-        parts.append(f"Speed {speed.spoken}")
+        parts.append(speech.gettext("Speed {speed}").format(speed=_speed_words(speech, speed)))
     if incline is not None:
-        parts.append(f"incline {incline.spoken}" if parts else f"Incline {incline.spoken}")
+        words = _incline_words(speech, incline)
+        parts.append(
+            speech.gettext("incline {incline}").format(incline=words)
+            if parts
+            else speech.gettext("Incline {incline}").format(incline=words)
+        )
     return (", ".join(parts) + ".") if parts else None
 
 
-def _remaining_text(seconds: int) -> str:
-    words = say_duration(seconds)
-    return f"{words[0].upper()}{words[1:]} left."
+def _speed_words(speech: Phrases, speed: Speed) -> str:
+    value = speech.decimal(speed.value)
+    if speed.unit == "mph":
+        return speech.gettext("{value} miles per hour").format(value=value)
+    return speech.gettext("{value} kilometres per hour").format(value=value)
 
 
-def _spoken_name(name: str, rep: int | None, reps: int | None) -> str:
+def _incline_words(speech: Phrases, incline: Incline) -> str:
+    return speech.gettext("{value} percent").format(value=speech.decimal(incline.percent))
+
+
+def _remaining_text(speech: Phrases, seconds: int) -> str:
+    words = speech.duration(seconds)
+    # Translators: {duration} is said in words; the plural follows its first number.
+    text = speech.ngettext("{duration} left.", "{duration} left.", speech.leading_count(seconds))
+    text = text.format(duration=words)
+    return f"{text[0].upper()}{text[1:]}"
+
+
+def _spoken_name(name: str, rep: int | None, reps: int | None, speech: Phrases = ENGLISH) -> str:
     """A phase's name as it is said: "Backward walking, round 2 of 3" inside a block."""
-    return name if rep is None else f"{name}, round {rep} of {reps}"
+    if rep is None:
+        return name
+    return speech.gettext("{name}, round {rep} of {reps}").format(name=name, rep=rep, reps=reps)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from walktimer.core.durations import number_words
 from walktimer.core.engine import State
 from walktimer.core.script import KMH_PER_MPH, Speed
+from walktimer.i18n import ENGLISH, Phrases
 
 if TYPE_CHECKING:
     from walktimer.core.clock import Clock
@@ -169,10 +169,12 @@ def _num(value: float) -> str:
     return text if text != "-0" else "0"
 
 
-def _set_speed(speed: Speed) -> str:
+def _set_speed(speech: Phrases, speed: Speed) -> str:
     """What the walker is asked to do: "Set the speed to 4 kilometres per hour."."""
-    unit = "miles per hour" if speed.unit == "mph" else "kilometres per hour"
-    return f"Set the speed to {_num(speed.value)} {unit}."
+    value = speech.decimal(speed.value)
+    if speed.unit == "mph":
+        return speech.gettext("Set the speed to {value} miles per hour.").format(value=value)
+    return speech.gettext("Set the speed to {value} kilometres per hour.").format(value=value)
 
 
 class OffTargetMonitor:
@@ -185,8 +187,10 @@ class OffTargetMonitor:
         *,
         tolerance: float = OFF_TARGET_KMH,
         patience: float = OFF_TARGET_SECONDS,
+        speech: Phrases = ENGLISH,
     ) -> None:
         self._clock = clock
+        self._speech = speech
         self._tolerance = tolerance
         self._patience = patience
         self._visit: int | None = None
@@ -210,7 +214,7 @@ class OffTargetMonitor:
         if self._said or now - self._off_since < self._patience - 1e-9:
             return None
         self._said = True
-        return _set_speed(speed)
+        return _set_speed(self._speech, speed)
 
     def wake_in(self) -> float | None:
         """Seconds until the monitor could speak, so the host wakes for it."""
@@ -261,7 +265,8 @@ class BeltCompanion:
         self._control = control
         self._max_speed = max_speed
         self._lead = lead
-        self._monitor = OffTargetMonitor(clock)
+        self._speech = plan.phrases  # what is said is said in the plan's language
+        self._monitor = OffTargetMonitor(clock, speech=self._speech)
         self._state: State | None = None
         self._visit = 0
         self._commanded: tuple[float | None, float | None] = (None, None)
@@ -336,9 +341,10 @@ class BeltCompanion:
         """What the companion may say in this session, to render its speech ahead."""
         texts: list[str] = []
         if not self._control:
-            texts = [_set_speed(p.speed) for p in self._plan.phases if p.speed is not None]
+            speech = self._speech
+            texts = [_set_speed(speech, p.speed) for p in self._plan.phases if p.speed is not None]
             return list(dict.fromkeys(texts))
-        texts.append(f"Starting the belt in {self._in_lead()}.")
+        texts.append(self._starting())
         before: tuple[float | None, float | None] = (None, None)
         for phase in self._plan.phases:
             kmh = phase.speed.kmh if phase.speed else None
@@ -364,11 +370,13 @@ class BeltCompanion:
             return []
         if link is Link.LOST:
             return [
-                "The treadmill's connection was lost: the session goes on on its timer, "
-                "and walktimer is reconnecting."
+                self._speech.gettext(
+                    "The treadmill's connection was lost: the session goes on on its timer, "
+                    "and walktimer is reconnecting."
+                )
             ]
         if link is Link.CONNECTED and previous is Link.LOST:
-            return ["The treadmill is connected again."]
+            return [self._speech.gettext("The treadmill is connected again.")]
         return []
 
     # ------------------------------------------------------------------ control
@@ -385,7 +393,7 @@ class BeltCompanion:
                 # A belt may resume at its slowest: set this phase's target again, said first.
                 self._commanded = (None, None)
                 self._reenter = True
-            return [f"Starting the belt in {self._in_lead()}."]
+            return [self._starting()]
         if now is State.PAUSED and was is State.RUNNING:
             # Slowing to a stop is the walker's own command: at once, not announced.
             self._pending, self._start_at = None, None
@@ -402,8 +410,10 @@ class BeltCompanion:
             self._started_belt = True
 
     def _in_lead(self) -> str:
-        lead = round(self._lead)
-        return f"{number_words(lead)} second{'s' if lead != 1 else ''}"
+        return self._speech.seconds(round(self._lead))
+
+    def _starting(self) -> str:
+        return self._speech.gettext("Starting the belt in {lead}.").format(lead=self._in_lead())
 
     def _target_of(
         self, speed: float | None, incline: float | None, *, say: bool = True
@@ -438,17 +448,26 @@ class BeltCompanion:
         if key in self._said.clamps:
             return ""
         self._said.clamps.add(key)
+        t = self._speech
+        said = {"wanted": t.decimal(wanted), "used": t.decimal(used)}
         if what == "cap":
-            return (
-                f"The speed is capped at {_num(used)} kilometres per hour by the maximum speed "
-                f"setting: {_num(wanted)} is set as {_num(used)}."
-            )
+            return t.gettext(
+                "The speed is capped at {used} kilometres per hour by the maximum speed "
+                "setting: {wanted} is set as {used}."
+            ).format(**said)
         assert r is not None
-        unit = "kilometres per hour" if what == "speed" else "percent"
-        return (
-            f"This treadmill's {what} goes from {_num(r.low)} to {_num(r.high)} {unit}: "
-            f"{_num(wanted)} is set as {_num(used)}."
-        )
+        low, high = t.decimal(r.low), t.decimal(r.high)
+        if what == "speed":
+            text = t.gettext(
+                "This treadmill's speed goes from {low} to {high} kilometres per hour: "
+                "{wanted} is set as {used}."
+            )
+        else:
+            text = t.gettext(
+                "This treadmill's incline goes from {low} to {high} percent: "
+                "{wanted} is set as {used}."
+            )
+        return text.format(low=low, high=high, **said)
 
     def _phase_change(self, index: int, visit: int) -> _Change | None:
         phase = self._plan.phases[index]
@@ -467,18 +486,32 @@ class BeltCompanion:
         *,
         mph: bool = False,
     ) -> str | None:
+        t = self._speech
+        # (to a first value, up, down) for the speed and for the incline
+        wordings = (
+            (t.gettext("speed going to {value}"), t.gettext("speed going up to {value}"),
+             t.gettext("speed going down to {value}")),
+            (t.gettext("incline going to {value} percent"),
+             t.gettext("incline going up to {value} percent"),
+             t.gettext("incline going down to {value} percent")),
+        )  # fmt: skip
         parts: list[str] = []
-        for i, (name, unit) in enumerate((("speed", ""), ("incline", " percent"))):
+        for i, (first, up, down) in enumerate(wordings):
             old, new = before[i], after[i]
             if new is None or (old is not None and abs(old - new) < 1e-9):
                 continue
-            way = "" if old is None else (" up" if new > old else " down")
+            wording = first if old is None else (up if new > old else down)
             shown = new / KMH_PER_MPH if mph and i == 0 else new
-            parts.append(f"{name} going{way} to {_num(shown)}{unit}")
+            parts.append(wording.format(value=t.decimal(shown)))
         if not parts:
             return None
-        text = " and ".join(parts)
-        return f"{text[:1].upper()}{text[1:]} in {self._in_lead()}."
+        text = (
+            parts[0]
+            if len(parts) == 1
+            else t.gettext("{speed} and {incline}").format(speed=parts[0], incline=parts[1])
+        )
+        said = t.gettext("{change} in {lead}.").format(change=text, lead=self._in_lead())
+        return f"{said[:1].upper()}{said[1:]}"
 
     def _announce(self, change: _Change) -> tuple[list[str], str | None]:
         """The clamp sentences for `change`, and the change as it is said (None: the belt
@@ -536,8 +569,10 @@ class BeltCompanion:
             return []
         self._said.stopped_belt = True
         return [
-            "The belt is stopped, so walktimer leaves it alone: start it yourself and "
-            "walktimer sets this phase's speed after saying it."
+            self._speech.gettext(
+                "The belt is stopped, so walktimer leaves it alone: start it yourself and "
+                "walktimer sets this phase's speed after saying it."
+            )
         ]
 
     def _apply_due(self, reading: BeltReading | None, visit: int) -> list[str]:

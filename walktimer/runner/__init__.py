@@ -3,8 +3,10 @@ event log around one Engine and hands them to the host loop."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, TextIO
@@ -49,6 +51,7 @@ def run_terminal(
     from walktimer.desktop.ducking import Ducker, restore_leftovers
     from walktimer.desktop.mpris import MprisService, player_state
     from walktimer.history.keeper import RunKeeper
+    from walktimer.i18n import host_language, speech_voice
     from walktimer.runner.diary import AFTER, BEFORE, ask_note, ask_rating, line_asker
     from walktimer.runner.display import LiveScreen, PlainScreen, Screen, summary_line
     from walktimer.runner.host import NoKeys, RunResult, TerminalHost
@@ -58,7 +61,7 @@ def run_terminal(
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    plan = build_plan(session)
+    plan = build_plan(session, language=host_language(None, os.environ))
 
     log: EventLog | None = None
     if args.events is not None:
@@ -117,7 +120,12 @@ def run_terminal(
         if plan.has_manual and isinstance(keys, NoKeys):
             screen.line(_no_keys_for_manual(plan))
         ducking = Ducker(args.duck) if args.duck != "off" and not args.mute else None
-        sink = make_sink(args, session, screen.line, ducking=ducking, duck_tones=args.duck_tones)
+        # With no voice chosen, one for the language the plan's words are in.
+        voice = replace(
+            session.voice, voice=speech_voice(session.voice.voice, plan.phrases.language)
+        )
+        voiced = replace(session, voice=voice)
+        sink = make_sink(args, voiced, screen.line, ducking=ducking, duck_tones=args.duck_tones)
         sink.prepare(plan, RenderProgress(screen.line))
         for notice in sink.notices():
             screen.line(notice)

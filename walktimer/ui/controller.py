@@ -22,6 +22,7 @@ from walktimer.core.engine import Engine, Fired, RunRecord, State
 from walktimer.core.plan import Plan
 from walktimer.core.ports import CueSink
 from walktimer.core.script import Session, Voice
+from walktimer.i18n import speech_voice
 from walktimer.ui.host import GET_READY_SECONDS, SessionHost
 from walktimer.ui.inhibit import Inhibitor
 from walktimer.ui.prepare import DeferredSink, PrepareThread
@@ -119,7 +120,7 @@ class RunController(QObject):
         with `prepare(run)`, once the window has shown it."""
         self.close()
         # Always a sounding sink: muting is done by the host, so M can unmute mid-session.
-        voiced = self._sink_session(session)
+        voiced = self._sink_session(session, plan)
         verbosity = self.settings.verbosity
         factory = self.sink_factory
         sink = DeferredSink(lambda: factory(voiced, mute=False, verbosity=verbosity))
@@ -180,14 +181,15 @@ class RunController(QObject):
         run.host.stop()
         return True
 
-    def _sink_session(self, session: Session) -> Session:
-        """The session as the sink should voice it: the user's voice settings override."""
+    def _sink_session(self, session: Session, plan: Plan) -> Session:
+        """The session as the sink should voice it: the user's voice settings override; with
+        no voice chosen, one for the language the plan's words are in."""
         s = self.settings
         voice = session.voice
         new = Voice(
             rate=s.rate if s.rate >= 80 else voice.rate,
             volume=max(0.0, min(1.0, voice.volume * s.volume)),
-            voice=s.voice or voice.voice,
+            voice=speech_voice(s.voice or voice.voice, plan.phrases.language),
         )
         return session if new == voice else replace(session, voice=new)
 

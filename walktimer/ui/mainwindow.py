@@ -10,6 +10,7 @@ by the composition root (walktimer.ui.app.run_gui) and handed in.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State
 from walktimer.core.plan import Plan, build_plan
 from walktimer.core.script import Session
 from walktimer.desktop.mpris import Controls
+from walktimer.i18n import host_language
 from walktimer.ui.actions import HELP_ROWS, ActionContext, ActionTable, Page
 from walktimer.ui.banner import Banner
 from walktimer.ui.controller import OpenRun, RunController, SinkFactory
@@ -432,8 +434,13 @@ class MainWindow(QMainWindow):
             self.settings.sync()
             self._library_loaded = False
         session = opened.session
-        self._show_run(session, build_plan(session), opened.path, None, opened.notices, start)
+        self._show_run(session, self._plan(session), opened.path, None, opened.notices, start)
         return True
+
+    def _plan(self, session: Session) -> Plan:
+        """The session's plan, its own words in the script's language, else the user's voice
+        setting's, else the system locale's."""
+        return build_plan(session, language=host_language(self.settings.voice, os.environ))
 
     def open_restored(
         self,
@@ -449,7 +456,7 @@ class MainWindow(QMainWindow):
         session = self.files.load(Path(path))
         if session is None:
             return False
-        plan = build_plan(session)
+        plan = self._plan(session)
         try:
             engine = Engine.restore(
                 plan, self.runs.clock, phase_index, phase_elapsed, record_so_far,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from walktimer.i18n import N_
+
 if TYPE_CHECKING:
     from walktimer.core.script import Session
 
-HELP = "Check session scripts and list every problem in them."
+HELP = N_("Check session scripts and list every problem in them.")
 
 DESCRIPTION = """\
 Check session scripts and list every problem in them.

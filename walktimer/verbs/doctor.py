@@ -8,7 +8,9 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-HELP = "Check speech, sound output, the speech cache and the Qt platform, with fixes."
+from walktimer.i18n import N_
+
+HELP = N_("Check speech, sound output, the speech cache and the Qt platform, with fixes.")
 
 DESCRIPTION = """\
 Checks what walktimer needs and prints one line for each: the speech engine and its voices,

@@ -10,11 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from walktimer.i18n import N_
+
 if TYPE_CHECKING:
     from walktimer.history.log import HistoryLog, Walk
     from walktimer.history.stats import WeeklyProgress
 
-HELP = "Show past walks and weekly progress, export them as CSV or FIT, or delete them."
+HELP = N_("Show past walks and weekly progress, export them as CSV or FIT, or delete them.")
 
 DESCRIPTION = """\
 Show past walks and weekly progress, export them as CSV or FIT, or delete them.

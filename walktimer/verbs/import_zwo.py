@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "Import a Zwift workout (.zwo) as a session script."
+from walktimer.i18n import N_
+
+HELP = N_("Import a Zwift workout (.zwo) as a session script.")
 
 DESCRIPTION = """\
 Import a Zwift workout (.zwo) as a session script.

@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-HELP = (
+from walktimer.i18n import N_, interface
+
+HELP = N_(
     "Add WalkTimer to the application menu (a .desktop entry, AppStream metadata and icons); "
     "--uninstall removes it."
 )
@@ -19,13 +21,18 @@ SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    t = interface()
     parser.add_argument(
         "--prefix",
         type=Path,
         metavar="DIR",
-        help="the data folder to install into (default: $XDG_DATA_HOME or ~/.local/share)",
+        help=t.gettext(
+            "the data folder to install into (default: $XDG_DATA_HOME or ~/.local/share)"
+        ),
     )
-    parser.add_argument("--uninstall", action="store_true", help="remove what it installed")
+    parser.add_argument(
+        "--uninstall", action="store_true", help=t.gettext("remove what it installed")
+    )
 
 
 def data_home() -> Path:
@@ -83,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     from walktimer import APP_ID
     from walktimer.resources import asset
 
+    t = interface()
     prefix: Path = (args.prefix or data_home()).expanduser()
     files = targets(prefix, APP_ID)
     if args.uninstall:
@@ -92,7 +100,13 @@ def run(args: argparse.Namespace) -> int:
                 path.unlink()
                 removed += 1
         _refresh_caches(prefix)
-        print(f"Removed {removed} file{'s' if removed != 1 else ''} of the desktop entry.")
+        print(
+            t.ngettext(
+                "Removed {count} file of the desktop entry.",
+                "Removed {count} files of the desktop entry.",
+                removed,
+            ).format(count=removed)
+        )
         return 0
     entry = asset("desktop", f"{APP_ID}.desktop").read_text(encoding="utf-8")
     command = exec_command()
@@ -114,14 +128,17 @@ def run(args: argparse.Namespace) -> int:
             _write(files[f"png{size}"], png.read_bytes())
     except OSError as error:
         print(
-            f"walktimer: cannot install the desktop entry in {prefix}: {error.strerror}. "
-            "Choose a writable folder with --prefix.",
+            t.gettext(
+                "walktimer: cannot install the desktop entry in {folder}: {reason}. "
+                "Choose a writable folder with --prefix."
+            ).format(folder=prefix, reason=error.strerror),
             file=sys.stderr,
         )
         return 1
     _refresh_caches(prefix)
-    print(f"Installed {files['desktop']}")
-    print(f"Installed {files['metainfo']}")
-    print(f"Installed icons under {prefix / 'icons/hicolor'}")
+    installed = t.gettext("Installed {path}")
+    print(installed.format(path=files["desktop"]))
+    print(installed.format(path=files["metainfo"]))
+    print(t.gettext("Installed icons under {folder}").format(folder=prefix / "icons/hicolor"))
     print(f"The menu entry starts: {command}")
     return 0

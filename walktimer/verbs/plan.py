@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -10,12 +11,15 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from walktimer.i18n import N_, interface
+
 if TYPE_CHECKING:
     from walktimer.core.plan import Event, Plan
+    from walktimer.i18n import Phrases
 
-HELP = "Show when every cue of a session script is spoken or sounded."
+HELP = N_("Show when every cue of a session script is spoken or sounded.")
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 Show when every cue of a session script is spoken or sounded: one line per event, with its
 time from the start of the session (h:mm:ss), the phase, the kind of event and what is
 said, or the sound played as [name].
@@ -29,19 +33,24 @@ With --json, prints a list of objects {"t": seconds, "phase": name, "kind": even
 event may also carry "at_least": true (the + mark) and "every": seconds (a repeating cue).
 
 Exit status: 0 when the file is valid, 1 when it is not (every problem is printed to
-standard error), 2 on a usage error."""
+standard error), 2 on a usage error.""")
 
 AT_LEAST_MARK = "+"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = DESCRIPTION
+    t = interface()
+    parser.description = t.gettext(DESCRIPTION)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
-        "file", metavar="FILE", help="a session script (.toml), or a bundled session's name"
+        "file",
+        metavar="FILE",
+        help=t.gettext("a session script (.toml), or a bundled session's name"),
     )
     parser.add_argument(
-        "--json", action="store_true", help="print the timeline as JSON instead of a table"
+        "--json",
+        action="store_true",
+        help=t.gettext("print the timeline as JSON instead of a table"),
     )
 
 
@@ -65,7 +74,7 @@ def _after_manual(plan: Plan) -> list[bool]:
     return out
 
 
-def _what(event: Event) -> str:
+def _what(event: Event, t: Phrases) -> str:
     from walktimer.core.durations import format_compact
 
     parts = []
@@ -74,7 +83,8 @@ def _what(event: Event) -> str:
     if event.text:
         parts.append(event.text)
     if event.every is not None:
-        parts.append(f"(repeats every {format_compact(round(event.every))} until Next)")
+        every = format_compact(round(event.every))
+        parts.append(t.gettext("(repeats every {every} until Next)").format(every=every))
     return " ".join(parts)
 
 
@@ -82,11 +92,12 @@ def rows(plan: Plan) -> Iterator[Row]:
     """The table's lines, in timeline order, made as they are read."""
     from walktimer.core.durations import format_hms
 
+    t = interface()
     late = _after_manual(plan)
     for event, at_least in _marked(plan, late):
         mark = AT_LEAST_MARK if at_least else ""
         phase = plan.phases[event.phase]
-        yield Row(format_hms(event.t) + mark, phase.name, event.kind.value, _what(event))
+        yield Row(format_hms(event.t) + mark, phase.name, event.kind.value, _what(event, t))
 
 
 def _marked(plan: Plan, late: list[bool]) -> Iterator[tuple[Event, bool]]:
@@ -99,12 +110,12 @@ def _marked(plan: Plan, late: list[bool]) -> Iterator[tuple[Event, bool]]:
         yield event, late[event.phase] or (phase.manual and event.kind is EventKind.FINISH)
 
 
-def _widths(plan: Plan, late: list[bool]) -> tuple[int, int, int]:
+def _widths(plan: Plan, late: list[bool], header: Row) -> tuple[int, int, int]:
     """The widths of the time, phase and event columns, header included, from each phase's
     latest time and kinds of event, without laying out every event."""
     from walktimer.core.durations import format_hms
 
-    widths = [len("TIME"), len("PHASE"), len("EVENT")]
+    widths = [len(header.time), len(header.phase), len(header.kind)]
     finish = plan.finish
     spans = [(plan.timeline(i).span(), late[i]) for i in range(len(plan.phases))]
     spans.append(((finish.t, {finish.kind}), late[-1] or plan.phases[-1].manual))
@@ -122,15 +133,20 @@ def table_lines(plan: Plan) -> Iterator[str]:
     footnote. Lines come as the timeline is read, so a long session starts printing at once."""
     from walktimer.core.durations import format_clock
 
+    t = interface()
     played = len(plan.phases)
     total = format_clock(plan.total)
     if plan.has_manual:
-        total = f"at least {total}"
-    noun = "phase" if played == 1 else "phases"
-    yield f"{plan.session.name}  ({total}, {played} {noun}, {plan.event_count} events)"
+        total = t.gettext("at least {total}").format(total=total)
+    phases = t.ngettext("{count} phase", "{count} phases", played).format(count=played)
+    count = plan.event_count
+    events = t.ngettext("{count} event", "{count} events", count).format(count=count)
+    yield f"{plan.session.name}  ({total}, {phases}, {events})"
     yield ""
-    widths = _widths(plan, _after_manual(plan))
-    for row in chain([Row("TIME", "PHASE", "EVENT", "WHAT")], rows(plan)):
+    # Translators: the table's column headings, in capitals.
+    header = Row(t.gettext("TIME"), t.gettext("PHASE"), t.gettext("EVENT"), t.gettext("WHAT"))
+    widths = _widths(plan, _after_manual(plan), header)
+    for row in chain([header], rows(plan)):
         cells = (
             row.time.ljust(widths[0]),
             row.phase.ljust(widths[1]),
@@ -139,11 +155,10 @@ def table_lines(plan: Plan) -> Iterator[str]:
         )
         yield "  ".join(cells).rstrip()
     if plan.has_manual:
-        note = (
-            f"Manual phases last until you press Next and count as 0 seconds here: times "
-            f"marked {AT_LEAST_MARK} are the earliest they can come, and the session lasts "
-            f"{total}."
-        )
+        note = t.gettext(
+            "Manual phases last until you press Next and count as 0 seconds here: times "
+            "marked {mark} are the earliest they can come, and the session lasts {total}."
+        ).format(mark=AT_LEAST_MARK, total=total)
         yield ""
         yield from textwrap.wrap(note, width=88)
 
@@ -206,6 +221,7 @@ def run(args: argparse.Namespace) -> int:
     from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
     from walktimer.core.plan import build_plan
+    from walktimer.i18n import host_language
     from walktimer.resources import resolve_session
 
     try:
@@ -214,7 +230,7 @@ def run(args: argparse.Namespace) -> int:
         for problem in error.problems:
             print(printable(str(problem)), file=sys.stderr)
         return 1
-    plan = build_plan(session)
+    plan = build_plan(session, language=host_language(None, os.environ))
     out = sys.stdout
     for line in json_lines(plan) if args.json else table_lines(plan):
         out.write(printable(line, keep_newlines=True) + "\n")

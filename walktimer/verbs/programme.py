@@ -7,12 +7,14 @@ import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from walktimer.i18n import N_
+
 if TYPE_CHECKING:
     from walktimer.programmes.format import Programme
     from walktimer.programmes.progress import Status
     from walktimer.programmes.store import Enrolment, Programmes
 
-HELP = "Follow a programme of weeks that builds up your walks: list, start, pause, leave."
+HELP = N_("Follow a programme of weeks that builds up your walks: list, start, pause, leave.")
 
 DESCRIPTION = """\
 Follow a programme: weeks of walks that build up slowly, as the back-care guidance asks

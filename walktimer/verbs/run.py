@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from walktimer.i18n import N_
+
 if TYPE_CHECKING:
     from walktimer.history.resume import ResumePoint
 
-HELP = "Run a session: in the window, or in this terminal with --no-gui."
+HELP = N_("Run a session: in the window, or in this terminal with --no-gui.")
 
 DESCRIPTION = """\
 Run a session script. FILE is a .toml script or the name of a bundled session

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "Print the JSON Schema of session scripts (format 1), for editors."
+from walktimer.i18n import N_, interface
 
-DESCRIPTION = """\
+HELP = N_("Print the JSON Schema of session scripts (format 1), for editors.")
+
+DESCRIPTION = N_("""\
 Print the JSON Schema (draft 2020-12) of session scripts, format 1. Editors with TOML
 support use it to complete keys, show what each key means and underline wrong values.
 
@@ -17,11 +19,11 @@ the top of a script:
   #:schema ./walktimer-session.schema.json
 
 The schema catches most mistakes as you type; `walktimer check FILE` catches all of them
-(for example a cue that falls outside its phase, or a sound file that does not exist)."""
+(for example a cue that falls outside its phase, or a sound file that does not exist).""")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = DESCRIPTION
+    parser.description = interface().gettext(DESCRIPTION)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 

@@ -6,10 +6,12 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from walktimer.i18n import N_
+
 if TYPE_CHECKING:
     from walktimer.core.script import Session
 
-HELP = "Say the next walk of your programme, or walk it in this terminal with --run."
+HELP = N_("Say the next walk of your programme, or walk it in this terminal with --run.")
 
 DESCRIPTION = """\
 Say the next walk of the programme you follow ("Week 2 - walk 3 of 5: Beginner walk,

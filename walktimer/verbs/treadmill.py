@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-HELP = "Find Bluetooth FTMS treadmills, or run an emulated one to try walktimer with."
+from walktimer.i18n import N_, interface
 
-DESCRIPTION = """\
+HELP = N_("Find Bluetooth FTMS treadmills, or run an emulated one to try walktimer with.")
+
+DESCRIPTION = N_("""\
 walktimer reads (and, with --treadmill-control, sets) a treadmill's speed over the Bluetooth
 Fitness Machine Service (FTMS).
 
@@ -18,31 +20,32 @@ simulate listens on TCP (default 127.0.0.1:9101); in another terminal run walkti
   WALKTIMER_BLE_TRANSPORT=tcp-client:127.0.0.1:9101 walktimer run backward-10 --no-gui \\
       --treadmill auto --treadmill-control
 WALKTIMER_BLE_TRANSPORT takes any bumble HCI transport (usb:0 for a USB dongle, ...); without
-it walktimer uses the operating system's Bluetooth. See docs/treadmill.md."""
+it walktimer uses the operating system's Bluetooth. See docs/treadmill.md.""")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = DESCRIPTION
+    t = interface()
+    parser.description = t.gettext(DESCRIPTION)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("action", choices=("scan", "simulate"), help="scan or simulate")
+    parser.add_argument("action", choices=("scan", "simulate"), help=t.gettext("scan or simulate"))
     parser.add_argument(
-        "--seconds", type=float, default=5.0, help="scan: how long to look (default 5)"
+        "--seconds", type=float, default=5.0, help=t.gettext("scan: how long to look (default 5)")
     )
     parser.add_argument(
         "--listen",
         metavar="HOST:PORT",
         default="127.0.0.1:9101",
-        help="simulate: where walktimer connects (default 127.0.0.1:9101)",
+        help=t.gettext("simulate: where walktimer connects (default 127.0.0.1:9101)"),
     )
     parser.add_argument(
-        "--name", default="WalkTimer Treadmill", help="simulate: the name it advertises"
+        "--name", default="WalkTimer Treadmill", help=t.gettext("simulate: the name it advertises")
     )
     parser.add_argument(
         "--belt-speed",
         metavar="KMH",
         type=float,
         default=0.0,
-        help="simulate: start with the belt running at KMH (default: stopped)",
+        help=t.gettext("simulate: start with the belt running at KMH (default: stopped)"),
     )
 
 
@@ -51,36 +54,46 @@ def _print(text: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    t = interface()
     if args.action == "scan":
         from walktimer.treadmill.tools import scan_treadmills
 
         if not 0 < args.seconds <= 120:
-            print("walktimer treadmill: --seconds must be between 0 and 120.", file=sys.stderr)
+            print(
+                t.gettext("walktimer treadmill: --seconds must be between 0 and 120."),
+                file=sys.stderr,
+            )
             return 2
         return scan_treadmills(args.seconds, sys.stdout)
     host, _, port = args.listen.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         print(
-            f"walktimer treadmill: --listen takes HOST:PORT, like 127.0.0.1:9101, not "
-            f"{args.listen!r}.",
+            t.gettext(
+                "walktimer treadmill: --listen takes HOST:PORT, like 127.0.0.1:9101, not {given}."
+            ).format(given=repr(args.listen)),
             file=sys.stderr,
         )
         return 2
     if not 0 <= args.belt_speed <= 12:
-        print("walktimer treadmill: --belt-speed is in km/h, from 0 to 12.", file=sys.stderr)
+        print(
+            t.gettext("walktimer treadmill: --belt-speed is in km/h, from 0 to 12."),
+            file=sys.stderr,
+        )
         return 2
     from walktimer.treadmill.tools import simulate
 
     def ready() -> None:
         _print(
-            f"An emulated FTMS treadmill, {args.name!r}, waits for walktimer on {args.listen}. "
-            f"In another terminal:\n  WALKTIMER_BLE_TRANSPORT=tcp-client:{args.listen} "
-            "walktimer run backward-10 --no-gui --treadmill auto --treadmill-control\n"
-            "Ctrl-C stops it."
+            t.gettext(
+                "An emulated FTMS treadmill, {name}, waits for walktimer on {listen}. "
+                "In another terminal:\n  WALKTIMER_BLE_TRANSPORT=tcp-client:{listen} "
+                "walktimer run backward-10 --no-gui --treadmill auto --treadmill-control\n"
+                "Ctrl-C stops it."
+            ).format(name=repr(args.name), listen=args.listen)
         )
 
     try:
         return simulate(f"tcp-server:{args.listen}", args.name, args.belt_speed, _print, ready)
     except KeyboardInterrupt:
-        _print("The emulated treadmill is switched off.")
+        _print(t.gettext("The emulated treadmill is switched off."))
         return 0
