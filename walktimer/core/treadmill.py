@@ -607,28 +607,36 @@ class BeltCompanion:
         return []
 
 
-def belt_line(link: Link, reading: BeltReading | None, view: View, *, control: bool) -> str:
+def belt_line(
+    link: Link,
+    reading: BeltReading | None,
+    view: View,
+    *,
+    control: bool,
+    speech: Phrases = ENGLISH,
+) -> str:
     """The treadmill line: the belt's actual speed beside the target, incline, distance."""
+    t = speech
     if link is Link.CONNECTING:
-        return "treadmill: connecting…"
+        return t.gettext("treadmill: connecting…")
     if link is Link.LOST:
-        return "treadmill: connection lost, reconnecting…"
+        return t.gettext("treadmill: connection lost, reconnecting…")
     if link is Link.CLOSED:
-        return "treadmill: not connected"
+        return t.gettext("treadmill: not connected")
     if reading is None:
-        return "treadmill: connected, waiting for the belt's data"
+        return t.gettext("treadmill: connected, waiting for the belt's data")
     parts = []
     if reading.speed_kmh is not None:
-        speed = f"belt {reading.speed_kmh:.1f} km/h"
+        speed = t.gettext("belt {speed} km/h").format(speed=f"{reading.speed_kmh:.1f}")
         if view.speed is not None:
-            speed += f" (target {view.speed.text})"
+            speed += " " + t.gettext("(target {target})").format(target=view.speed.text)
         parts.append(speed)
     if reading.incline_percent is not None:
-        parts.append(f"incline {reading.incline_percent:g}%")
+        parts.append(t.gettext("incline {value}%").format(value=f"{reading.incline_percent:g}"))
     if reading.distance_m is not None:
         metres = reading.distance_m
         parts.append(f"{metres} m" if metres < 1000 else f"{metres / 1000:.2f} km")
     if reading.running is False:
-        parts.append("stopped")
-    parts.append("control on" if control else "read-only")
-    return "treadmill: " + " · ".join(parts)
+        parts.append(t.gettext("stopped"))
+    parts.append(t.gettext("control on") if control else t.gettext("read-only"))
+    return t.gettext("treadmill: {parts}").format(parts=" · ".join(parts))
