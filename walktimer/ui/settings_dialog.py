@@ -1,5 +1,5 @@
-"""The settings dialog: voice, rate, volume, mute, verbosity, music ducking, theme and font
-scale."""
+"""The settings dialog: voice, rate, volume, mute, verbosity, music ducking, theme, font
+scale and the treadmill."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from walktimer.core.format.tables import LIMITS
 from walktimer.core.script import Voice
 from walktimer.ui.settings import Ducking, Settings, Theme, Verbosity
+from walktimer.ui.treadmill_picker import FindTreadmills, TreadmillPicker
 
 __all__ = [
     "PreviewVoice",
@@ -156,9 +157,12 @@ class SettingsDialog(QDialog):
         preview: PreviewVoice | None = None,
         script_rate: int | None = None,
         locale: str | None = None,
+        find_treadmills: FindTreadmills | None = None,
     ) -> None:
         """`script_rate` is the rate of the script at hand (None when there is none: the
-        format's default); `locale` orders the voices (the system's when None)."""
+        format's default); `locale` orders the voices (the system's when None);
+        `find_treadmills` scans for treadmills (Bluetooth, as `WALKTIMER_BLE_TRANSPORT`
+        says, when None)."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
@@ -266,6 +270,8 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        self.treadmill = TreadmillPicker(settings, find_treadmills)
+        layout.addWidget(self.treadmill)
         layout.addWidget(buttons)
 
         if voices is not None:
@@ -317,6 +323,7 @@ class SettingsDialog(QDialog):
         s.duck_tones = self.duck_tones.isChecked()
         s.theme = Theme(self.theme.currentData())
         s.font_scale = self.font_scale.value() / 100
+        self.treadmill.apply(s)
         s.sync()
 
     def accept(self) -> None:
@@ -324,6 +331,7 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def done(self, result: int) -> None:
+        self.treadmill.release()
         loader = self._loader
         if loader is not None and loader.running():
             # Still listing: the list arrives after the dialog is gone; nothing takes it.
