@@ -216,3 +216,55 @@ def test_the_windows_run_with_consent_sets_the_speed_under_the_cap(
         "set speed 5 km/h",
     ]
     connection.close()
+
+
+def test_a_window_run_drives_the_chosen_treadmill_and_stops_it_when_closed(
+    qtbot: QtBot, rig: Rig, settings: Settings
+) -> None:
+    from tests.fakes import RecordingSink
+    from walktimer.ui.controller import RunController
+
+    emulated = rig.treadmill(*FIRST)
+    settings.treadmill, settings.treadmill_control = FIRST[1], True
+    settings.treadmill_max_speed = 5.0
+    clock = FakeClock()
+    sinks: list[RecordingSink] = []
+
+    def sink_factory(session: object, *, mute: bool, verbosity: object) -> RecordingSink:
+        sinks.append(RecordingSink())
+        return sinks[-1]
+
+    class Awake:
+        def inhibit(self, reason: str) -> str | None:
+            return None
+
+        def release(self) -> None:
+            return None
+
+    controller = RunController(
+        settings, clock=clock, sink_factory=sink_factory, inhibitor=Awake(),
+        confirm=lambda *_: True, get_ready=0,
+    )  # fmt: skip
+    controller.treadmill_connect = lambda wanted, control: _RigConnection(
+        rig.adapter(wanted, control=control)
+    )
+    plan = make_plan(Phase("Brisk", duration=30, speed=Speed(8)))
+    run = controller.open(plan.session, plan, None)
+    assert run.belt is not None
+    belt = run.belt
+    assert wait_for(lambda: belt.treadmill.link is Link.CONNECTED, timeout=10)
+    assert wait_for(lambda: belt.treadmill.controllable)
+    assert belt.control
+    controller.prepare(run)
+    qtbot.waitUntil(lambda: run.prepared, timeout=5000)
+    run.host.start()
+    for _ in range(5):
+        clock.advance(1)
+        run.host.pump()
+    asked = lambda: [describe_write(w) for w in emulated.writes]  # noqa: E731
+    assert wait_for(lambda: "set speed 5 km/h" in asked())
+    said = [f.text for f in sinks[-1].played]
+    assert "Speed going to 5 in three seconds." in said
+    controller.close()
+    assert wait_for(lambda: "stop the belt" in asked())
+    assert asked() == ["request control", "start the belt", "set speed 5 km/h", "stop the belt"]
