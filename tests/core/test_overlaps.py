@@ -13,32 +13,14 @@ from walktimer.core.plan import EventKind, build_plan
 from walktimer.core.speech_length import spoken_seconds
 from walktimer.resources import bundled_sessions
 
+CROWDED_FILE = Path(__file__).resolve().parents[1] / "data" / "timing" / "crowded.toml"
 LONG = (
     "Now get ready to turn around carefully, holding the rail with both hands, "
     "and then walk backwards."
 )
-
-CROWDED = f"""\
-format = 1
-name = "Crowded"
-
-[[phase]]
-name = "Warm up"
-duration = "2m"
-say = "Walk."
-
-[[phase.cue]]
-at = "10s"
-say = "{LONG}"
-
-[[phase.cue]]
-at = "12s"
-say = "Shoulders down."
-
-[[phase]]
-name = "Backward"
-duration = "1m"
-"""
+# The second cue six seconds after the long one is in time at 170 words per minute; at two
+# seconds after, it is late.
+CROWDED = CROWDED_FILE.read_text("utf-8").replace('at = "16s"', 'at = "12s"')
 
 
 def test_a_cue_due_while_another_speaks_is_a_warning_with_both_positions() -> None:

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from tests.core.engine_helpers import make_plan
 from tests.fakes import wait_for
 from tests.treadmill.conftest import Rig
+from walktimer.core import treadmill as core_treadmill
 from walktimer.core.clock import FakeClock
 from walktimer.core.engine import Engine
 from walktimer.core.script import Phase, Speed
@@ -19,6 +20,7 @@ from walktimer.core.treadmill import Link, TreadmillError
 from walktimer.treadmill.adapter import FtmsTreadmill
 from walktimer.treadmill.finder import InRange, find_treadmills
 from walktimer.treadmill.tools import describe_write
+from walktimer.ui import settings as settings_module
 from walktimer.ui.settings import Settings
 from walktimer.ui.settings_dialog import SettingsDialog
 from walktimer.ui.treadmill_picker import (
@@ -28,6 +30,7 @@ from walktimer.ui.treadmill_picker import (
     TreadmillChoice,
     window_treadmill,
 )
+from walktimer.verbs import run as run_verb
 
 FIRST = ("Trotter", "C0:00:00:00:00:01")
 SECOND = ("Strider", "C0:00:00:00:00:02")
@@ -58,6 +61,8 @@ def _scan(qtbot: QtBot, dialog: SettingsDialog) -> None:
 def test_nothing_is_chosen_and_consent_is_off_by_default(qtbot: QtBot, settings: Settings) -> None:
     assert (settings.treadmill, settings.treadmill_control) == ("", False)
     assert settings.treadmill_max_speed == 6.0
+    assert settings_module.DEFAULT_MAX_SPEED == core_treadmill.DEFAULT_MAX_SPEED
+    assert settings_module.BELT_TOP_SPEED == run_verb.BELT_TOP_SPEED
     assert TreadmillChoice.of(settings) is None
     dialog = SettingsDialog(settings, find_treadmills=list)
     qtbot.addWidget(dialog)

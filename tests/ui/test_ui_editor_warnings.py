@@ -11,36 +11,12 @@ from walktimer.editing.document import Loc
 from walktimer.ui.editor import EditorWindow
 from walktimer.ui.settings import Settings
 
-LONG = (
-    "Now get ready to turn around carefully, holding the rail with both hands, "
-    "and then walk backwards."
-)
-SCRIPT = f"""\
-format = 1
-name = "Crowded"
-
-[[phase]]
-name = "Warm up"
-duration = "2m"
-say = "Walk."
-
-[[phase.cue]]
-at = "10s"
-say = "{LONG}"
-
-[[phase.cue]]
-at = "16s"
-say = "Shoulders down."
-
-[[phase]]
-name = "Walk"
-duration = "1m"
-"""
+CROWDED = Path(__file__).resolve().parents[1] / "data" / "timing" / "crowded.toml"
 
 
 def _editor(qtbot: QtBot, tmp_path: Path, rate: int | None) -> EditorWindow:
     path = tmp_path / "crowded.toml"
-    path.write_text(SCRIPT, "utf-8")
+    path.write_bytes(CROWDED.read_bytes())
     window = EditorWindow(path, muted=True, speaking_rate=rate)
     qtbot.addWidget(window)
     return window

@@ -14,9 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
-from walktimer.core.engine import Fired
 from walktimer.core.pacing import to_milliseconds
-from walktimer.core.plan import Anchor, Event, EventKind
 
 if TYPE_CHECKING:
     from walktimer.core.treadmill import BeltCompanion, Treadmill
@@ -64,22 +62,8 @@ class BeltRun(QObject):
             return
         host = self.host
         engine = host.engine
-        view = engine.view()
-        texts = self.companion.update(view, engine.visit)
-        if texts:
-            now = engine.session_elapsed()
-            batch = [
-                Fired(
-                    Event(-1, now, view.phase_index, EventKind.TARGETS, Anchor.START, 0.0, text),
-                    text,
-                    now,
-                    now,
-                    0.0,
-                    view.phase_name,
-                    engine.visit,
-                )
-                for text in texts
-            ]
+        batch = self.companion.turn(engine)
+        if batch:
             host.fired.emit(batch)  # shown like any cue
             if not host.muted:
                 host.sink.play(batch)

@@ -11,14 +11,17 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from walktimer import paths
 from walktimer.core.format.tables import LIMITS
-from walktimer.core.treadmill import DEFAULT_MAX_SPEED
 
-# km/h: the range the maximum belt speed may be set in (no walking treadmill goes faster).
+# km/h: the range the maximum belt speed may be set in (no walking treadmill goes faster),
+# and its default, walktimer.core.treadmill.DEFAULT_MAX_SPEED (not imported: the settings are
+# read before the first paint, the treadmill code only when a treadmill is used).
 MIN_BELT_CAP = 0.5
 BELT_TOP_SPEED = 25.0
+DEFAULT_MAX_SPEED = 6.0
 
 __all__ = [
     "BELT_TOP_SPEED",
+    "DEFAULT_MAX_SPEED",
     "MAX_RECENT",
     "MIN_BELT_CAP",
     "Ducking",
