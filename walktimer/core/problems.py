@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from walktimer.core.positions import KeyPath
 
-__all__ = ["Problem", "SessionError"]
+__all__ = ["Problem", "SessionError", "Severity"]
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +26,9 @@ class Problem:
     `key` is the same place as data: the key path the problem concerns (``("phase", 2,
     "cue", 0, "at")``), for editors that show it; None for the file or its syntax. It is not
     part of the printed line, nor of equality.
+
+    `severity` is "error" (the script cannot run) or "warning" (it runs, but something in it
+    will not work as written, such as a cue still speaking when the next is due).
     """
 
     path: str
@@ -31,6 +37,7 @@ class Problem:
     where: str
     what: str
     key: KeyPath | None = field(default=None, compare=False)
+    severity: Severity = "error"
 
     @property
     def location(self) -> str:
@@ -43,7 +50,7 @@ class Problem:
         return place
 
     def __str__(self) -> str:
-        return f"{self.location}: error: {self.where}: {self.what}"
+        return f"{self.location}: {self.severity}: {self.where}: {self.what}"
 
 
 class SessionError(ValueError):

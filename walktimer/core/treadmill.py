@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
-from walktimer.core.engine import State
+from walktimer.core.engine import Fired, State
+from walktimer.core.plan import Anchor, Event, EventKind
 from walktimer.core.script import KMH_PER_MPH, Speed
 from walktimer.i18n import ENGLISH, Phrases
 
 if TYPE_CHECKING:
     from walktimer.core.clock import Clock
-    from walktimer.core.engine import View
+    from walktimer.core.engine import Engine, View
     from walktimer.core.plan import Plan
 
 __all__ = [
@@ -283,6 +284,27 @@ class BeltCompanion:
         return self._control
 
     # ------------------------------------------------------------------ the host's calls
+
+    def turn(self, engine: Engine) -> list[Fired]:
+        """`update` for the engine's present, with what to say as target cues fired now, for
+        a host to sound (and show) like the engine's own."""
+        view = engine.view()
+        texts = self.update(view, engine.visit)
+        if not texts:
+            return []
+        now = engine.session_elapsed()
+        return [
+            Fired(
+                Event(-1, now, view.phase_index, EventKind.TARGETS, Anchor.START, 0.0, text),
+                text,
+                now,
+                now,
+                0.0,
+                view.phase_name,
+                engine.visit,
+            )
+            for text in texts
+        ]
 
     def update(self, view: View, visit: int) -> list[str]:
         """Sentences to say now; asks the belt for what is due (control only)."""

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Protocol
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State, View
 from walktimer.core.pacing import wake_in
-from walktimer.core.plan import Anchor, Event, EventKind
 from walktimer.core.ports import CueSink
 from walktimer.runner.display import Screen, belt_line, phase_line
 from walktimer.runner.keys import wait_for_key
@@ -207,26 +206,9 @@ class TerminalHost:
         """Let the companion see the engine; say what it returns, as the treadmill's cue."""
         if self.companion is None:
             return
-        engine = self.engine
-        view = engine.view()
-        texts = self.companion.update(view, engine.visit)
-        if not texts:
-            return
-        now = engine.session_elapsed()
-        self.sink.play(
-            [
-                Fired(
-                    Event(-1, now, view.phase_index, EventKind.TARGETS, Anchor.START, 0.0, text),
-                    text,
-                    now,
-                    now,
-                    0.0,
-                    view.phase_name,
-                    engine.visit,
-                )
-                for text in texts
-            ]
-        )
+        fired = self.companion.turn(self.engine)
+        if fired:
+            self.sink.play(fired)
 
     def _belt_text(self) -> str | None:
         belt = self.treadmill

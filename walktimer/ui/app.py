@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from walktimer.ui.controller import SinkFactory
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.resume_prompt import RunTracker
+    from walktimer.ui.settings_dialog import VoiceEntry
 
 __all__ = ["LOG_FILE", "ErrorReporter", "RotatingLog", "run_gui", "setup_logging", "track_runs"]
 
@@ -171,14 +172,15 @@ _SPOKEN: dict[Verbosity, AudioVerbosity] = {
 }
 
 
-def _voice_list() -> list[tuple[str, str]]:
-    """The speech engine's voices as (id, label); runs on the settings dialog's thread."""
+def _voice_list() -> list[VoiceEntry]:
+    """The speech engine's voices as (id, label, languages); runs on the settings dialog's
+    thread."""
     from walktimer.audio.speech import SpeechService
 
     service = SpeechService()
     try:
         return [
-            (v.id, f"{v.name} ({', '.join(v.languages)})" if v.languages else v.name)
+            (v.id, f"{v.name} ({', '.join(v.languages)})" if v.languages else v.name, v.languages)
             for v in service.voices()
         ]
     finally:

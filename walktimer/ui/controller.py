@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -27,6 +27,10 @@ from walktimer.ui.host import GET_READY_SECONDS, SessionHost
 from walktimer.ui.inhibit import Inhibitor
 from walktimer.ui.prepare import DeferredSink, PrepareThread
 from walktimer.ui.settings import Settings, Verbosity
+
+if TYPE_CHECKING:
+    from walktimer.ui.belt_run import BeltRun
+    from walktimer.ui.treadmill_picker import Connect
 
 __all__ = ["EXTEND_SECONDS", "Confirm", "OpenRun", "RunController", "SinkFactory"]
 
@@ -58,6 +62,7 @@ class OpenRun:
     prepared: bool = False
     start_when_prepared: bool = False
     start_at: int = 0
+    belt: BeltRun | None = None  # the treadmill chosen in Settings, while the run is open
 
 
 class RunController(QObject):
@@ -108,6 +113,7 @@ class RunController(QObject):
         self._inhibited = False
         self._inhibit_noted = False
         self._retired: set[PrepareThread] = set()
+        self.treadmill_connect: Connect | None = None  # None: Bluetooth (tests give the rig)
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -135,7 +141,25 @@ class RunController(QObject):
         host.phase_changed.connect(self._changed)
         host.refused.connect(self.refused)
         host.finished.connect(self._finished)
+        run.belt = self._open_treadmill(host, plan)
         return run
+
+    def _open_treadmill(self, host: SessionHost, plan: Plan) -> BeltRun | None:
+        """The treadmill chosen in Settings beside this run (connecting in the background)."""
+        if not self.settings.treadmill.strip():
+            return None
+        from walktimer.ui.belt_run import BeltRun
+        from walktimer.ui.treadmill_picker import window_treadmill
+
+        try:
+            made = window_treadmill(self.settings, plan, self.clock, connect=self.treadmill_connect)
+        except Exception:  # Bluetooth is optional: the walk goes on without the belt
+            log.exception("the treadmill could not be opened")
+            self.notice.emit("The treadmill cannot be used; the session runs without it.")
+            return None
+        if made is None:
+            return None
+        return BeltRun(host, *made)
 
     def announce(self, run: OpenRun) -> None:
         """Tell followers the run is open, and draw it for the first time."""
@@ -151,6 +175,8 @@ class RunController(QObject):
         self._hold_screen(False)
         run.host.refreshed.disconnect(self._refreshed)
         run.host.shutdown()
+        if run.belt is not None:
+            run.belt.close()  # after the stop, which the belt hears first
         thread = run.prepare
         if thread is not None and thread.isRunning():
             # Closing the sink makes prepare return; keep the thread until it does.

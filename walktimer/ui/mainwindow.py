@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from walktimer.ui.history_view import HistoryView
     from walktimer.ui.library import LibraryView
     from walktimer.ui.resume_prompt import RunTracker
+    from walktimer.ui.settings_dialog import VoiceEntry
     from walktimer.ui.summary import SummaryView
 
 __all__ = ["MainWindow", "VoiceList"]
@@ -63,8 +64,9 @@ SAFETY_TEXT = (
     "sessions like these suit you. Stop at once if you feel dizzy, off balance or in pain."
 )
 
-# The speech engine's voices as (id, label); called on the settings dialog's loader thread.
-VoiceList = Callable[[], list[tuple[str, str]]]
+# The speech engine's voices as (id, label[, languages]); called on the settings dialog's
+# loader thread.
+VoiceList = Callable[[], "Sequence[VoiceEntry]"]
 
 
 class MainWindow(QMainWindow):
@@ -109,7 +111,7 @@ class MainWindow(QMainWindow):
         self._dark = False
         self._painted = False
         self._previewer: Previewer | None = None
-        self._voices: list[tuple[str, str]] | None = None  # listed once, on first need
+        self._voices: Sequence[VoiceEntry] | None = None  # listed once, on first need
         self._after_paint: list[Callable[[], object]] = []
 
         self.setWindowTitle("WalkTimer")
@@ -353,14 +355,16 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from walktimer.ui.settings_dialog import SettingsDialog
 
+        run = self.run
         dialog = SettingsDialog(
-            self.settings, self, voices=self._voice_list_once, preview=self._preview
-        )
+            self.settings, self, voices=self._voice_list_once, preview=self._preview,
+            script_rate=run.plan.session.voice.rate if run is not None else None,
+        )  # fmt: skip
         if dialog.exec():
             self.apply_settings(theme=True)
             self.runs.set_muted(self.settings.mute)
 
-    def _voice_list_once(self) -> list[tuple[str, str]]:
+    def _voice_list_once(self) -> Sequence[VoiceEntry]:
         """The voices, asked of the speech engine the first time only: listing them starts
         a speech worker process, which opening the settings again should not repeat."""
         if self._voices is None:

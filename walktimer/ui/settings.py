@@ -12,7 +12,23 @@ from PySide6.QtCore import QByteArray, QSettings
 from walktimer import paths
 from walktimer.core.format.tables import LIMITS
 
-__all__ = ["MAX_RECENT", "Ducking", "Settings", "Theme", "Verbosity"]
+# km/h: the range the maximum belt speed may be set in (no walking treadmill goes faster),
+# and its default, walktimer.core.treadmill.DEFAULT_MAX_SPEED (not imported: the settings are
+# read before the first paint, the treadmill code only when a treadmill is used).
+MIN_BELT_CAP = 0.5
+BELT_TOP_SPEED = 25.0
+DEFAULT_MAX_SPEED = 6.0
+
+__all__ = [
+    "BELT_TOP_SPEED",
+    "DEFAULT_MAX_SPEED",
+    "MAX_RECENT",
+    "MIN_BELT_CAP",
+    "Ducking",
+    "Settings",
+    "Theme",
+    "Verbosity",
+]
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +125,13 @@ class Settings:
     theme = _Setting[Theme]("display/theme", Theme.SYSTEM, Theme)
     font_scale = _Setting[float]("display/font_scale", 1.0, float, 0.6, 2.0)
     safety_acknowledged = _Setting[bool]("general/safety_acknowledged", False, bool)
+    # The window's treadmill: "" = none; else a name or address as `walktimer treadmill scan`
+    # shows it. Control (setting the belt's speed) only with the walker's explicit consent.
+    treadmill = _Setting[str]("treadmill/device", "", str)
+    treadmill_control = _Setting[bool]("treadmill/control", False, bool)
+    treadmill_max_speed = _Setting[float](
+        "treadmill/max_speed", DEFAULT_MAX_SPEED, float, MIN_BELT_CAP, BELT_TOP_SPEED
+    )  # km/h
     geometry = _Setting[QByteArray]("window/geometry", QByteArray(), QByteArray)
 
     def __init__(self, file: Path | None = None) -> None:

@@ -1,14 +1,14 @@
-"""The settings dialog: voice, rate, volume, mute, verbosity, music ducking, theme and font
-scale."""
+"""The settings dialog: voice, rate, volume, mute, verbosity, music ducking, theme, font
+scale and the treadmill."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QLocale, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,18 +27,63 @@ from PySide6.QtWidgets import (
 from walktimer.core.format.tables import LIMITS
 from walktimer.core.script import Voice
 from walktimer.ui.settings import Ducking, Settings, Theme, Verbosity
+from walktimer.ui.treadmill_picker import FindTreadmills, TreadmillPicker
 
-__all__ = ["PreviewVoice", "SettingsDialog", "VoiceList", "finish_voice_loaders"]
+__all__ = [
+    "PreviewVoice",
+    "SettingsDialog",
+    "VoiceEntry",
+    "VoiceList",
+    "by_locale",
+    "finish_voice_loaders",
+]
 
 log = logging.getLogger(__name__)
 
-# (id, label) pairs; loading may take seconds (it starts the speech engine).
-VoiceList = Callable[[], list[tuple[str, str]]]
+# (id, label) or (id, label, languages such as ("en-gb", "en")).
+VoiceEntry = tuple[str, str] | tuple[str, str, tuple[str, ...]]
+# Loading may take seconds (it starts the speech engine).
+VoiceList = Callable[[], Sequence[VoiceEntry]]
 # (text, voice id or None, rate, volume): say it now.
 PreviewVoice = Callable[[str, str | None, int, float], None]
 
 SCRIPT_CHOICE = "The script's choice"
 SAMPLE = "Head level, eyes forward. Two minutes left."
+
+
+def _tag(language: str) -> str:
+    return language.strip().replace("_", "-").lower()
+
+
+def by_locale(voices: Sequence[VoiceEntry], locale: str) -> list[VoiceEntry]:
+    """The voices with those speaking the locale's language first: its exact variant
+    ("en-us" for en_US), then the language's other variants and plain "en", then the rest,
+    each group in the engine's order."""
+    wanted = _tag(locale)
+    language = wanted.split("-")[0]
+
+    def rank(entry: VoiceEntry) -> int:
+        tags = [_tag(lang) for lang in (entry[2] if len(entry) == 3 else ())]
+        if wanted in tags:
+            return 0
+        return 1 if any(tag.split("-")[0] == language for tag in tags) else 2
+
+    return sorted(voices, key=rank)
+
+
+class _RateBox(QSpinBox):
+    """The rate in words per minute, whose lowest value stands for the script's own rate.
+    The first step up from there goes to the rate the script speaks at, not the slowest."""
+
+    def __init__(self, first_step: int) -> None:
+        super().__init__()
+        self.first_step = first_step
+
+    def stepBy(self, steps: int) -> None:
+        if self.value() == self.minimum() and steps > 0:
+            self.setValue(self.first_step)
+        else:
+            super().stepBy(steps)
 
 
 class _VoiceLoader(QObject):
@@ -70,7 +115,7 @@ class _VoiceLoader(QObject):
 
     def _run(self) -> None:
         try:
-            voices = self._provider()
+            voices = list(self._provider())
         except Exception:  # a thread boundary: no voice list, the field stays editable
             log.exception("listing the voices failed")
             voices = []
@@ -110,13 +155,22 @@ class SettingsDialog(QDialog):
         *,
         voices: VoiceList | None = None,
         preview: PreviewVoice | None = None,
+        script_rate: int | None = None,
+        locale: str | None = None,
+        find_treadmills: FindTreadmills | None = None,
     ) -> None:
+        """`script_rate` is the rate of the script at hand (None when there is none: the
+        format's default); `locale` orders the voices (the system's when None);
+        `find_treadmills` scans for treadmills (Bluetooth, as `WALKTIMER_BLE_TRANSPORT`
+        says, when None)."""
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.settings = settings
         self._preview = preview
         self._loader: _VoiceLoader | None = None
+        self._locale = locale if locale is not None else QLocale.system().name()
+        self.script_rate = script_rate if script_rate is not None else Voice().rate
 
         self.voice = QComboBox()
         self.voice.setEditable(True)
@@ -128,7 +182,7 @@ class SettingsDialog(QDialog):
             self.voice.addItem(current, current)
             self.voice.setCurrentIndex(1)
 
-        self.rate = QSpinBox()
+        self.rate = _RateBox(self.script_rate)
         self.rate.setAccessibleName("Speaking rate")
         slowest, fastest = (int(bound) for bound in LIMITS["voice.rate"])
         # One below the slowest rate stands for 0: the script's own rate.
@@ -136,12 +190,29 @@ class SettingsDialog(QDialog):
         self.rate.setSpecialValueText(SCRIPT_CHOICE)
         self.rate.setSuffix(" words per minute")
         self.rate.setValue(settings.rate if settings.rate >= slowest else slowest - 1)
+        whose = "the script's rate" if script_rate is not None else "the usual rate"
+        self.rate.setToolTip(
+            f"{SCRIPT_CHOICE} speaks each script at its own rate; the first step up starts "
+            f"at {self.script_rate} words per minute ({whose})"
+        )
 
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setAccessibleName("Volume")
         self.volume.setRange(0, 100)
         self.volume.setValue(round(settings.volume * 100))
         self.volume.setToolTip("Scales the volume the script asks for")
+        self.volume_percent = QLabel()
+        self.volume_percent.setMinimumWidth(
+            self.volume_percent.fontMetrics().horizontalAdvance("100 %")
+        )
+        self.volume_percent.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        self.volume.valueChanged.connect(self._show_volume)
+        self._show_volume(self.volume.value())
+        volume_row = QHBoxLayout()
+        volume_row.addWidget(self.volume, 1)
+        volume_row.addWidget(self.volume_percent)
 
         self.mute = QCheckBox("Mute all sound")
         self.mute.setAccessibleName("Mute")
@@ -174,7 +245,9 @@ class SettingsDialog(QDialog):
         voice_label.setBuddy(self.voice)
         form.addRow(voice_label, voice_row)
         form.addRow("&Rate", self.rate)
-        form.addRow("Vo&lume", self.volume)
+        volume_label = QLabel("Vo&lume")
+        volume_label.setBuddy(self.volume)
+        form.addRow(volume_label, volume_row)
         form.addRow("", self.mute)
         form.addRow("&Spoken", self.verbosity)
         form.addRow("&Music", self.ducking)
@@ -197,6 +270,8 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        self.treadmill = TreadmillPicker(settings, find_treadmills)
+        layout.addWidget(self.treadmill)
         layout.addWidget(buttons)
 
         if voices is not None:
@@ -204,9 +279,14 @@ class SettingsDialog(QDialog):
             self._loader.loaded.connect(self._fill_voices)
             self._loader.start()
 
-    def _fill_voices(self, voices: list[tuple[str, str]]) -> None:
+    def _show_volume(self, value: int) -> None:
+        self.volume_percent.setText(f"{value} %")
+        self.volume.setAccessibleDescription(f"{value} percent")
+
+    def _fill_voices(self, voices: list[VoiceEntry]) -> None:
         chosen = self.voice_id()
-        for ident, label in voices:
+        for entry in by_locale(voices, self._locale):
+            ident, label = entry[0], entry[1]
             if self.voice.findData(ident) < 0:
                 self.voice.addItem(label, ident)
         index = self.voice.findData(chosen)
@@ -228,7 +308,7 @@ class SettingsDialog(QDialog):
             self._preview(
                 SAMPLE,
                 self.voice_id() or None,
-                self.rate_value() or Voice().rate,
+                self.rate_value() or self.script_rate,
                 self.volume.value() / 100,
             )
 
@@ -243,6 +323,7 @@ class SettingsDialog(QDialog):
         s.duck_tones = self.duck_tones.isChecked()
         s.theme = Theme(self.theme.currentData())
         s.font_scale = self.font_scale.value() / 100
+        self.treadmill.apply(s)
         s.sync()
 
     def accept(self) -> None:
@@ -250,6 +331,7 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def done(self, result: int) -> None:
+        self.treadmill.release()
         loader = self._loader
         if loader is not None and loader.running():
             # Still listing: the list arrives after the dialog is gone; nothing takes it.

@@ -25,6 +25,12 @@ For each invalid file it prints every problem, one per line, as
   FILE:LINE:COL: error: WHERE: WHAT
 (LINE:COL is left out where no position is known).
 
+A valid file can also get warnings, printed below its OK line as
+  FILE:LINE:COL: warning: WHERE: WHAT
+for a cue that would still be speaking when the next sound is due (at the script's
+rate, or at the one --rate gives). The session still runs; the warnings do not change
+the exit status.
+
 Exit status: 0 when every file is valid, 1 when any is not, 2 on a usage error."""
 
 
@@ -37,6 +43,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a session script (.toml), or a bundled session's name",
     )
+    parser.add_argument(
+        "--rate",
+        type=_rate,
+        metavar="WPM",
+        help="time the cues at this speaking rate (words per minute) instead of the script's",
+    )
+
+
+def _rate(text: str) -> int:
+    from walktimer.core.format.tables import LIMITS
+
+    slowest, fastest = (int(bound) for bound in LIMITS["voice.rate"])
+    try:
+        rate = int(text)
+    except ValueError:
+        rate = 0
+    if not slowest <= rate <= fastest:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a speaking rate: give a whole number of words per minute "
+            f"from {slowest} to {fastest}"
+        )
+    return rate
 
 
 def summary(session: Session) -> str:
@@ -53,7 +81,7 @@ def summary(session: Session) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from walktimer.core.format.text import printable
-    from walktimer.core.loader import SessionError, load_path
+    from walktimer.core.loader import SessionError, load_path, overlap_warnings
     from walktimer.resources import resolve_session
 
     status = 0
@@ -66,4 +94,16 @@ def run(args: argparse.Namespace) -> int:
                 print(printable(str(problem)))
             continue
         print(printable(summary(session), keep_newlines=True))
+        for warning in overlap_warnings(session, _text(session), args.rate):
+            print(printable(str(warning)))
     return status
+
+
+def _text(session: Session) -> str | None:
+    """The script's text again, for the warnings' line numbers (None when it is gone)."""
+    if session.source is None:
+        return None
+    try:
+        return session.source.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -20,7 +20,7 @@ from pathlib import Path
 import tomli
 
 from walktimer.core.format.tables import KEYS, LIMITS, MAX_FILE_BYTES, WAV_RATES
-from walktimer.core.loader.checker import Checker
+from walktimer.core.loader.checker import Checker, overlap_findings
 from walktimer.core.loader.messages import SYNTAX
 from walktimer.core.loader.reading import decode, file_problem, label_of, read_file, too_big
 from walktimer.core.loader.syntax import long_number, long_number_position, syntax_message
@@ -38,6 +38,7 @@ __all__ = [
     "load_bytes",
     "load_path",
     "load_text",
+    "overlap_warnings",
 ]
 
 
@@ -66,6 +67,21 @@ def load_text(text: str, path: Path | str | None = None) -> Session:
 def check_text(text: str, path: Path | str | None = None) -> list[Problem]:
     """Every problem in a script's text, in file order; empty when it is valid."""
     return _load(text, path)[1]
+
+
+def overlap_warnings(
+    session: Session, text: str | None = None, rate: int | None = None
+) -> list[Problem]:
+    """Warnings for the places where a loaded script's words are still being said when the
+    next sound is due, at `rate` words per minute (the script's own when None). `text` is the
+    script's text, for line numbers (None leaves them out)."""
+    label = label_of(session.source)
+    positions = key_positions(text) if text is not None else {}
+    warnings = []
+    for at, where, what in overlap_findings(session, rate):
+        line, col = positions.get(at, (None, None))
+        warnings.append(Problem(label, line, col, where, what, key=at, severity="warning"))
+    return warnings
 
 
 def _load(text: str, path: Path | str | None) -> tuple[Session | None, list[Problem]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from walktimer.core.durations import DurationError, parse_duration, parse_offset
+from walktimer.core.durations import DurationError, format_clock, parse_duration, parse_offset
 from walktimer.core.format.tables import (
     FORMAT_VERSION,
     KEYS,
@@ -50,6 +50,8 @@ from walktimer.core.loader.messages import (
     where_of,
 )
 from walktimer.core.loader.wav import wav_problem
+from walktimer.core.overlaps import WRITTEN, overlaps
+from walktimer.core.plan import Event, EventKind, Plan, build_plan
 from walktimer.core.positions import KeyPath
 from walktimer.core.script import (
     Announce,
@@ -68,7 +70,7 @@ from walktimer.core.script import (
     Voice,
 )
 
-__all__ = ["Checker", "Ctx"]
+__all__ = ["Checker", "Ctx", "overlap_findings"]
 
 _V = TypeVar("_V")
 
@@ -921,3 +923,103 @@ class Checker:
             )
             return None
         return seconds
+
+
+# -- timing warnings: words that run into the next sound -----------------------------------------
+
+# How each kind of event is named in a warning.
+_EVENT_NAMES = {
+    EventKind.PHASE_START: "the phase's sound",
+    EventKind.SAY: "the phase's text",
+    EventKind.TARGETS: "the spoken target",
+    EventKind.CUE: "the cue",
+    EventKind.REMINDER: "the posture reminder",
+    EventKind.HALFWAY: '"Halfway"',
+    EventKind.REMAINING: "the time left",
+    EventKind.NEXT: '"Next"',
+    EventKind.COUNTDOWN: "the countdown",
+    EventKind.FINISH: "the finish",
+}
+
+
+def overlap_findings(session: Session, rate: int | None = None) -> list[tuple[KeyPath, str, str]]:
+    """(key path, where, what) for each place where words the script wrote are still being
+    said when the next sound is due, at `rate` words per minute (the script's when None)."""
+    plan = build_plan(session)
+    speed = rate if rate is not None else session.voice.rate
+    whose = "the script's rate" if rate is None else "your chosen rate"
+    out: list[tuple[KeyPath, str, str]] = []
+    for overlap in overlaps(plan, rate):
+        earlier, later = overlap.earlier, overlap.later
+        # The warning belongs to the cue made late, else to the words that run on.
+        blamed, position = (
+            (later, overlap.later_position)
+            if later.kind is EventKind.CUE or earlier.kind not in WRITTEN
+            else (earlier, overlap.earlier_position)
+        )
+        at, where = _place(session, plan.phases[blamed.phase].source, blamed, plan, position)
+        first = f"{_EVENT_NAMES[earlier.kind]} at {format_clock(overlap.earlier_position)}"
+        second = f"{_EVENT_NAMES[later.kind]} at {format_clock(overlap.later_position)}"
+        if later.kind is earlier.kind:
+            first = f"the one at {format_clock(overlap.earlier_position)}"
+        if later.phase != earlier.phase:
+            second = f"the next phase, {show(plan.phases[later.phase].name)},"
+        late = max(1, round(overlap.late))
+        out.append(
+            (
+                at,
+                where,
+                f"{second} starts while {first} is still speaking, about {late} s late "
+                f"at {speed} words per minute ({whose}): move the cue later or say less",
+            )
+        )
+    return out
+
+
+def _place(
+    session: Session,
+    source: tuple[int, int | None],
+    event: Event,
+    plan: Plan,
+    position: float,
+) -> tuple[KeyPath, str]:
+    """The key path and the words naming the script's place an event comes from."""
+    item = session.phases[source[0]]
+    at: KeyPath = ("phase", source[0])
+    where = f"phase {source[0] + 1} {show(item.name)}"
+    phase = item
+    if isinstance(item, Block):
+        step = source[1] or 0
+        phase = item.steps[step]
+        at = (*at, "step", step)
+        where += f", step {step + 1} {show(phase.name)}"
+    assert isinstance(phase, Phase)
+    if event.kind is EventKind.SAY:
+        return ((*at, "say") if phase.say is not None else at), where
+    if event.kind is EventKind.CUE:
+        number = _cue_number(phase, event, plan.phases[event.phase].duration, position)
+        if number is not None:
+            return (*at, "cue", number), f"{where}, cue {number + 1}"
+    return at, where
+
+
+def _cue_number(phase: Phase, event: Event, duration: float | None, position: float) -> int | None:
+    """Which of the phase's cues (0-based) an event plays, or None when it cannot be told."""
+    for number, cue in enumerate(phase.cues):
+        if cue.sound != event.sound or (cue.say is None) != (event.text is None):
+            continue
+        if cue.every is not None:
+            if event.every == cue.every or (
+                event.every is None and cue.at is None and position % cue.every == 0
+            ):
+                return number
+        elif cue.at is not None:
+            if cue.at.anchor == "end":
+                fits = duration is not None and position == duration - cue.at.value
+            elif cue.at.anchor == "percent":
+                fits = event.share == cue.at.value / 100.0
+            else:
+                fits = position == cue.at.value and event.share is None
+            if fits:
+                return number
+    return None

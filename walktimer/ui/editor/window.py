@@ -97,6 +97,7 @@ class EditorWindow(QMainWindow):
         prompts: EditorPrompts | None = None,
         previewer: SpeechPreview | None = None,
         muted: bool | None = None,
+        speaking_rate: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.file = ScriptFile.open(path) if path is not None else ScriptFile.new(template)
@@ -104,6 +105,8 @@ class EditorWindow(QMainWindow):
         self.prompts: EditorPrompts = prompts if prompts is not None else QtPrompts()
         self._previewer = previewer
         self._muted = muted
+        self._speaking_rate = speaking_rate  # None: from the settings; 0: the script's
+        self.warnings: list[Problem] = []
         self.problems: list[Problem] = []
         self.current: Loc | None = None
         self.last_target: QWidget | None = None
@@ -430,6 +433,44 @@ class EditorWindow(QMainWindow):
             self.source.mark_error(syntax.line, syntax.col, syntax.what)
         elif self.doc.parsed:
             self.source.mark_error(None, None)
+        self._show_warnings()
+
+    def _show_warnings(self) -> None:
+        """Below a valid script's "No problems": the cues that would still be speaking when
+        the next sound is due, at the rate chosen in Settings or else the script's."""
+        self.warnings = []
+        if self.problems:
+            return
+        from walktimer.core.loader import SessionError, overlap_warnings
+
+        try:
+            session = self.doc.to_session()
+        except SessionError:
+            return
+        self.warnings = overlap_warnings(session, self.doc.text(), self._user_rate() or None)
+        for warning in self.warnings:
+            item = QListWidgetItem(str(warning))
+            item.setData(Qt.ItemDataRole.UserRole, warning)
+            item.setToolTip("Click to go there")
+            self.problem_list.addItem(item)
+        if self.warnings:
+            count = len(self.warnings)
+            self.problem_title.setText(
+                f"<b>No problems</b> — the script is ready to run, with {count} "
+                f"warning{'s' if count != 1 else ''}: click one to go there"
+            )
+            self.problem_list.setVisible(True)
+
+    def _user_rate(self) -> int:
+        """The speaking rate chosen in Settings; 0 for the script's own."""
+        if self._speaking_rate is not None:
+            return self._speaking_rate
+        try:
+            from walktimer.ui.settings import Settings
+
+            return int(Settings().rate)
+        except (ImportError, OSError):
+            return 0
 
     def _problem_clicked(self, item: QListWidgetItem) -> None:
         problem = item.data(Qt.ItemDataRole.UserRole)
