@@ -46,6 +46,8 @@ from walktimer.ui.theme import apply_theme, colours_for, is_dark
 
 if TYPE_CHECKING:
     from walktimer.audio.preview import Previewer
+    from walktimer.core.problems import Problem
+    from walktimer.ui.editor.window import EditorWindow
     from walktimer.ui.help_overlay import HelpOverlay
     from walktimer.ui.history_view import HistoryView
     from walktimer.ui.library import LibraryView
@@ -97,7 +99,7 @@ class MainWindow(QMainWindow):
             settings, clock=clock, sink_factory=sink_factory, inhibitor=inhibitor,
             confirm=self._confirm, get_ready=get_ready, parent=self,
         )  # fmt: skip
-        self.files = SessionFiles(dialogs, self)
+        self.files = SessionFiles(dialogs, self, edit=self._edit_problem)
         self.history_tracker: RunTracker | None = None  # given by the app once it is up
         self._app = app
         self._library_loaded = False
@@ -633,7 +635,7 @@ class MainWindow(QMainWindow):
         self.library.search.setFocus()
         self.library.search.selectAll()
 
-    def _open_editor(self, path: Path | None, template: Path | None = None) -> None:
+    def _open_editor(self, path: Path | None, template: Path | None = None) -> EditorWindow | None:
         try:
             from walktimer.ui.editor import EditorWindow  # on first use: not at start-up
         except ImportError:
@@ -644,7 +646,7 @@ class MainWindow(QMainWindow):
                 "The session editor is not part of this version of WalkTimer. Edit the "
                 "session file in a text editor; WalkTimer reads it again when you open it.",
             )
-            return
+            return None
         try:
             if path is not None:
                 editor = EditorWindow(path)
@@ -654,13 +656,20 @@ class MainWindow(QMainWindow):
                 editor = EditorWindow()
         except OSError as error:  # the editor's OpenError: one sentence for the user
             self.dialogs.inform(self, "Cannot open the session", str(error))
-            return
+            return None
         self._editors = [e for e in self._editors if e.isVisible()]
         self._editors.append(editor)
         editor.saved.connect(lambda *_args: self._library_changed())
         # "Run" in the editor: the session opens here, ready for Space.
         editor.run_requested.connect(self._run_from_editor)
         editor.show()
+        return editor
+
+    def _edit_problem(self, path: Path, problem: Problem | None) -> None:
+        """Edit in the problem dialog: the file in the editor, at its first problem."""
+        editor = self._open_editor(path)
+        if editor is not None and problem is not None:
+            editor.go_to_problem(problem)
 
     def _run_from_editor(self, path: Path) -> None:
         if self.open_session(Path(path)):
