@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStackedWidget, QWidget
 
-from walktimer import resources
+from walktimer import paths, resources
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State
 from walktimer.core.plan import Plan, build_plan
@@ -213,8 +213,9 @@ class MainWindow(QMainWindow):
             from walktimer.ui.library import LibraryView
 
             library = LibraryView()
-            library.activated.connect(lambda path: self.open_session(path, start=True))
+            library.activated.connect(self._start_from_library)
             library.selection_changed.connect(self._update_actions)
+            library.disk_changed.connect(self._library_changed)
             self._library = library
             self.stack.addWidget(library)
             if not self._painted:
@@ -240,6 +241,24 @@ class MainWindow(QMainWindow):
 
             self._help = HelpOverlay(self.stack, list(HELP_ROWS))
         return self._help
+
+    def _start_from_library(self, path: Path) -> None:
+        if not self._vanished(path):
+            self.open_session(path, start=True)
+
+    def _vanished(self, path: Path) -> bool:
+        """A library row whose file is gone: say so in one sentence and list the disk again."""
+        if path.exists():
+            return False
+        self.dialogs.inform(
+            self,
+            "Session not found",
+            f"{path.name} is no longer in {path.parent}: it was moved or deleted, so the list "
+            "now shows what is there.",
+        )
+        self._forget_recent_if_gone(path)
+        self._library_changed()
+        return True
 
     def _selected_path(self) -> Path | None:
         return self._library.selected_path() if self._library is not None else None
@@ -400,7 +419,10 @@ class MainWindow(QMainWindow):
         from walktimer.ui.library import scan_library
 
         self._library_loaded = True
-        self.library.set_entries(scan_library(self.settings.recent_files()))
+        entries = scan_library(self.settings.recent_files())
+        self.library.set_entries(entries)
+        own = [entry.path for entry in entries if entry.origin != "Bundled"]
+        self.library.watcher.watch(paths.user_sessions_dir(), own)
 
     def _show_run_page(self) -> None:
         self.stack.setCurrentWidget(self.run_view)
@@ -624,7 +646,7 @@ class MainWindow(QMainWindow):
     def start_selected(self) -> None:
         path = self._selected_path()
         if path is not None:
-            self.open_session(path, start=True)
+            self._start_from_library(path)
 
     def open_file(self) -> None:
         path = self.files.ask()
@@ -687,7 +709,9 @@ class MainWindow(QMainWindow):
             self.refresh_library()
 
     def edit_session(self) -> None:
-        self._open_editor(self._selected_path())
+        path = self._selected_path()
+        if path is None or not self._vanished(path):
+            self._open_editor(path)
 
     def new_session(self) -> None:
         self._open_editor(None)
