@@ -137,6 +137,7 @@ def test_an_empty_name_is_marked_beside_the_field_and_in_the_outline(
     qtbot.keyClick(window.phase_form.name, Qt.Key.Key_Delete)
     window.validate()
     assert "name is empty" in window.phase_form.name_hint.text()
+    assert window.phase_form.name_hint.isVisible()
     assert window.structure.marked() == [Loc(phase=1)]
     row = window.structure.tree.topLevelItem(2)
     assert row is not None
@@ -146,6 +147,7 @@ def test_an_empty_name_is_marked_beside_the_field_and_in_the_outline(
     window.phase_form.name.textEdited.emit("Walk")
     window.validate()
     assert window.phase_form.name_hint.text() == ""
+    assert not window.phase_form.name_hint.isVisible()  # the field has the whole row again
     assert window.structure.marked() == []
 
 

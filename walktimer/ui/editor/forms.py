@@ -151,6 +151,7 @@ def _hint_label() -> QLabel:
     label = QLabel()
     label.setObjectName("hint")
     label.setWordWrap(True)
+    label.hide()
     return label
 
 
@@ -188,7 +189,9 @@ class _Form(QWidget):
     def mark(self, problems: dict[tuple[int | None, str | None], str]) -> None:
         """Show the loader's problems of this place beside their fields: `problems` maps
         (cue row or None, key) to what is wrong."""
-        self.name_hint.setText(problems.get((None, "name"), ""))
+        what = problems.get((None, "name"), "")
+        self.name_hint.setText(what)
+        self.name_hint.setVisible(bool(what))  # the field is full width while it is fine
 
     def emit_set(self, key: str, value: Any, *, loc: Loc | None = None, merge: bool = True) -> None:
         if self.loading or self.doc is None:
