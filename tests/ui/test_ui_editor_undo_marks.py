@@ -242,3 +242,27 @@ def test_a_good_file_opens_on_the_form(open_editor: Callable[..., EditorWindow])
     window = open_editor()
     assert window.tabs.currentWidget() is window.forms
     assert window.forms.isEnabled()
+
+
+def test_a_cue_error_in_a_step_of_a_block_marks_that_step(
+    open_editor: Callable[..., EditorWindow],
+) -> None:
+    block = """
+[[phase]]
+name = "Rounds"
+repeat = 2
+
+[[phase.step]]
+name = "Brisk"
+duration = "1m"
+
+[[phase.step.cue]]
+at = "5m"
+say = "Too late."
+"""
+    window = open_editor(SCRIPT + block)
+    assert window.structure.marked() == [Loc(phase=2, step=0)]
+    window.select(Loc(phase=2, step=0))
+    item = window.phase_form.cues.item(0, 1)
+    assert item is not None
+    assert "falls at or after the end" in item.toolTip()

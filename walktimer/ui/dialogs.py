@@ -62,7 +62,6 @@ class ProblemsDialog(QDialog):
         self.edit.setAccessibleName("Edit the file at its first problem")
         self.edit.setToolTip("Open the file in the session editor, at its first problem")
         self.edit.clicked.connect(self._edit)
-        self.edit.setDefault(True)
         copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
         copy.setAccessibleName("Copy the problems")
         copy.clicked.connect(self._copy)
