@@ -76,13 +76,15 @@ class FakeDialogs:
         self.problem_calls: list[tuple[str, str, list[str]]] = []
         self.informs: list[tuple[str, str]] = []
         self.open_answer: Path | None = None
+        self.edit_answer = False  # the problem dialog's Edit button
 
     def confirm(self, parent: QWidget, title: str, text: str, action: str) -> bool:
         self.confirms.append((title, text))
         return self.answers.pop(0) if self.answers else True
 
-    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> None:
+    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> bool:
         self.problem_calls.append((title, intro, list(lines)))
+        return self.edit_answer
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:
         self.informs.append((title, text))

@@ -28,8 +28,8 @@ class Dialogs(Protocol):
         """Ask before doing something that cannot be undone; True to go ahead."""
         ...
 
-    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> None:
-        """Show every problem of a file at once."""
+    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> bool:
+        """Show every problem of a file at once; True when the user chose to edit it."""
         ...
 
     def inform(self, parent: QWidget, title: str, text: str) -> None: ...
@@ -38,7 +38,8 @@ class Dialogs(Protocol):
 
 
 class ProblemsDialog(QDialog):
-    """One dialog with every problem line, copyable, in a fixed-width font."""
+    """One dialog with every problem line, copyable, in a fixed-width font, and an Edit
+    button that opens the file in the editor at its first problem (`edit_chosen`)."""
 
     def __init__(self, parent: QWidget | None, title: str, intro: str, lines: list[str]) -> None:
         super().__init__(parent)
@@ -56,6 +57,11 @@ class ProblemsDialog(QDialog):
         self.text.setAccessibleName("Problems found")
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.edit_chosen = False
+        self.edit = buttons.addButton("&Edit", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.edit.setAccessibleName("Edit the file at its first problem")
+        self.edit.setToolTip("Open the file in the session editor, at its first problem")
+        self.edit.clicked.connect(self._edit)
         copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
         copy.setAccessibleName("Copy the problems")
         copy.clicked.connect(self._copy)
@@ -64,6 +70,10 @@ class ProblemsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(900, 360)
+
+    def _edit(self) -> None:
+        self.edit_chosen = True
+        self.accept()
 
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text.toPlainText())
@@ -83,10 +93,11 @@ class QtDialogs:
         box.exec()
         return box.clickedButton() is go
 
-    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> None:
+    def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> bool:
         dialog = ProblemsDialog(parent, title, intro, lines)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.exec()
+        return dialog.edit_chosen
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,12 +31,13 @@ from walktimer.core.problems import SessionError
 from walktimer.core.script import Session
 from walktimer.ui.theme import kind_colour, kind_label
 
-__all__ = ["LibraryEntry", "LibraryView", "entry_for", "scan_library"]
+__all__ = ["DiskWatcher", "LibraryEntry", "LibraryView", "entry_for", "scan_library"]
 
 log = logging.getLogger(__name__)
 
 ALL_TAGS = "All tags"
 COLUMNS = 4
+SETTLE_MS = 150  # a save is often several writes (or a write and a rename): wait for the last
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -121,6 +122,51 @@ def scan_library(recent: Iterable[Path] = ()) -> list[LibraryEntry]:
     return out
 
 
+class DiskWatcher(QObject):
+    """Says when files in the sessions folder (or listed files elsewhere) are added, changed or
+    deleted: `changed` once the disk has been quiet for SETTLE_MS.
+
+    Watches the folder and each file in it; while the folder does not exist yet, the nearest
+    folder above it, so a first session saved there is seen too. Call `watch` again after
+    each rescan: a file replaced by a rename is no longer watched until then.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(self._poke)
+        self._watcher.fileChanged.connect(self._poke)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self.changed.emit)
+
+    def watch(self, folder: Path, files: Iterable[Path] = ()) -> None:
+        """Follow `folder` and `files` (replacing what was followed before)."""
+        wanted: list[str] = []
+        place = folder
+        while not place.is_dir() and place.parent != place:
+            place = place.parent
+        wanted.append(str(place))
+        if place == folder:
+            wanted.extend(str(path) for path in sorted(folder.glob("*.toml")))
+        wanted.extend(str(path) for path in files if path.is_file())
+        old = set(self._watcher.files()) | set(self._watcher.directories())
+        new = set(wanted)
+        if old - new:
+            self._watcher.removePaths(sorted(old - new))
+        if new - old:
+            self._watcher.addPaths(sorted(new - old))
+
+    def watched(self) -> list[str]:
+        return sorted(self._watcher.files() + self._watcher.directories())
+
+    def _poke(self, _path: str) -> None:
+        self._timer.start()
+
+
 def _tool(text: str, name: str, tip: str) -> QToolButton:
     button = QToolButton()
     button.setText(text)
@@ -138,12 +184,15 @@ class LibraryView(QWidget):
 
     activated = Signal(object)  # Path
     selection_changed = Signal()
+    disk_changed = Signal()  # a session file was added, changed or deleted: scan again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("library")
         self.setAccessibleName("Session library")
         self._entries: list[LibraryEntry] = []
+        self.watcher = DiskWatcher(self)
+        self.watcher.changed.connect(self.disk_changed.emit)
 
         title = QLabel("Choose a session")
         title.setObjectName("library_title")

@@ -19,7 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QStackedWidget, QWidget
 
-from walktimer import resources
+from walktimer import paths, resources
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State
 from walktimer.core.plan import Plan, build_plan
@@ -48,6 +48,8 @@ from walktimer.ui.theme import apply_theme, colours_for, is_dark
 
 if TYPE_CHECKING:
     from walktimer.audio.preview import Previewer
+    from walktimer.core.problems import Problem
+    from walktimer.ui.editor.window import EditorWindow
     from walktimer.ui.help_overlay import HelpOverlay
     from walktimer.ui.history_view import HistoryView
     from walktimer.ui.library import LibraryView
@@ -101,7 +103,7 @@ class MainWindow(QMainWindow):
             settings, clock=clock, sink_factory=sink_factory, inhibitor=inhibitor,
             confirm=self._confirm, get_ready=get_ready, parent=self,
         )  # fmt: skip
-        self.files = SessionFiles(dialogs, self)
+        self.files = SessionFiles(dialogs, self, edit=self._edit_problem)
         self.history_tracker: RunTracker | None = None  # given by the app once it is up
         self._app = app
         self._library_loaded = False
@@ -215,8 +217,9 @@ class MainWindow(QMainWindow):
             from walktimer.ui.library import LibraryView
 
             library = LibraryView()
-            library.activated.connect(lambda path: self.open_session(path, start=True))
+            library.activated.connect(self._start_from_library)
             library.selection_changed.connect(self._update_actions)
+            library.disk_changed.connect(self._library_changed)
             self._library = library
             self.stack.addWidget(library)
             if not self._painted:
@@ -242,6 +245,24 @@ class MainWindow(QMainWindow):
 
             self._help = HelpOverlay(self.stack, list(HELP_ROWS))
         return self._help
+
+    def _start_from_library(self, path: Path) -> None:
+        if not self._vanished(path):
+            self.open_session(path, start=True)
+
+    def _vanished(self, path: Path) -> bool:
+        """A library row whose file is gone: say so in one sentence and list the disk again."""
+        if path.exists():
+            return False
+        self.dialogs.inform(
+            self,
+            "Session not found",
+            f"{path.name} is no longer in {path.parent}: it was moved or deleted, so the list "
+            "now shows what is there.",
+        )
+        self._forget_recent_if_gone(path)
+        self._library_changed()
+        return True
 
     def _selected_path(self) -> Path | None:
         return self._library.selected_path() if self._library is not None else None
@@ -404,7 +425,10 @@ class MainWindow(QMainWindow):
         from walktimer.ui.library import scan_library
 
         self._library_loaded = True
-        self.library.set_entries(scan_library(self.settings.recent_files()))
+        entries = scan_library(self.settings.recent_files())
+        self.library.set_entries(entries)
+        own = [entry.path for entry in entries if entry.origin != "Bundled"]
+        self.library.watcher.watch(paths.user_sessions_dir(), own)
 
     def _show_run_page(self) -> None:
         self.stack.setCurrentWidget(self.run_view)
@@ -633,7 +657,7 @@ class MainWindow(QMainWindow):
     def start_selected(self) -> None:
         path = self._selected_path()
         if path is not None:
-            self.open_session(path, start=True)
+            self._start_from_library(path)
 
     def open_file(self) -> None:
         path = self.files.ask()
@@ -644,7 +668,7 @@ class MainWindow(QMainWindow):
         self.library.search.setFocus()
         self.library.search.selectAll()
 
-    def _open_editor(self, path: Path | None, template: Path | None = None) -> None:
+    def _open_editor(self, path: Path | None, template: Path | None = None) -> EditorWindow | None:
         try:
             from walktimer.ui.editor import EditorWindow  # on first use: not at start-up
         except ImportError:
@@ -655,7 +679,7 @@ class MainWindow(QMainWindow):
                 "The session editor is not part of this version of WalkTimer. Edit the "
                 "session file in a text editor; WalkTimer reads it again when you open it.",
             )
-            return
+            return None
         try:
             if path is not None:
                 editor = EditorWindow(path)
@@ -665,13 +689,20 @@ class MainWindow(QMainWindow):
                 editor = EditorWindow()
         except OSError as error:  # the editor's OpenError: one sentence for the user
             self.dialogs.inform(self, "Cannot open the session", str(error))
-            return
+            return None
         self._editors = [e for e in self._editors if e.isVisible()]
         self._editors.append(editor)
         editor.saved.connect(lambda *_args: self._library_changed())
         # "Run" in the editor: the session opens here, ready for Space.
         editor.run_requested.connect(self._run_from_editor)
         editor.show()
+        return editor
+
+    def _edit_problem(self, path: Path, problem: Problem | None) -> None:
+        """Edit in the problem dialog: the file in the editor, at its first problem."""
+        editor = self._open_editor(path)
+        if editor is not None and problem is not None:
+            editor.go_to_problem(problem)
 
     def _run_from_editor(self, path: Path) -> None:
         if self.open_session(Path(path)):
@@ -689,7 +720,9 @@ class MainWindow(QMainWindow):
             self.refresh_library()
 
     def edit_session(self) -> None:
-        self._open_editor(self._selected_path())
+        path = self._selected_path()
+        if path is None or not self._vanished(path):
+            self._open_editor(path)
 
     def new_session(self) -> None:
         self._open_editor(None)

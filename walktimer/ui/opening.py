@@ -7,6 +7,7 @@ is wrong with the file); the window then runs it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from walktimer import files, paths
 from walktimer.core.loader import load_path
-from walktimer.core.problems import SessionError
+from walktimer.core.problems import Problem, SessionError
 from walktimer.core.script import Session
 from walktimer.ui.dialogs import Dialogs
 
@@ -52,9 +53,16 @@ def _first_session(urls: list[QUrl]) -> Path | None:
 class SessionFiles:
     """Opens session files for the window, asking and telling through `dialogs`."""
 
-    def __init__(self, dialogs: Dialogs, parent: QWidget) -> None:
+    def __init__(
+        self,
+        dialogs: Dialogs,
+        parent: QWidget,
+        edit: Callable[[Path, Problem | None], None] | None = None,
+    ) -> None:
         self.dialogs = dialogs
         self.parent = parent
+        # Edit in the problem dialog: open the file in the editor at its first problem.
+        self.edit = edit
 
     def ask(self) -> Path | None:
         """The Open dialog, in the user's sessions folder (or home when there is none yet)."""
@@ -75,20 +83,24 @@ class SessionFiles:
         return Opened(session, path, notices) if session is not None else None
 
     def load(self, path: Path) -> Session | None:
-        """Load a script; on problems show them all in one dialog."""
+        """Load a script; on problems show them all in one dialog (whose Edit opens the
+        editor on the first of them)."""
         try:
             return load_path(path)
         except SessionError as error:
             lines = [str(p) for p in error.problems] or [str(error)]
             count = len(lines)
-            self.dialogs.problems(
+            them = "them" if count != 1 else "it"
+            how = "with Edit (or in a text editor)" if self.edit is not None else "in a text editor"
+            chose_edit = self.dialogs.problems(
                 self.parent,
                 "This session cannot be used",
-                f"{path.name} has {count} problem{'s' if count != 1 else ''}. Fix "
-                f"{'them' if count != 1 else 'it'} in a text editor (or with Edit), then open "
-                "it again.",
+                f"{path.name} has {count} problem{'s' if count != 1 else ''}. Fix {them} "
+                f"{how}, then open it again.",
                 lines,
             )
+            if chose_edit and self.edit is not None and path.is_file():
+                self.edit(path, error.problems[0] if error.problems else None)
             return None
 
     def _import_zwo(self, path: Path) -> tuple[Path, list[str]] | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -142,6 +143,25 @@ def _set_plain(edit: QPlainTextEdit, text: str) -> None:
         edit.setPlainText(text)
 
 
+_CUE_COLUMNS = {"at": 1, "every": 1, "say": 2, "sound": 3}
+
+
+def _hint_label() -> QLabel:
+    """The text beside a field saying why its value cannot be used (empty when it can)."""
+    label = QLabel()
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    label.hide()
+    return label
+
+
+def _name_row(edit: QLineEdit, hint: QLabel) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(hint, 1)
+    return row
+
+
 def _list_text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(item) for item in value)
@@ -164,6 +184,14 @@ class _Form(QWidget):
         self.doc: Document | None = None
         self.loc = Loc()
         self.fields: dict[str, QWidget] = {}
+        self.name_hint = _hint_label()
+
+    def mark(self, problems: dict[tuple[int | None, str | None], str]) -> None:
+        """Show the loader's problems of this place beside their fields: `problems` maps
+        (cue row or None, key) to what is wrong."""
+        what = problems.get((None, "name"), "")
+        self.name_hint.setText(what)
+        self.name_hint.setVisible(bool(what))  # the field is full width while it is fine
 
     def emit_set(self, key: str, value: Any, *, loc: Loc | None = None, merge: bool = True) -> None:
         if self.loading or self.doc is None:
@@ -194,7 +222,7 @@ class PhaseForm(_Form):
         self.name = QLineEdit()
         self.name.setAccessibleName("Phase name")
         self.name.textEdited.connect(lambda text: self.emit_set("name", text))
-        form.addRow("&Name", self.name)
+        form.addRow(_buddy("&Name", self.name), _name_row(self.name, self.name_hint))
 
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind")
@@ -432,6 +460,30 @@ class PhaseForm(_Form):
         if 0 <= selected < len(rows):
             self.cues.selectRow(selected)
 
+    def mark(self, problems: dict[tuple[int | None, str | None], str]) -> None:
+        """Beside the name; in the cue table, the cells a problem names turn red and say
+        why in their tooltip (a cue with nothing to play: its Say and Sound cells)."""
+        super().mark(problems)
+        marked: dict[tuple[int, int], list[str]] = {}
+        for (row, key), what in problems.items():
+            if row is None:
+                continue
+            columns = [_CUE_COLUMNS[key]] if key in _CUE_COLUMNS else [2, 3]
+            for column in columns:
+                marked.setdefault((row, column), []).append(what)
+        self.cues.blockSignals(True)
+        try:
+            for row in range(self.cues.rowCount()):
+                for column in (1, 2, 3):
+                    item = self.cues.item(row, column)
+                    if item is None:
+                        continue
+                    whats = marked.get((row, column))
+                    item.setBackground(QBrush(QColor(255, 80, 80, 70)) if whats else QBrush())
+                    item.setToolTip("\n".join(whats) if whats else "")
+        finally:
+            self.cues.blockSignals(False)
+
     # -- editing ----------------------------------------------------------------------------------
 
     def _duration_edited(self, text: str) -> None:
@@ -551,7 +603,7 @@ class BlockForm(_Form):
         self.name = QLineEdit()
         self.name.setAccessibleName("Block name")
         self.name.textEdited.connect(lambda text: self.emit_set("name", text))
-        form.addRow("&Name", self.name)
+        form.addRow(_buddy("&Name", self.name), _name_row(self.name, self.name_hint))
         self.repeat = QSpinBox()
         self.repeat.setAccessibleName("Rounds")
         _set_range(self.repeat, "repeat")
@@ -627,7 +679,7 @@ class SessionForm(_Form):
         self.name = QLineEdit()
         self.name.setAccessibleName("Session name")
         self.name.textEdited.connect(lambda text: self.emit_set("name", text))
-        form.addRow("&Name", self.name)
+        form.addRow(_buddy("&Name", self.name), _name_row(self.name, self.name_hint))
         self.description = QPlainTextEdit()
         self.description.setAccessibleName("Description")
         self.description.setFixedHeight(56)

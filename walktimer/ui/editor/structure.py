@@ -25,6 +25,7 @@ __all__ = ["SESSION_ROW", "StructureView"]
 
 SESSION_ROW = "session"
 _LOC = Qt.ItemDataRole.UserRole
+_MARKED = Qt.ItemDataRole.UserRole + 1
 
 
 def _swatch(kind: Kind, block: bool = False) -> QIcon:
@@ -140,6 +141,7 @@ class StructureView(QWidget):
         layout.addWidget(self.tree, 1)
         self._played: list[Loc] = []
         self._updating = False
+        self._marks: dict[Loc, list[str]] = {}
 
     # -- showing ----------------------------------------------------------------------------------
 
@@ -172,6 +174,7 @@ class StructureView(QWidget):
                     if top is not None and top.data(0, _LOC) == fallback:
                         chosen = top
             self.tree.setCurrentItem(chosen or session)
+            self._apply_marks()
             self._played = [p.loc for p in outline.played()]
             self.timeline.set_segments(
                 [Segment(p.name, p.kind, p.seconds) for p in outline.played()]
@@ -206,6 +209,40 @@ class StructureView(QWidget):
             if item.duration_text == "?":
                 row.setForeground(1, QBrush(QColor("#b00020")))
         return row
+
+    def mark_problems(self, marks: dict[Loc, list[str]]) -> None:
+        """Mark the rows of phases and steps the loader finds problems in (their name in red,
+        the problems in the tooltip), cue problems included."""
+        self._marks = dict(marks)
+        self._apply_marks()
+
+    def marked(self) -> list[Loc]:
+        """The places whose row is marked, in order."""
+        return [loc for loc in self._rows() if loc in self._marks]
+
+    def _rows(self) -> dict[Loc, QTreeWidgetItem]:
+        rows: dict[Loc, QTreeWidgetItem] = {}
+        for index in range(self.tree.topLevelItemCount()):
+            top = self.tree.topLevelItem(index)
+            if top is None:
+                continue
+            for item in (top, *(top.child(n) for n in range(top.childCount()))):
+                loc = item.data(0, _LOC) if item is not None else None
+                if item is not None and isinstance(loc, Loc):
+                    rows[loc] = item
+        return rows
+
+    def _apply_marks(self) -> None:
+        for loc, item in self._rows().items():
+            whats = self._marks.get(loc)
+            if whats:
+                item.setForeground(0, QBrush(QColor("#b00020")))
+                item.setToolTip(0, "\n".join(whats))
+                item.setData(0, _MARKED, True)
+            elif item.data(0, _MARKED):
+                item.setForeground(0, QBrush())
+                item.setToolTip(0, "")
+                item.setData(0, _MARKED, False)
 
     def current_loc(self) -> Loc | None:
         item = self.tree.currentItem()

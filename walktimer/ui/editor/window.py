@@ -4,6 +4,13 @@ Every change, from a form, the structure view or the source, is a document comma
 QUndoStack, so undo and redo cover all of them. The document is the single truth: after each
 change the views are refreshed from it, and the problems are recomputed (debounced) with the
 loader's own `check_text`, so the list shows exactly what `walktimer check` prints.
+
+Undo has one history, the window's stack, whichever widget has the focus: Ctrl+Z undoes and
+Ctrl+Y or Ctrl+Shift+Z redo the last change to the script, in the order the changes were
+made. No text field keeps an undo history of its own (a field's own undo would show text the
+document does not hold). Typing in the source reaches the stack after a short pause, one step
+per burst of typing; Ctrl+Z first hands over the typing still pending, then undoes it. Typing
+in one form field is one step until another change comes between.
 """
 
 from __future__ import annotations
@@ -15,9 +22,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import tomli
-from PySide6.QtCore import QEvent, QFileSystemWatcher, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -48,6 +56,7 @@ __all__ = ["EditorWindow", "OpenError", "SpeechPreview"]
 log = logging.getLogger(__name__)
 
 VALIDATE_MS = 250
+_NOT_SAVED = "Not saved: the script has "
 NEW_PHASE = {"name": "New phase", "kind": "walk", "duration": "5m"}
 NEW_STEP = {"name": "New step", "duration": "1m"}
 NEW_BLOCK = {
@@ -79,6 +88,61 @@ class SpeechPreview(Protocol):
     def close(self) -> None: ...
 
 
+def _undo_keys() -> tuple[QKeySequence, ...]:
+    """Made on use: a standard key needs the application's platform theme."""
+    return (QKeySequence(QKeySequence.StandardKey.Undo), QKeySequence("Ctrl+Z"))
+
+
+def _redo_keys() -> tuple[QKeySequence, ...]:
+    return (
+        QKeySequence(QKeySequence.StandardKey.Redo),
+        QKeySequence("Ctrl+Y"),
+        QKeySequence("Ctrl+Shift+Z"),
+    )
+
+
+def _is(event: QKeyEvent, keys: tuple[QKeySequence, ...]) -> bool:
+    pressed = QKeySequence(event.keyCombination())
+    return any(
+        not key.isEmpty() and key.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch
+        for key in keys
+    )
+
+
+class _UndoKeys(QObject):
+    """Undo and redo keys pressed in any widget of the editor go to the editor's stack.
+
+    A text field that claims the key for its own undo would otherwise swallow it (the source
+    view, whose own undo is off, did nothing on Ctrl+Z). Installed on the application so the
+    cue table's cell editors, made on demand, are covered too.
+    """
+
+    def __init__(self, editor: EditorWindow) -> None:
+        super().__init__(editor)
+        self.editor = editor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(event, QKeyEvent) or not isinstance(watched, QWidget):
+            return False
+        if watched.window() is not self.editor:
+            return False
+        undo = _is(event, _undo_keys())
+        if not undo and not _is(event, _redo_keys()):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key press comes here, not to the field's own undo
+            return True
+        event.accept()
+        if undo:
+            self.editor.undo()
+        else:
+            self.editor.redo()
+        return True
+
+
 class EditorWindow(QMainWindow):
     """Edit one script. `run_requested(path)` asks the main window to start it.
 
@@ -108,6 +172,9 @@ class EditorWindow(QMainWindow):
         self._speaking_rate = speaking_rate  # None: from the settings; 0: the script's
         self.warnings: list[Problem] = []
         self.problems: list[Problem] = []
+        # The problems by place, for the forms and the structure view:
+        # Loc of a phase or step (Loc() for the session) -> (cue row, key) -> what is wrong.
+        self._marks: dict[Loc, dict[tuple[int | None, str | None], str]] = {}
         self.current: Loc | None = None
         self.last_target: QWidget | None = None
         self._asking = False
@@ -131,6 +198,13 @@ class EditorWindow(QMainWindow):
         self.resize(1280, 800)
         self._document_changed()
         self.validate()
+        if not self.doc.parsed:
+            # Nothing in the form can be trusted until the text parses: start on the source,
+            # at the error.
+            self.tabs.setCurrentWidget(self.source)
+            error = self.doc.syntax_error
+            if error is not None and error.line is not None:
+                self.source.go_to(error.line, error.col)
 
     # -- building ---------------------------------------------------------------------------------
 
@@ -247,6 +321,12 @@ class EditorWindow(QMainWindow):
         )
         self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.redo_action.setShortcuts(_unique([*_redo_keys()]))
+        self.redo_action.setToolTip("Redo (Ctrl+Y or Ctrl+Shift+Z)")
+        self._undo_keys = _UndoKeys(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._undo_keys)
         self.stack.canUndoChanged.connect(self.undo_action.setEnabled)
         self.stack.canRedoChanged.connect(self.redo_action.setEnabled)
         self.stack.undoTextChanged.connect(self._undo_text)
@@ -371,6 +451,18 @@ class EditorWindow(QMainWindow):
         else:
             self.phase_form.load(self.doc, loc)
             self.forms.setCurrentIndex(1)
+        self._mark_form()
+
+    def _mark_form(self) -> None:
+        loc = self.current
+        form: SessionForm | PhaseForm | BlockForm
+        if loc is None:
+            form = self.session_form
+        elif loc.step is None and self.doc.is_block(loc.phase or 0):
+            form = self.block_form
+        else:
+            form = self.phase_form
+        form.mark(self._marks.get(loc or Loc(), {}))
 
     def _update_buttons(self) -> None:
         loc = self.current
@@ -415,7 +507,7 @@ class EditorWindow(QMainWindow):
         self.problems = self.doc.problems()
         self.problem_list.clear()
         for problem in self.problems:
-            item = QListWidgetItem(str(problem))
+            item = QListWidgetItem(self.problem_text(problem))
             item.setData(Qt.ItemDataRole.UserRole, problem)
             item.setToolTip("Click to go there")
             self.problem_list.addItem(item)
@@ -433,6 +525,18 @@ class EditorWindow(QMainWindow):
             self.source.mark_error(syntax.line, syntax.col, syntax.what)
         elif self.doc.parsed:
             self.source.mark_error(None, None)
+        self._marks = _marks(self.problems)
+        self.structure.mark_problems(
+            {loc: list(found.values()) for loc, found in self._marks.items() if loc != Loc()}
+        )
+        if self.doc.parsed:
+            self._mark_form()
+        if self.statusBar().currentMessage().startswith(_NOT_SAVED):
+            if count:
+                self._say_not_saved()  # the count follows the fixes
+            else:  # the refusal no longer holds: do not leave it standing
+                self.statusBar().showMessage("No problems left: the script can be saved.")
+
         self._show_warnings()
 
     def _show_warnings(self) -> None:
@@ -449,7 +553,7 @@ class EditorWindow(QMainWindow):
             return
         self.warnings = overlap_warnings(session, self.doc.text(), self._user_rate() or None)
         for warning in self.warnings:
-            item = QListWidgetItem(str(warning))
+            item = QListWidgetItem(self.problem_text(warning))
             item.setData(Qt.ItemDataRole.UserRole, warning)
             item.setToolTip("Click to go there")
             self.problem_list.addItem(item)
@@ -471,6 +575,21 @@ class EditorWindow(QMainWindow):
             return int(Settings().rate)
         except (ImportError, OSError):
             return 0
+
+    def problem_text(self, problem: Problem) -> str:
+        """A problem line as the list shows it: the `walktimer check` line for a file; for a
+        script not saved yet, "line 14: ..." instead of a made-up file name."""
+        if self.file.path is not None:
+            return str(problem)
+        where = f"line {problem.line}: " if problem.line is not None else ""
+        return f"{where}{problem.where}: {problem.what}"
+
+    def _say_not_saved(self) -> None:
+        count = len(self.problems)
+        self.statusBar().showMessage(
+            f"{_NOT_SAVED}{count} problem{'s' if count != 1 else ''}. Fix "
+            "them, or use Save anyway (draft) to keep it unfinished."
+        )
 
     def _problem_clicked(self, item: QListWidgetItem) -> None:
         problem = item.data(Qt.ItemDataRole.UserRole)
@@ -540,7 +659,7 @@ class EditorWindow(QMainWindow):
 
     def _source_edited(self, text: str) -> None:
         if text != self.doc.text():
-            self.execute(C.SetSource(text), merge=True)
+            self.execute(C.SetSource(text))  # one undo step per burst of typing
 
     def _tab_changed(self, _index: int) -> None:
         self.source.flush_pending()
@@ -737,11 +856,7 @@ class EditorWindow(QMainWindow):
         self.source.flush_pending()
         self.validate()
         if self.problems:
-            count = len(self.problems)
-            self.statusBar().showMessage(
-                f"Not saved: the script has {count} problem{'s' if count != 1 else ''}. Fix "
-                "them, or use Save anyway (draft) to keep it unfinished."
-            )
+            self._say_not_saved()
             return False
         return self._write(save_as=False)
 
@@ -933,6 +1048,27 @@ class EditorWindow(QMainWindow):
 
 
 _GONE = object()  # the file was missing when the user chose to keep editing
+
+
+def _marks(problems: list[Problem]) -> dict[Loc, dict[tuple[int | None, str | None], str]]:
+    """The problems by the phase, step or session (Loc()) they belong to."""
+    marks: dict[Loc, dict[tuple[int | None, str | None], str]] = {}
+    for problem in problems:
+        loc, key = place_of(problem.key)
+        if loc is None or loc.table is not None:
+            continue
+        place = Loc(phase=loc.phase, step=loc.step) if loc.phase is not None else Loc()
+        found = marks.setdefault(place, {})
+        found.setdefault((loc.cue, key), problem.what)
+    return marks
+
+
+def _unique(keys: list[QKeySequence]) -> list[QKeySequence]:
+    out: list[QKeySequence] = []
+    for key in keys:
+        if not key.isEmpty() and key not in out:
+            out.append(key)
+    return out
 
 
 def _first_key(table: str) -> str:
