@@ -373,12 +373,21 @@ class PainChart(QWidget):
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                 str(rating),
             )
-        painter.setPen(text)
-        painter.drawText(
-            QRectF(left, 0, right - left, 14),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-            "pain 0-10:  ● before the walks   ● after them (weekly means)",
-        )
+        x = left
+        metrics = painter.fontMetrics()
+        for colour, label in (
+            (text, "pain 0-10, weekly means:  "),
+            (PAIN_BEFORE, "● before the walks   "),
+            (PAIN_AFTER, "● after them"),
+        ):
+            painter.setPen(colour)
+            width = metrics.horizontalAdvance(label)
+            painter.drawText(
+                QRectF(x, 0, width + 2, 14),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                label,
+            )
+            x += width
         if not any(w.walks for w in self.weeks):
             painter.setPen(dim)
             painter.drawText(
