@@ -83,6 +83,15 @@ def logged() -> list[Walk]:
         return history.walks()
 
 
+def asked_before(qtbot: Any, window: MainWindow, clock: FakeClock, programme: Path) -> None:
+    """A session of the list walked (not today's walk), and the diary asking before it."""
+    assert window.open_session(programme.parent / "tiny.toml", start=True)
+    walked(qtbot, window, clock)
+    assert window.today is not None
+    diary = diary_of(window.today)
+    qtbot.waitUntil(lambda: diary.question is Question.BEFORE)
+
+
 def diary_of(today: TodayWalks) -> DiaryPanel:
     assert today.diary is not None
     return today.diary
@@ -241,9 +250,7 @@ def test_the_before_rating_is_typed_while_the_walk_goes(
 ) -> None:
     window, today = opened(qtbot, make_window)
     diary = diary_of(today)
-    assert window.open_session(programme.parent / "tiny.toml", start=True)
-    walked(qtbot, window, clock)
-    qtbot.waitUntil(lambda: diary.question is Question.BEFORE)
+    asked_before(qtbot, window, clock, programme)
     assert diary.isVisible()
     assert "1 then 0 for 10" in diary.keys.text()
     assert window.run is not None
@@ -263,9 +270,7 @@ def test_a_lone_one_is_taken_when_no_zero_follows(
     window, today = opened(qtbot, make_window)
     diary = diary_of(today)
     diary._follow_timer.setInterval(10)
-    assert window.open_session(programme.parent / "tiny.toml", start=True)
-    walked(qtbot, window, clock)
-    qtbot.waitUntil(lambda: diary.question is Question.BEFORE)
+    asked_before(qtbot, window, clock, programme)
     press(qtbot, window, Qt.Key.Key_1)
     assert "press 0 now for 10" in diary.message.text()
     qtbot.waitUntil(lambda: diary.question is Question.NONE)
@@ -294,9 +299,7 @@ def test_after_the_walk_the_rating_and_a_note_are_stored_with_it(
 ) -> None:
     window, today = opened(qtbot, make_window)
     diary = diary_of(today)
-    assert window.open_session(programme.parent / "tiny.toml", start=True)
-    walked(qtbot, window, clock)
-    qtbot.waitUntil(lambda: diary.question is Question.BEFORE)
+    asked_before(qtbot, window, clock, programme)
     press(qtbot, window, Qt.Key.Key_5)
     finish(window, clock)
     qtbot.waitUntil(lambda: diary.question is Question.AFTER)
@@ -318,9 +321,7 @@ def test_skipping_after_stores_nothing_and_enter_then_means_done(
 ) -> None:
     window, today = opened(qtbot, make_window)
     diary = diary_of(today)
-    assert window.open_session(programme.parent / "tiny.toml", start=True)
-    walked(qtbot, window, clock)
-    qtbot.waitUntil(lambda: diary.question is Question.BEFORE)
+    asked_before(qtbot, window, clock, programme)
     finish(window, clock)  # the before-question was never answered
     qtbot.waitUntil(lambda: diary.question is Question.AFTER)
     press(qtbot, window, Qt.Key.Key_Return, Qt.Key.Key_Escape)
