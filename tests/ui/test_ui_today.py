@@ -344,3 +344,15 @@ def test_a_demo_is_not_asked_about(
     assert keeper.speed == 1.0
     keeper.speed = 2.0  # as a --speed run's keeper is
     assert not diary.follow(window.run.host, keeper)  # type: ignore[union-attr]
+
+
+def test_a_t_typed_in_the_search_box_is_a_letter_not_a_start(
+    qtbot: Any, make_window: Callable[..., MainWindow], programme: Path
+) -> None:
+    enrol(programme)
+    window, today = opened(qtbot, make_window)
+    assert today.panel.startable()
+    window.library.search.setFocus()
+    qtbot.keyClicks(window.library.search, "tiny")
+    assert window.library.search.text() == "tiny"
+    assert window.page() == "library"

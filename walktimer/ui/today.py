@@ -188,12 +188,7 @@ class TodayPanel(QFrame):
                 lines.append("Choose another programme in the Programme menu.")
             else:
                 lines.append(where.programme.name)
-                if where.done_today:
-                    lines.append("Today's walk is done; this is the next one, for another day.")
-                if where.week.note:
-                    lines.append(where.week.note)
-                if where.hold is not None:
-                    lines.append(where.hold.reason)
+                lines += where.reasons
             advice = where.advice
         self.detail.setText("\n".join(lines))
         self.detail.show()
