@@ -12,9 +12,8 @@ import fitdecode
 import pytest
 
 from walktimer import cli, resources
-from walktimer.history.fit import fit_bytes, laps
+from walktimer.history.fit import fit_bytes, laps, used_treadmill
 from walktimer.history.log import HistoryLog, LoggedPhase, PhaseResult, Walk, WalkEnd
-from walktimer.verbs.history import used_treadmill
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -226,8 +226,8 @@ def test_the_programme_schema_accepts_the_bundled_programmes_and_is_printed(
 def test_the_advice_is_spoken_first_in_the_walk_it_is_shown_before() -> None:
     from walktimer.core.loader import load_text
     from walktimer.core.plan import build_plan
+    from walktimer.programmes.build import speak_first
     from walktimer.programmes.progress import ADVICE
-    from walktimer.verbs.today import speak_first
 
     session = load_text(TINY_SESSION)
     spoken = [e.text for e in build_plan(speak_first(session, ADVICE)).events if e.text]

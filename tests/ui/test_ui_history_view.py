@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -314,3 +315,96 @@ def test_the_window_opens_the_history(qtbot: Any, window: MainWindow) -> None:
     window.show_history()
     assert window._history is shown
     shown.close()
+
+
+# --- the pain trend and the FIT export --------------------------------------------------
+
+
+def rated_history() -> None:
+    """Two rated walks in 2020-W52 (4 -> 2 and 6 -> 4), one in 2021-W01 (3 -> 1)."""
+    walks = [
+        replace(make_walk(date(2020, 12, 21), 30), pain_before=4, pain_after=2),
+        replace(make_walk(date(2020, 12, 23), 30), pain_before=6, pain_after=4),
+        replace(make_walk(date(2021, 1, 5), 30), pain_before=3, pain_after=1),
+        make_walk(date(2021, 1, 6), 20),
+    ]
+    with HistoryLog() as history:
+        history.add_many(walks)
+
+
+def test_the_pain_trend_is_drawn_under_the_weeks_of_minutes(qtbot: Any) -> None:
+    from walktimer.ui.history_view import PAIN_AFTER
+
+    rated_history()
+    widget = HistoryView(now=lambda: NOW)
+    qtbot.addWidget(widget)
+    widget.resize(900, 760)
+    widget.show()
+    qtbot.waitExposed(widget)
+    weeks = widget.pain.weeks
+    assert [w.label for w in weeks][-2:] == ["2020-W53", "2021-W01"]
+    by_label = {w.label: w for w in weeks}
+    assert (by_label["2020-W52"].before, by_label["2020-W52"].after) == (5.0, 3.0)
+    assert (by_label["2021-W01"].before, by_label["2021-W01"].after) == (3.0, 1.0)
+    points = widget.pain.points()["after"]
+    columns = [r.center().x() for r in widget.chart.week_rects()]
+    assert points[-1] is not None
+    assert points[-1].x() == pytest.approx(columns[-1])  # the same column as its minutes
+    assert points[-2] is None  # W53 has no rating
+    assert points[-1].y() > widget.pain.y_for(3.0)  # 1 is drawn lower than 3
+    image = widget.pain.grab().toImage()
+    assert _colour_at(image, points[-1]) == PAIN_AFTER
+
+
+def exporting_view(qtbot: Any, dialogs: FakeDialogs, answer: Path | None) -> HistoryView:
+    rated_history()
+    widget = HistoryView(dialogs=dialogs, now=lambda: NOW, ask_path=lambda _p, _s: answer)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_export_fit_writes_the_selected_walk(
+    qtbot: Any, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    import fitdecode
+
+    target = tmp_path / "walk.fit"
+    widget = exporting_view(qtbot, dialogs, target)
+    assert widget.export_button.isEnabled()
+    widget.export_button.click()
+    assert target.is_file()
+    assert widget.notice.text() == f"Exported the walk as FIT to {target}."
+    sports = []
+    with fitdecode.FitReader(str(target)) as fit:
+        for frame in fit:
+            if isinstance(frame, fitdecode.FitDataMessage) and frame.name == "session":
+                sports.append(frame.get_value("sport"))
+    assert sports == ["walking"]
+    assert dialogs.confirms == []  # nothing was there to replace
+
+
+def test_export_fit_never_replaces_a_file_silently(
+    qtbot: Any, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    target = tmp_path / "walk.fit"
+    target.write_bytes(b"mine")
+    widget = exporting_view(qtbot, dialogs, target)
+    dialogs.answers = [False]
+    assert widget.export_selected() is None
+    assert dialogs.confirms[-1][0] == "Replace the file?"
+    assert target.read_bytes() == b"mine"
+    dialogs.answers = [True]
+    assert widget.export_selected() == target
+    assert target.read_bytes() != b"mine"
+
+
+def test_export_fit_failing_is_one_sentence(
+    qtbot: Any, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "walk.fit"
+    widget = exporting_view(qtbot, dialogs, target)
+    assert widget.export_selected() is None
+    text = widget.notice.text()
+    assert text.startswith(f"The walk could not be exported to {target} (")
+    assert text.endswith("choose a folder you can write to.")
+    assert not target.exists()

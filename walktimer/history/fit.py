@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from walktimer.history.log import Walk
 
-__all__ = ["FitLap", "fit_bytes", "laps"]
+__all__ = ["FitLap", "fit_bytes", "laps", "used_treadmill"]
 
 _MS = 1000
 _MANUFACTURER_DEVELOPMENT = 255
@@ -177,3 +177,19 @@ def fit_bytes(walk: Walk, *, treadmill: bool) -> bytes:
     builder.add(activity)
     data: bytes = builder.build().to_bytes()
     return data
+
+
+def used_treadmill(walk: Walk) -> bool:
+    """Whether a walk was walked on a treadmill: a treadmill reported a distance, or its
+    session (when it can still be read) is tagged "treadmill" or sets speeds."""
+    if walk.distance_m is not None or any(p.distance_m is not None for p in walk.phases):
+        return True
+    if walk.script_path is None:
+        return False
+    from walktimer.core.loader import SessionError, load_path
+
+    try:
+        session = load_path(walk.script_path)
+    except SessionError:
+        return False
+    return "treadmill" in session.tags or any(p.speed for p in session.flat_phases())

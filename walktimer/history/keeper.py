@@ -315,6 +315,28 @@ class RunKeeper:
             self._release()
         return self.walk_id
 
+    def add_after(self, pain_after: int | None, note: str) -> str | None:
+        """The diary's after-walk answers. Before `finish` they are logged with the walk (as
+        the terminal sets `pain_after` and `note`); after it, they are added to the logged
+        walk. None when stored (or nothing to store), else one sentence saying why not."""
+        if pain_after is None and not note.strip():
+            return None
+        if not self._done:
+            self.pain_after, self.note = pain_after, note
+            return None
+        if self.walk_id is None:
+            return (
+                "The pain rating and note could not be saved: the walk is not in the history yet."
+            )
+        try:
+            with HistoryLog(self.history_path, on_notice=self._notice) as history:
+                history.set_diary(
+                    self.walk_id, pain_after=pain_after, note=note if note.strip() else None
+                )
+        except (HistoryError, ValueError) as error:
+            return f"The pain rating and note could not be saved: {error}"
+        return None
+
     def _log(self, walk: Walk, failed: str) -> bool | None:
         """Add `walk` to the history: True when logged (`walk_id` is set for this run's own
         walk). When the history cannot take it, keep it to be logged the next time the history

@@ -23,7 +23,14 @@ from walktimer.core.loader import load_path
 from walktimer.core.script import Block, Cue, Kind, Phase, Session
 from walktimer.programmes.format import SessionFinder
 
-__all__ = ["MIN_WALK_PHASE", "build_to", "default_finder", "find_session", "session_names"]
+__all__ = [
+    "MIN_WALK_PHASE",
+    "build_to",
+    "default_finder",
+    "find_session",
+    "session_names",
+    "speak_first",
+]
 
 MIN_WALK_PHASE = 60  # seconds a walking phase keeps at least
 _MINUTES_SUFFIX = re.compile(r",?\s*\d+\s*(?:minutes?|min)\s*$", re.IGNORECASE)
@@ -103,3 +110,13 @@ def _fits(cue: Cue, duration: int) -> bool:
 
 def default_finder() -> SessionFinder:
     return SessionFinder(find=find_session, load=load_path, names=session_names, build=build_to)
+
+
+def speak_first(session: Session, text: str) -> Session:
+    """`session` with `text` spoken as its first words, before the first phase's own (how
+    the diary's advice is said once, by the terminal and the window alike)."""
+    first = session.phases[0]
+    if not isinstance(first, Phase):
+        return session
+    said = f"{text} {first.spoken_intro}"
+    return replace(session, phases=(replace(first, say=said), *session.phases[1:]))

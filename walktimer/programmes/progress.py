@@ -95,6 +95,18 @@ class Status:
         return ADVICE if self.hold is not None and self.hold.advice else None
 
     @property
+    def reasons(self) -> list[str]:
+        """What is said under the headline: today's walk done, the week's note, the hold."""
+        lines = []
+        if self.done_today:
+            lines.append("Today's walk is done; this is the next one, for another day.")
+        if self.week.note:
+            lines.append(self.week.note)
+        if self.hold is not None:
+            lines.append(self.hold.reason)
+        return lines
+
+    @property
     def headline(self) -> str:
         """ "Week 2 - walk 3 of 5: Beginner walk, 15 minutes"."""
         if self.finished:

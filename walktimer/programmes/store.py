@@ -67,6 +67,15 @@ class TodayWalk:
         """(enrolment id, week): what the walk is logged with."""
         return self.enrolment.id, self.status.week.number
 
+    @property
+    def advice_to_say(self) -> str | None:
+        """The advice when it is still to be said (spoken) for the hold it belongs to, the
+        rule of `Programmes.advice_due`; after saying it, call `Programmes.advice_said`."""
+        hold = self.status.hold
+        if hold is None or not hold.advice or self.enrolment.advice_said == hold.since_walk:
+            return None
+        return self.status.advice
+
 
 def resolve_programme(name: str) -> Path | None:
     """A programme file a walker names: a path, or a bundled programme by name."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,14 +55,22 @@ from PySide6.QtWidgets import (
 from walktimer.core.durations import format_clock
 from walktimer.history.goal import load_goal, save_goal
 from walktimer.history.keeper import local_now
-from walktimer.history.log import HistoryError, HistoryLog, Walk
-from walktimer.history.stats import MAX_GOAL_MINUTES, DayStats, Goal, WeeklyProgress, progress
+from walktimer.history.log import MAX_RATING, HistoryError, HistoryLog, Walk
+from walktimer.history.pain import PainWeek, pain_trend
+from walktimer.history.stats import (
+    MAX_GOAL_MINUTES,
+    WEEKS_SHOWN,
+    DayStats,
+    Goal,
+    WeeklyProgress,
+    progress,
+)
 from walktimer.ui.dialogs import Dialogs, QtDialogs
 
 if TYPE_CHECKING:
     from walktimer.ui.resume_prompt import RunTracker
 
-__all__ = ["LIST_LIMIT", "DayChart", "HistoryView", "show_history"]
+__all__ = ["LIST_LIMIT", "DayChart", "HistoryView", "PainChart", "ask_fit_path", "show_history"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +78,25 @@ LIST_LIMIT = 1000  # walks listed; the chart and totals always cover everything
 MET = QColor("#1f7a4d")  # the green the run view uses for walking
 SHORT = QColor("#6b8fb5")  # a day with walking that did not reach the goal's minutes
 GOAL_LINE = QColor("#b35900")
+PAIN_BEFORE = QColor("#7a5cc4")  # the diary's mean rating before the walks of a week
+PAIN_AFTER = QColor("#c43c3c")  # ... and after them
+
+# Asks where to write a FIT file: (parent, suggested path) -> the chosen path, or None.
+AskPath = Callable[[QWidget, Path], Path | None]
+
+
+def ask_fit_path(parent: QWidget, suggested: Path) -> Path | None:
+    """The desktop's save dialog; replacing a file is asked about by the view itself."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name, _ = QFileDialog.getSaveFileName(
+        parent,
+        "Export the walk as FIT",
+        str(suggested),
+        "FIT activities (*.fit);;All files (*)",
+        options=QFileDialog.Option.DontConfirmOverwrite,
+    )
+    return Path(name) if name else None
 
 
 def _minutes(seconds: float) -> str:
@@ -283,6 +310,111 @@ class DayChart(QWidget):
         return super().event(event)
 
 
+class PainChart(QWidget):
+    """The pain diary week by week, under the day chart's eight weeks: the mean 0-10 rating
+    before the walks and after them, as two lines, each week in the day chart's column."""
+
+    def __init__(self, chart: DayChart, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pain_chart")
+        self.setAccessibleName("Pain before and after walking, last eight weeks")
+        self.setMinimumSize(QSize(420, 90))
+        self.chart = chart
+        self.weeks: list[PainWeek] = []
+
+    def sizeHint(self) -> QSize:
+        return QSize(760, 110)
+
+    def set_weeks(self, weeks: list[PainWeek]) -> None:
+        self.weeks = weeks
+        rated = [w for w in weeks if w.walks]
+        if rated:
+            last = rated[-1]
+            self.setAccessibleDescription(
+                f"{sum(w.walks for w in weeks)} rated walks. Week {last.label}: "
+                f"before {_rating(last.before)}, after {_rating(last.after)}."
+            )
+        else:
+            self.setAccessibleDescription("No pain ratings in these weeks.")
+        self.update()
+
+    def y_for(self, rating: float) -> float:
+        top, bottom = 16.0, self.height() - 8.0
+        return bottom - (bottom - top) * rating / MAX_RATING
+
+    def points(self) -> dict[str, list[QPointF | None]]:
+        """Where each week's mean ratings are drawn (None: that week has none)."""
+        columns = [r.center().x() for r in self.chart.week_rects()]
+        out: dict[str, list[QPointF | None]] = {"before": [], "after": []}
+        for week, x in zip(self.weeks, columns, strict=False):
+            for key, value in (("before", week.before), ("after", week.after)):
+                out[key].append(None if value is None else QPointF(x, self.y_for(value)))
+        return out
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        dim = QColor(text)
+        dim.setAlphaF(0.55)
+        grid = QColor(text)
+        grid.setAlphaF(0.12)
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        painter.setFont(small)
+        left, right = self.chart.LEFT, self.width() - self.chart.RIGHT
+        for rating in (0, 5, MAX_RATING):
+            y = self.y_for(rating)
+            painter.setPen(QPen(grid, 1))
+            painter.drawLine(QPointF(left, y), QPointF(right, y))
+            painter.setPen(dim)
+            painter.drawText(
+                QRectF(0, y - 8, left - 6, 16),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                str(rating),
+            )
+        x = left
+        metrics = painter.fontMetrics()
+        for colour, label in (
+            (text, "pain 0-10, weekly means:  "),
+            (PAIN_BEFORE, "● before the walks   "),
+            (PAIN_AFTER, "● after them"),
+        ):
+            painter.setPen(colour)
+            width = metrics.horizontalAdvance(label)
+            painter.drawText(
+                QRectF(x, 0, width + 2, 14),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                label,
+            )
+            x += width
+        if not any(w.walks for w in self.weeks):
+            painter.setPen(dim)
+            painter.drawText(
+                QRectF(left, 16, right - left, self.height() - 24),
+                Qt.AlignmentFlag.AlignCenter,
+                "Rate your pain before and after a walk to see it here.",
+            )
+        for key, colour in (("before", PAIN_BEFORE), ("after", PAIN_AFTER)):
+            previous: QPointF | None = None
+            for point in self.points()[key]:
+                if point is None:
+                    previous = None
+                    continue
+                if previous is not None:
+                    painter.setPen(QPen(colour, 2))
+                    painter.drawLine(previous, point)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                painter.drawEllipse(point, 4, 4)
+                previous = point
+        painter.end()
+
+
+def _rating(value: float | None) -> str:
+    return "not rated" if value is None else f"{value:.1f}"
+
+
 class HistoryView(QWidget):
     """Everything about past walks on one page. Reads the history each time it reloads;
     holds no connection open."""
@@ -296,10 +428,13 @@ class HistoryView(QWidget):
         history_path: Path | None = None,
         goal_file: Path | None = None,
         now: Callable[[], datetime] = local_now,
+        ask_path: AskPath = ask_fit_path,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("history")
+        self.ask_path = ask_path
+        self._diary: list[tuple[date, int | None, int | None]] = []
         self.setWindowTitle("Walk history — WalkTimer")
         self.setAccessibleName("Walk history")
         # An explicit minimum: the layout then never changes the window's size hints as the
@@ -377,6 +512,8 @@ class HistoryView(QWidget):
 
         self.chart = DayChart()
         layout.addWidget(self.chart, 2)
+        self.pain = PainChart(self.chart)
+        layout.addWidget(self.pain, 1)
 
         self.list = QTreeWidget()
         self.list.setObjectName("walks")
@@ -412,6 +549,13 @@ class HistoryView(QWidget):
         self.privacy.setAccessibleName("Privacy")
         buttons.addWidget(self.privacy)
         buttons.addStretch(1)
+        self.export_button = QPushButton("E&xport FIT…")
+        self.export_button.setAccessibleName("Export FIT")
+        self.export_button.setToolTip(
+            "Write the selected walk as a FIT activity for Garmin Connect, Strava or intervals.icu"
+        )
+        self.export_button.clicked.connect(self.export_selected)
+        buttons.addWidget(self.export_button)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.delete_all_button)
         layout.addLayout(buttons)
@@ -444,6 +588,7 @@ class HistoryView(QWidget):
                 stored = history.count()
                 count, active, first = history.totals()
                 daily = history.daily_active()
+                diary = history.diary(since=self.now().date() - timedelta(weeks=WEEKS_SHOWN + 1))
         except HistoryError as error:
             self._show_notice(str(error))
             self.walks, self.total_walks, self.stats = [], 0, None
@@ -453,6 +598,7 @@ class HistoryView(QWidget):
         self._show_notice(" ".join(notices))
         self.total_walks = stored  # demos too: they can be deleted
         self._daily = daily
+        self._diary = diary
         self._totals = (count, active, first.date() if first else None)
         self._fill_list()
         self._recompute()
@@ -490,6 +636,7 @@ class HistoryView(QWidget):
         else:
             self.totals_label.setText("No walks yet.")
         self.chart.set_progress(stats)
+        self.pain.set_weeks(pain_trend(self._diary, self.now().date()))
         self._update_buttons()
 
     def _fill_list(self) -> None:
@@ -540,6 +687,7 @@ class HistoryView(QWidget):
 
     def _update_buttons(self) -> None:
         self.delete_button.setEnabled(self.selected_walk() is not None)
+        self.export_button.setEnabled(self.selected_walk() is not None)
         self.delete_all_button.setEnabled(self.total_walks > 0)
 
     def selected_walk(self) -> Walk | None:
@@ -584,6 +732,36 @@ class HistoryView(QWidget):
             # The walk that took its place is selected, so Delete can go on from there.
             self.list.setCurrentItem(following)
         return done
+
+    def export_selected(self) -> Path | None:
+        """Write the selected walk as a FIT file where the walker says: a file that is there
+        already is replaced only when they agree. The file written, or None."""
+        from walktimer.files import write_atomic
+        from walktimer.history.fit import fit_bytes, used_treadmill
+
+        walk = self.selected_walk()
+        if walk is None:
+            return None
+        suggested = Path.home() / f"walktimer-{walk.started:%Y-%m-%d-%H%M}-{walk.id}.fit"
+        target = self.ask_path(self, suggested)
+        if target is None:
+            return None
+        replace = target.exists()
+        if replace and not self.dialogs.confirm(
+            self, "Replace the file?", f"{target} exists already. Replace it?", "Replace"
+        ):
+            return None
+        try:
+            data = fit_bytes(walk, treadmill=used_treadmill(walk))
+            write_atomic(target, data, overwrite=replace)
+        except OSError as error:
+            self._show_notice(
+                f"The walk could not be exported to {target} ({error.strerror or error}); "
+                "choose a folder you can write to."
+            )
+            return None
+        self._show_notice(f"Exported the walk as FIT to {target}.")
+        return target
 
     def delete_all(self) -> bool:
         if self.total_walks == 0:

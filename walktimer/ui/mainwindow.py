@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from walktimer.ui.resume_prompt import RunTracker
     from walktimer.ui.settings_dialog import VoiceEntry
     from walktimer.ui.summary import SummaryView
+    from walktimer.ui.today import TodayWalks
 
 __all__ = ["MainWindow", "VoiceList"]
 
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self._was_maximized = False
         self._editors: list[QWidget] = []
         self._history: HistoryView | None = None
+        self.today: TodayWalks | None = None  # today's walk and the diary, after first paint
         self._dark = False
         self._painted = False
         self._previewer: Previewer | None = None
@@ -226,7 +228,14 @@ class MainWindow(QMainWindow):
                 library.installEventFilter(self)
             self._build_library_buttons(library)
             self._safety_banner(library)
+            self.after_first_paint(lambda: self._attach_programme(library))
         return self._library
+
+    def _attach_programme(self, library: LibraryView) -> None:
+        """Today's walk of the walker's programme and the pain diary (walktimer.ui.today)."""
+        from walktimer.ui.today import attach
+
+        self.today = attach(self, library)
 
     @property
     def summary(self) -> SummaryView:
@@ -494,6 +503,13 @@ class MainWindow(QMainWindow):
             self.dialogs.inform(self, "Cannot resume", str(error)[:1].upper() + str(error)[1:])
             return False
         self._show_run(session, plan, Path(path), engine, [], start=False)
+        return True
+
+    def start_built(self, session: Session, path: Path | None) -> bool:
+        """Start a session built in memory (a programme's walk) from its 3-2-1 count."""
+        if not self.runs.confirm_leave():
+            return False
+        self._show_run(session, build_plan(session), path, None, [], start=True)
         return True
 
     def _forget_recent_if_gone(self, path: Path) -> None:

@@ -397,25 +397,9 @@ def _export(history: HistoryLog, output: Path | None) -> int:
     return 0
 
 
-def used_treadmill(walk: Walk) -> bool:
-    """Whether a walk was walked on a treadmill: a treadmill reported a distance, or its
-    session (when it can still be read) is tagged "treadmill" or sets speeds."""
-    if walk.distance_m is not None or any(p.distance_m is not None for p in walk.phases):
-        return True
-    if walk.script_path is None:
-        return False
-    from walktimer.core.loader import SessionError, load_path
-
-    try:
-        session = load_path(walk.script_path)
-    except SessionError:
-        return False
-    return "treadmill" in session.tags or any(p.speed for p in session.flat_phases())
-
-
 def _export_fit(history: HistoryLog, target: Path, ids: Sequence[int]) -> int:
     from walktimer.files import write_atomic
-    from walktimer.history.fit import fit_bytes
+    from walktimer.history.fit import fit_bytes, used_treadmill
 
     if ids:
         walks = []

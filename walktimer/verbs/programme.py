@@ -178,12 +178,7 @@ def status_lines(enrolment: Enrolment, where: Status, today: date) -> list[str]:
         lines.append(where.headline + " Choose another with `walktimer programme start NAME`.")
         return lines
     lines.append(where.headline)
-    if where.done_today:
-        lines.append("Today's walk is done; this is the next one, for another day.")
-    if where.week.note:
-        lines.append(where.week.note)
-    if where.hold is not None:
-        lines.append(where.hold.reason)
+    lines += where.reasons
     if where.advice is not None:
         lines.append(where.advice)
     return lines

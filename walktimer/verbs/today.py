@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from walktimer.i18n import N_
-
-if TYPE_CHECKING:
-    from walktimer.core.script import Session
 
 HELP = N_("Say the next walk of your programme, or walk it in this terminal with --run.")
 
@@ -35,21 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def speak_first(session: Session, text: str) -> Session:
-    """`session` with `text` spoken as its first words, before the first phase's own."""
-    from dataclasses import replace
-
-    from walktimer.core.script import Phase
-
-    first = session.phases[0]
-    if not isinstance(first, Phase):
-        return session
-    said = f"{text} {first.spoken_intro}"
-    return replace(session, phases=(replace(first, say=said), *session.phases[1:]))
-
-
 def run(args: argparse.Namespace) -> int:
     from walktimer.history.log import HistoryError
+    from walktimer.programmes.build import speak_first
     from walktimer.programmes.format import ProgrammeError
     from walktimer.programmes.store import EnrolmentError
     from walktimer.verbs import programme as verb
@@ -80,12 +64,10 @@ def run(args: argparse.Namespace) -> int:
     if walk.enrolment.paused:
         verb._err("The programme is paused; `walktimer programme resume` first, to walk it.")
         return 1
-    hold = walk.status.hold
-    advice: str | None = None
-    if hold is not None and hold.advice and walk.enrolment.advice_said != hold.since_walk:
-        advice = walk.status.advice  # shown above; spoken once, before the walk
+    advice = walk.advice_to_say  # shown above; spoken once, before the walk
+    if advice is not None and walk.status.hold is not None:
         try:
-            programmes.advice_said(hold.since_walk)
+            programmes.advice_said(walk.status.hold.since_walk)
         except EnrolmentError as error:
             verb._err(str(error))
     from walktimer.runner import run_terminal
