@@ -228,7 +228,7 @@ def test_keys_in_a_terminal_pause_skip_and_stop_after_confirming() -> None:
     term.expect("⏸ PAUSED Forward warm-up")
     term.press(" ")
     term.press("n")
-    term.expect("▶ Backward walking, very slow · phase 2 of 4")
+    term.expect("▶ Slow backward walk · phase 2 of 4")
     term.press("+")
     term.expect("One more minute.")
     term.press("q")
@@ -238,7 +238,7 @@ def test_keys_in_a_terminal_pause_skip_and_stop_after_confirming() -> None:
     assert term.wait() == 0
     assert "\x1b[?25h" in term.output  # the cursor is back
     assert "1 skipped" in term.output  # the warm-up, by n
-    assert '"Backward walking, very slow" stopped after' in term.output  # by q
+    assert '"Slow backward walk" stopped after' in term.output  # by q
 
 
 @pytest.mark.slow
