@@ -14,6 +14,7 @@ from walktimer.core.clock import FakeClock
 from walktimer.core.engine import State
 from walktimer.core.plan import EventKind
 from walktimer.ui.mainwindow import MainWindow
+from walktimer.ui.runview import TARGET_HIGHLIGHT_SECONDS
 from walktimer.ui.settings import Settings
 from walktimer.ui.theme import DARK, LIGHT
 
@@ -58,8 +59,8 @@ def test_space_counts_three_two_one_then_starts(
     assert window.run_view.next_phase.text() == "Next: Brisk"
     # What fired went to the sink, and the spoken words appear as a caption.
     assert "Warm up gently." in sinks.last.texts
-    # The last words spoken at the start are the targets; they are the caption now.
-    assert window.run_view.caption.text() == "“Speed 2.5 kilometres per hour.”"
+    # The last words spoken at the start are the phase's own, after its target.
+    assert window.run_view.caption.text() == "“Warm up gently.”"
 
 
 def test_enter_in_library_starts_after_prepare(
@@ -513,3 +514,33 @@ def test_a_caption_from_the_last_phase_goes_when_next_is_pressed_while_paused(
     advance(window, clock, 0.5)
     assert window.run.host.state() is State.PAUSED
     assert window.run_view.caption.text() != spoken
+
+
+def test_a_new_target_is_highlighted_for_the_first_seconds_of_its_phase(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    view = window.run_view
+    assert view.target_highlighted  # the first phase's target is new
+    advance(window, clock, TARGET_HIGHLIGHT_SECONDS - 1.0)
+    assert view.target_highlighted
+    advance(window, clock, 2.0)
+    assert not view.target_highlighted  # after the first seconds it is an ordinary line
+    qtbot.keyClick(window, Qt.Key.Key_N)  # Brisk: 4.5 km/h and 2 %, a change
+    assert view.phase_name.text() == "Brisk"
+    assert view.target_highlighted
+    qtbot.keyClick(window, Qt.Key.Key_N)  # the manual stretch has no target
+    assert view.targets.text() == ""
+    assert not view.target_highlighted
+
+
+def test_targets_and_next_are_larger_than_the_other_lines(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    view = window.run_view
+    QApplication.processEvents()
+    for label in (view.targets, view.next_phase):
+        assert label.font().pixelSize() > view.instructions.font().pixelSize()
+        assert label.font().pixelSize() > view.caption.font().pixelSize()
+    assert view.digits_height() >= window.height() / 3  # the digits keep their third

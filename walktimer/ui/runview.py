@@ -27,6 +27,7 @@ from walktimer.ui.timeline import Segment, TimelineStrip
 __all__ = ["RunView", "targets_text"]
 
 CAPTION_SECONDS = 8.0  # how long a spoken cue stays on screen
+TARGET_HIGHLIGHT_SECONDS = 10.0  # a new target is highlighted for this long into its phase
 WAITING_HINT = "Press Space when done"
 SMALLEST_FIT = 0.6  # a long text shrinks to this share of its font size to fit its rows
 NOTICE_SMALLEST = 0.8  # notices shrink less: older ones give way instead
@@ -77,6 +78,7 @@ class RunView(QWidget):
         self._notices: list[str] = []
         self._waiting = False
         self._hint_colour = ""
+        self._target_lit = False
         self._shown: tuple[View, int | None, float] | None = None  # the last show_view
         # Wrapped rows with a fixed number of lines, and their font before fitting.
         self._rows: dict[QLabel, tuple[int, QFont]] = {}
@@ -90,7 +92,9 @@ class RunView(QWidget):
         self.clock = BigClock()
         self.hint = _label("hint", align=Qt.AlignmentFlag.AlignCenter)
         self.targets = _label("targets")
+        self.targets.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.next_phase = _label("next_phase", align=Qt.AlignmentFlag.AlignRight)
+        self.next_phase.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.instructions = _label(
             "instructions", wrap=True, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         )
@@ -192,8 +196,9 @@ class RunView(QWidget):
         self.setPalette(palette)
         self.clock.set_colour(colours.text)
         self.timeline.set_colours(colours.track, colours.text)
-        for label in (self.targets, self.next_phase, self.session_line, self.phase_count):
+        for label in (self.next_phase, self.session_line, self.phase_count):
             label.setStyleSheet(f"color: {colours.dim.name()};")
+        self._style_targets()
         self.instructions.setStyleSheet(f"color: {colours.text.name()};")
         self.caption.setStyleSheet(f"color: {colours.text.name()}; font-style: italic;")
         self.notice.setStyleSheet(f"color: {colours.notice.name()};")
@@ -235,8 +240,8 @@ class RunView(QWidget):
         self.kind_chip.setFont(font(20 * big, bold=True))
         self.phase_count.setFont(font(20))
         self.hint.setFont(font(30 * big, bold=True))
-        self.targets.setFont(font(28 * big, bold=True))
-        self.next_phase.setFont(font(28 * big))
+        self.targets.setFont(font(38 * big, bold=True))
+        self.next_phase.setFont(font(34 * big, bold=True))
         self.session_line.setFont(font(20 * big))
         self.muted.setFont(font(18 * big, bold=True))
         self.prepare_label.setFont(font(18))
@@ -349,6 +354,9 @@ class RunView(QWidget):
             self._set_hint(*self._hint(view, colours))
 
         self.targets.setText(targets_text(view.speed, view.incline))
+        self._light_target(
+            self._target_changed(view) and view.phase_elapsed < TARGET_HIGHLIGHT_SECONDS
+        )
         self.next_phase.setText(f"Next: {view.next_name}" if view.next_name else "Last phase")
         self._set_row_text(self.instructions, (view.instructions or "").strip())
 
@@ -371,6 +379,36 @@ class RunView(QWidget):
             self._caption_until = None
         self._caption_phase = view.phase_index
         self._caption_fresh = False
+
+    def _target_changed(self, view: View) -> bool:
+        """Whether this phase's target differs from the phase before it (or is the first)."""
+        if view.speed is None and view.incline is None:
+            return False
+        plan = self._plan
+        if plan is None or view.phase_index == 0 or view.phase_index > len(plan.phases):
+            return True
+        before = plan.phases[view.phase_index - 1]
+        return (before.speed, before.incline) != (view.speed, view.incline)
+
+    def _light_target(self, lit: bool) -> None:
+        if lit != self._target_lit:
+            self._target_lit = lit
+            self._style_targets()
+
+    @property
+    def target_highlighted(self) -> bool:
+        """Whether the target is shown as new (the first seconds of a phase that changes it)."""
+        return self._target_lit
+
+    def _style_targets(self) -> None:
+        colours = self._active_colours()
+        if self._target_lit:
+            self.targets.setStyleSheet(
+                f"color: {colours.background.name()}; background: {colours.accent.name()};"
+                " border-radius: 10px; padding: 0px 14px;"
+            )
+        else:
+            self.targets.setStyleSheet(f"color: {colours.text.name()};")
 
     def _reserve(self, view: View) -> str:
         """The longest text this phase's clock can show, so its size holds steady."""
