@@ -41,6 +41,7 @@ from walktimer.ui.inhibit import Inhibitor
 from walktimer.ui.media_keys import MediaKeysPort
 from walktimer.ui.opening import SessionFiles, dropped_session
 from walktimer.ui.runview import RunView
+from walktimer.ui.screenfit import clamp_to_screen, fit_to_screen
 from walktimer.ui.settings import Settings
 from walktimer.ui.theme import apply_theme, colours_for, is_dark
 
@@ -322,7 +323,9 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.settings.geometry
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            fit_to_screen(self)
+        else:
+            clamp_to_screen(self)  # the user's size, but never larger than this screen
 
     def _safety_banner(self, library: LibraryView) -> None:
         if self.settings.safety_acknowledged:
