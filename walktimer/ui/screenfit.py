@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 __all__ = ["PREFERRED", "available_area", "clamp_to_screen", "fit_to_screen"]
@@ -16,10 +15,7 @@ FRAME_ALLOWANCE = QSize(8, 36)
 
 def available_area(window: QWidget) -> QRect:
     """The part of the window's screen that windows may use (without panels and docks)."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return QRect(0, 0, PREFERRED.width(), PREFERRED.height())
-    return screen.availableGeometry()
+    return window.screen().availableGeometry()
 
 
 def _frame(window: QWidget) -> QSize:
