@@ -782,3 +782,15 @@ def test_replacing_a_phase_duration_changes_only_later_offsets() -> None:
     assert [p.start - q.start for p, q in zip(changed.phases, base.phases, strict=True)] == [
         0, 60, 60, 60, 60, 60, 60, 60,
     ]  # fmt: skip
+
+
+def test_a_spoken_countdown_says_the_numbers_instead_of_ticking() -> None:
+    spoken = Announce(countdown=3, countdown_voice=True)
+    plan = plan_of(Phase("A", duration=60), Phase("B", duration=30), announce=spoken)
+    ticks = of_kind(plan, EventKind.COUNTDOWN, phase=0)
+    assert [(e.t, e.text, e.sound) for e in ticks] == [
+        (57, "three", None), (58, "two", None), (59, "one", None),
+    ]  # fmt: skip
+    assert {"three", "two", "one"} <= set(plan.spoken_texts())  # rendered before the walk
+    ticked = plan_of(Phase("A", duration=60), announce=Announce(countdown=3))
+    assert all(e.text is None and e.sound is not None for e in of_kind(ticked, EventKind.COUNTDOWN))

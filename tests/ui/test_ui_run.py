@@ -544,3 +544,34 @@ def test_targets_and_next_are_larger_than_the_other_lines(
         assert label.font().pixelSize() > view.instructions.font().pixelSize()
         assert label.font().pixelSize() > view.caption.font().pixelSize()
     assert view.digits_height() >= window.height() / 3  # the digits keep their third
+
+
+SPOKEN_COUNTDOWN = """\
+format = 1
+name = "Spoken countdown"
+
+[announce]
+countdown = 3
+countdown_voice = true
+
+[[phase]]
+name = "Walk"
+duration = "20s"
+
+[[phase]]
+name = "Easy"
+duration = "20s"
+"""
+
+
+def test_a_spoken_countdown_reaches_the_sink_as_words(
+    qtbot: Any, window: MainWindow, clock: FakeClock, sinks: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "spoken.toml"
+    path.write_text(SPOKEN_COUNTDOWN, encoding="utf-8")
+    started(qtbot, window, clock, path)
+    for _ in range(20):
+        advance(window, clock, 1.0)
+    counted = [f for f in sinks.last.played if f.kind is EventKind.COUNTDOWN and f.phase_index == 0]
+    assert [(f.text, f.sound) for f in counted] == [("three", None), ("two", None), ("one", None)]
+    assert window.run_view.phase_name.text() == "Easy"

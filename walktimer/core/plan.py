@@ -32,7 +32,7 @@ from enum import StrEnum
 from itertools import islice
 from typing import NamedTuple
 
-from walktimer.core.durations import say_duration
+from walktimer.core.durations import number_words, say_duration
 from walktimer.core.script import (
     Block,
     Incline,
@@ -75,7 +75,7 @@ class EventKind(StrEnum):
     HALFWAY = "halfway"
     REMAINING = "remaining"  # "One minute left"
     NEXT = "next"  # "Next: Backward walking"
-    COUNTDOWN = "countdown"  # a tick in the last seconds
+    COUNTDOWN = "countdown"  # a tick (or a spoken number) in the last seconds
     FINISH = "finish"  # the finish sound and "Session complete."
 
     @property
@@ -775,7 +775,13 @@ def _lay_out(session: Session, phase: PlannedPhase, layout: _Layout) -> PhaseTim
             add(end - NEXT_LEAD, later, 0, EventKind.NEXT, Anchor.END, NEXT_LEAD,
                 f"Next: {next_name}.")  # fmt: skip
 
-        if sounds.countdown is not None:
+        if announce.countdown_voice:
+            # Spoken instead of ticked: "three", "two", "one".
+            for order, tick in enumerate(range(phase.countdown, 0, -1)):
+                offset = float(tick)
+                add(end - offset, later + 1, order, EventKind.COUNTDOWN, Anchor.END, offset,
+                    number_words(tick))  # fmt: skip
+        elif sounds.countdown is not None:
             for order, tick in enumerate(range(phase.countdown, 0, -1)):
                 offset = float(tick)
                 add(end - offset, later + 1, order, EventKind.COUNTDOWN, Anchor.END, offset,
