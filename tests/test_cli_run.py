@@ -124,11 +124,21 @@ def test_a_bad_speed_is_a_usage_error(speed: str, capsys: pytest.CaptureFixture[
 
 
 def test_terminal_options_need_no_gui(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["run", BUNDLED, "--speed", "60", "--events", "x.jsonl"]) == 2
+    assert cli.main(["run", BUNDLED, "--resume", "--events", "x.jsonl"]) == 2
     assert capsys.readouterr().err == (
-        "walktimer run: --speed and --events work only with --no-gui; "
+        "walktimer run: --events and --resume work only with --no-gui; "
         "add --no-gui to run in the terminal.\n"
     )
+
+
+def test_speed_and_mute_reach_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[list[str]] = []
+    fake = types.ModuleType("walktimer.ui.app")
+    fake.run_gui = lambda args: opened.append(args) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "walktimer.ui.app", fake)
+    assert cli.main(["run", BUNDLED, "--speed", "60", "--mute"]) == 0
+    path = str(resources.bundled_session(f"{BUNDLED}.toml"))
+    assert opened == [["--mute", "--speed", "60.0", path]]
 
 
 def test_without_no_gui_the_window_opens_the_file(monkeypatch: pytest.MonkeyPatch) -> None:

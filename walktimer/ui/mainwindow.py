@@ -88,7 +88,10 @@ class MainWindow(QMainWindow):
         get_ready: int = GET_READY_SECONDS,
         app: QApplication | None = None,
         open_library: bool = True,
+        mute: bool = False,
     ) -> None:
+        """`mute`: start with the sound off this time (`walktimer --mute`), leaving the saved
+        setting as it is."""
         super().__init__()
         self.settings = settings
         self.dialogs = dialogs
@@ -133,6 +136,8 @@ class MainWindow(QMainWindow):
         self.action_table = ActionTable(self, self)
         self.toolbar = build_toolbar(self, self.action_table)
         self.apply_settings()
+        if mute:
+            self._mute_this_time()
         self._restore_geometry()
         if open_library:
             self.show_library()
@@ -543,6 +548,15 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self._show_mute(muted)
         self.runs.set_muted(muted)
+
+    def _mute_this_time(self) -> None:
+        """Sound off without saving it: M (or the Mute button) turns it on and saves as ever."""
+        mute = self.action("mute")
+        mute.blockSignals(True)
+        mute.setChecked(True)
+        mute.blockSignals(False)
+        self._show_mute(True)
+        self.runs.set_muted(True)
 
     def _show_mute(self, muted: bool) -> None:
         action = self.action("mute")
