@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -575,3 +576,22 @@ def test_a_spoken_countdown_reaches_the_sink_as_words(
     counted = [f for f in sinks.last.played if f.kind is EventKind.COUNTDOWN and f.phase_index == 0]
     assert [(f.text, f.sound) for f in counted] == [("three", None), ("two", None), ("one", None)]
     assert window.run_view.phase_name.text() == "Easy"
+
+
+def test_a_long_next_shrinks_to_fit_rather_than_being_cut_off(
+    qtbot: Any, make_window: Any, clock: FakeClock, short_file: Path
+) -> None:
+    for size in ((1280, 800), (1024, 600)):
+        window = make_window(size=size)
+        started(qtbot, window, clock, short_file)
+        view = window.run_view
+        for treadmill in (False, True):
+            view.set_treadmill(treadmill)
+            QApplication.processEvents()
+            assert window.run is not None
+            shown = window.run.host.view()
+            view.show_view(replace(shown, next_name="Backward walking, very slowly (1/2)"))
+            QApplication.processEvents()
+            for label in (view.targets, view.next_phase):
+                width = QFontMetricsF(label.font()).horizontalAdvance(label.text())
+                assert width <= label.contentsRect().width(), (size, treadmill, label.text())

@@ -28,6 +28,8 @@ __all__ = ["RunView", "targets_text"]
 
 CAPTION_SECONDS = 8.0  # how long a spoken cue stays on screen
 TARGET_HIGHLIGHT_SECONDS = 10.0  # a new target is highlighted for this long into its phase
+BADGE_PADDING = 14  # pixels each side of the highlighted target's text
+LINE_GAP = 16  # pixels between the target and "Next"
 WAITING_HINT = "Press Space when done"
 SMALLEST_FIT = 0.6  # a long text shrinks to this share of its font size to fit its rows
 NOTICE_SMALLEST = 0.8  # notices shrink less: older ones give way instead
@@ -83,6 +85,8 @@ class RunView(QWidget):
         # Wrapped rows with a fixed number of lines, and their font before fitting.
         self._rows: dict[QLabel, tuple[int, QFont]] = {}
         self._row_text: dict[QLabel, str] = {}
+        # One-line rows that share their row: their font before it shrinks to fit the width.
+        self._lines: dict[QLabel, QFont] = {}
 
         self.kind_chip = _label("phase_kind", align=Qt.AlignmentFlag.AlignCenter)
         self.kind_chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -135,6 +139,7 @@ class RunView(QWidget):
         header.addWidget(self.phase_name, 1)
         header.addWidget(self.phase_count)
         info = QHBoxLayout()
+        info.setSpacing(LINE_GAP)
         info.addWidget(self.targets, 1)
         info.addWidget(self.next_phase, 1)
         footer = QHBoxLayout()
@@ -240,8 +245,13 @@ class RunView(QWidget):
         self.kind_chip.setFont(font(20 * big, bold=True))
         self.phase_count.setFont(font(20))
         self.hint.setFont(font(30 * big, bold=True))
-        self.targets.setFont(font(38 * big, bold=True))
-        self.next_phase.setFont(font(34 * big, bold=True))
+        self._lines[self.targets] = font(34 * big, bold=True)
+        self._lines[self.next_phase] = font(32 * big, bold=True)
+        # One height for the row whatever font its texts shrink to: the digits never move.
+        row = math.ceil(max(QFontMetricsF(f).height() for f in self._lines.values()))
+        for line in self._lines:
+            line.setFixedHeight(row)
+            self._fit_line(line)
         self.session_line.setFont(font(20 * big))
         self.muted.setFont(font(18 * big, bold=True))
         self.prepare_label.setFont(font(18))
@@ -260,6 +270,30 @@ class RunView(QWidget):
             self._rows[label] = (rows, base)
             label.setFixedHeight(math.ceil(QFontMetricsF(base).lineSpacing() * rows) + 2)
             self._fit(label)
+
+    def _fit_line(self, label: QLabel) -> None:
+        """A one-line row in its own font, or smaller (down to SMALLEST_FIT of it) when its
+        text is wider than its half of the row; never cut off at the start or the end."""
+        base = self._lines.get(label)
+        if base is None:
+            return
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        inner = self.width() - (margins.left() + margins.right() if margins is not None else 0)
+        # The two share the row equally; the new-target badge's padding takes some of it.
+        width = max(1, (inner - LINE_GAP) // 2 - 2 * BADGE_PADDING)
+        font = QFont(base)
+        smallest = max(10, round(base.pixelSize() * SMALLEST_FIT))
+        text = label.text()
+        while font.pixelSize() > smallest and QFontMetricsF(font).horizontalAdvance(text) > width:
+            font.setPixelSize(font.pixelSize() - 1)
+        if label.font() != font:
+            label.setFont(font)
+
+    def _set_line(self, label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+            self._fit_line(label)
 
     def _fit(self, label: QLabel) -> None:
         """Show a wrapped row's text in the largest font (up to its own) at which it fits its
@@ -353,11 +387,13 @@ class RunView(QWidget):
             self.clock.set_colour(colours.dim if view.state is State.PAUSED else colours.text)
             self._set_hint(*self._hint(view, colours))
 
-        self.targets.setText(targets_text(view.speed, view.incline))
+        self._set_line(self.targets, targets_text(view.speed, view.incline))
         self._light_target(
             self._target_changed(view) and view.phase_elapsed < TARGET_HIGHLIGHT_SECONDS
         )
-        self.next_phase.setText(f"Next: {view.next_name}" if view.next_name else "Last phase")
+        self._set_line(
+            self.next_phase, f"Next: {view.next_name}" if view.next_name else "Last phase"
+        )
         self._set_row_text(self.instructions, (view.instructions or "").strip())
 
         left = format_clock(view.session_remaining, ceil=True)
@@ -405,7 +441,7 @@ class RunView(QWidget):
         if self._target_lit:
             self.targets.setStyleSheet(
                 f"color: {colours.background.name()}; background: {colours.accent.name()};"
-                " border-radius: 10px; padding: 0px 14px;"
+                f" border-radius: 10px; padding: 0px {BADGE_PADDING}px;"
             )
         else:
             self.targets.setStyleSheet(f"color: {colours.text.name()};")
