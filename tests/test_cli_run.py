@@ -124,11 +124,21 @@ def test_a_bad_speed_is_a_usage_error(speed: str, capsys: pytest.CaptureFixture[
 
 
 def test_terminal_options_need_no_gui(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["run", BUNDLED, "--speed", "60", "--events", "x.jsonl"]) == 2
+    assert cli.main(["run", BUNDLED, "--resume", "--events", "x.jsonl"]) == 2
     assert capsys.readouterr().err == (
-        "walktimer run: --speed and --events work only with --no-gui; "
+        "walktimer run: --events and --resume work only with --no-gui; "
         "add --no-gui to run in the terminal.\n"
     )
+
+
+def test_speed_and_mute_reach_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[list[str]] = []
+    fake = types.ModuleType("walktimer.ui.app")
+    fake.run_gui = lambda args: opened.append(args) or 0  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "walktimer.ui.app", fake)
+    assert cli.main(["run", BUNDLED, "--speed", "60", "--mute"]) == 0
+    path = str(resources.bundled_session(f"{BUNDLED}.toml"))
+    assert opened == [["--mute", "--speed", "60.0", path]]
 
 
 def test_without_no_gui_the_window_opens_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -228,7 +238,7 @@ def test_keys_in_a_terminal_pause_skip_and_stop_after_confirming() -> None:
     term.expect("⏸ PAUSED Forward warm-up")
     term.press(" ")
     term.press("n")
-    term.expect("▶ Backward walking, very slow · phase 2 of 4")
+    term.expect("▶ Slow backward walk · phase 2 of 4")
     term.press("+")
     term.expect("One more minute.")
     term.press("q")
@@ -238,7 +248,7 @@ def test_keys_in_a_terminal_pause_skip_and_stop_after_confirming() -> None:
     assert term.wait() == 0
     assert "\x1b[?25h" in term.output  # the cursor is back
     assert "1 skipped" in term.output  # the warm-up, by n
-    assert '"Backward walking, very slow" stopped after' in term.output  # by q
+    assert '"Slow backward walk" stopped after' in term.output  # by q
 
 
 @pytest.mark.slow

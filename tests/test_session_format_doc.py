@@ -179,8 +179,9 @@ def test_timeline_rules_quote_the_plan_constants() -> None:
 def test_same_moment_order_matches_the_plan() -> None:
     words = {
         EventKind.PHASE_START: "the phase sound",
-        EventKind.SAY: "the phase's words",
+        EventKind.NAME: "the phase's name",
         EventKind.TARGETS: "the targets",
+        EventKind.SAY: "the phase's words",
         EventKind.COUNTDOWN: "a countdown tick",
         EventKind.NEXT: '"Next"',
         EventKind.REMAINING: "time left",

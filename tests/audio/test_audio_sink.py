@@ -129,7 +129,8 @@ def test_pause_silences_at_once_and_resume_goes_on(rig: Callable[..., Rig]) -> N
     first_phase = [e for e in r.plan.events if e.phase == 0 and e.t > 0]
     rest = expected(r.plan, first_phase)
     assert heard[1 : 1 + len(rest)] == rest
-    assert heard[1 + len(rest) : 3 + len(rest)] == ["bell", r.plan.phases[1].say]
+    second = r.plan.phases[1]
+    assert heard[1 + len(rest) : 3 + len(rest)] == ["bell", second.base_name]  # then its target
 
 
 def test_next_sounds_the_next_phase_at_once(rig: Callable[..., Rig]) -> None:
@@ -144,7 +145,7 @@ def test_next_sounds_the_next_phase_at_once(rig: Callable[..., Rig]) -> None:
     second = r.plan.phases[1]
     start_events = [e for e in r.plan.events if e.phase == 1 and e.t == second.start]
     assert heard == expected(r.plan, start_events)
-    assert heard[:2] == ["bell", second.say]
+    assert heard[:3] == ["bell", second.base_name, "Speed 2.5 kilometres per hour."]
 
 
 def test_extend_speaks_the_refilled_text_rendered_in_the_background(
@@ -297,11 +298,14 @@ def test_mute_gives_a_quiet_sink_that_records_and_prints() -> None:
     clock = FakeClock()
     engine = Engine(plan, clock)
     sink.play(engine.start())
-    assert sink.heard[:2] == [
+    first = plan.phases[0]
+    assert sink.heard[:4] == [
         Heard(EventKind.PHASE_START, tone="bell"),
-        Heard(EventKind.SAY, text=plan.phases[0].say),
+        Heard(EventKind.NAME, text=first.base_name),
+        Heard(EventKind.TARGETS, text="Speed 2 kilometres per hour."),
+        Heard(EventKind.SAY, text=first.say),
     ]
-    assert printed == [plan.phases[0].say, *printed[1:]]
+    assert printed[:3] == [first.base_name, "Speed 2 kilometres per hour.", first.say]
     assert sink.notices() == []
 
 

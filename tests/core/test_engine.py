@@ -73,7 +73,7 @@ def test_start_fires_the_first_phase_start_in_order() -> None:
     fired = engine.start()
     assert summary(fired) == [
         (0.0, "phase", None),
-        (0.0, "say", "A"),
+        (0.0, "name", "A"),
         (0.0, "targets", "Speed 3 kilometres per hour."),
     ]
     assert fired[0].sound is not None
@@ -249,7 +249,7 @@ def test_start_at_a_later_phase() -> None:
 
 def test_toggle_starts_pauses_and_resumes() -> None:
     engine, clock = engine_for(three_phases())
-    assert kinds(engine.toggle()) == ["phase", "say", "targets"]
+    assert kinds(engine.toggle()) == ["phase", "name", "targets"]
     clock.advance(5)
     engine.toggle()
     assert engine.state is State.PAUSED
@@ -424,7 +424,7 @@ def test_previous_at_zero_seconds_goes_to_the_previous_phase() -> None:
     fired = engine.previous()
     assert [(f.phase_name, str(f.kind)) for f in fired] == [
         ("A", "phase"),
-        ("A", "say"),
+        ("A", "name"),
         ("A", "targets"),
     ]
     view = engine.view()
@@ -1035,7 +1035,7 @@ def test_restore_picks_up_where_the_snapshot_was_taken() -> None:
     assert again.advance() == []
     fired = again.resume()
     # Where am I: the phase start again; nothing from before 85 s.
-    assert kinds(fired) == ["phase", "say", "targets"]
+    assert kinds(fired) == ["phase", "name", "targets"]
     assert all(f.phase_index == 0 for f in fired)
     rest = run_out(again, clock2)
     assert [(f.t_plan, str(f.kind)) for f in rest if f.phase_index == 0] == [

@@ -418,3 +418,16 @@ def test_one_sound_file_used_twice_is_read_once(
     session = load_path(script)
     assert session.sounds.phase == session.sounds.finish
     assert opened == [str(tmp_path / "gong.wav")]
+
+
+def test_countdown_voice_is_read_and_checked() -> None:
+    base = (
+        'format = 1\nname = "S"\n[announce]\ncountdown_voice = {}\n'
+        '[[phase]]\nname = "A"\nduration = "1m"\n'
+    )
+    session = load_text(base.format("true"))
+    assert session.announce.countdown_voice is True
+    assert load_text(base.replace("countdown_voice = {}\n", "")).announce.countdown_voice is False
+    [problem] = problems_of(base.format('"yes"'))
+    assert "countdown_voice" in problem
+    assert "true or false" in problem

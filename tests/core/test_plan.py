@@ -71,23 +71,34 @@ QUIET = Announce(countdown=0, remaining=(), halfway=False, next=False, targets=F
 # --- phase start -------------------------------------------------------------------------------
 
 
-def test_phase_start_is_sound_then_say_then_targets() -> None:
+def test_phase_start_is_sound_then_name_then_targets_then_say() -> None:
     plan = plan_of(
         Phase("Warm-up", duration=300, say="Warm up gently.", speed=Speed(2.5)),
         Phase("Brisk", duration=600, speed=Speed(4.5), incline=Incline(2)),
+        Phase("Easy", duration=60, say="Walk easy."),
     )
-    first = plan.events[:3]
-    assert [e.kind for e in first] == [EventKind.PHASE_START, EventKind.SAY, EventKind.TARGETS]
-    assert [e.t for e in first] == [0, 0, 0]
+    first = plan.events[:4]
+    assert [e.kind for e in first] == [
+        EventKind.PHASE_START, EventKind.NAME, EventKind.TARGETS, EventKind.SAY,
+    ]  # fmt: skip
+    assert [e.t for e in first] == [0, 0, 0, 0]
     assert first[0].sound == BELL
     assert first[0].text is None
-    assert first[1].text == "Warm up gently."
+    assert first[1].text == "Warm-up"
     assert first[2].text == "Speed 2.5 kilometres per hour."
-    second = [e for e in plan.events if e.phase == 1][:3]
-    assert [e.kind for e in second] == [EventKind.PHASE_START, EventKind.SAY, EventKind.TARGETS]
-    assert [e.t for e in second] == [300, 300, 300]
-    assert second[1].text == "Brisk"  # no `say`: the name is spoken
+    assert first[3].text == "Warm up gently."
+    second = [e for e in plan.events if e.phase == 1][:4]
+    assert [e.kind for e in second][:3] == [
+        EventKind.PHASE_START, EventKind.NAME, EventKind.TARGETS,
+    ]  # fmt: skip
+    assert second[3].kind is not EventKind.SAY  # no `say`: the name alone, then the targets
+    assert [e.t for e in second[:3]] == [300, 300, 300]
+    assert second[1].text == "Brisk"
     assert second[2].text == "Speed 4.5 kilometres per hour, incline 2 percent."
+    third = [e for e in plan.events if e.phase == 2][:2]
+    assert [(e.kind, e.text) for e in third] == [
+        (EventKind.PHASE_START, None), (EventKind.SAY, "Walk easy."),
+    ]  # fmt: skip  # no targets: the phase's words as before
 
 
 def test_targets_in_mph_and_incline_alone() -> None:
@@ -429,7 +440,7 @@ def test_cue_at_the_phase_start_comes_after_the_intro() -> None:
     plan = plan_of(Phase("A", duration=60, speed=Speed(3), cues=(cue,)))
     assert kinds(plan)[:4] == [
         EventKind.PHASE_START,
-        EventKind.SAY,
+        EventKind.NAME,
         EventKind.TARGETS,
         EventKind.CUE,
     ]
@@ -483,11 +494,14 @@ def test_repeats_are_expanded_and_named() -> None:
 def test_repeated_names_are_spoken_with_their_round() -> None:
     plan = block_plan()
     says = [e.text for e in of_kind(plan, EventKind.SAY)]
-    assert says[1:4] == [
-        "Brisk forward, round 1 of 3",  # no `say`: the spoken name, with its round
-        "Backward walking, round 1 of 3.",
-        "Brisk forward, round 2 of 3",
+    assert says[:4] == [
+        "Warm-up",  # no targets: the spoken name
+        "Round 1 of 3.",  # no `say`: the round after the name and the targets
+        "Backward walking, round 1 of 3.",  # its words say the round: not said twice
+        "Round 2 of 3.",
     ]
+    names = [e.text for e in of_kind(plan, EventKind.NAME)]
+    assert names[:3] == ["Brisk forward", "Backward walking", "Brisk forward"]
     nexts = [e.text for e in of_kind(plan, EventKind.NEXT)]
     assert nexts[:4] == [
         "Next: Brisk forward, round 1 of 3.",
@@ -644,24 +658,27 @@ def test_the_example_of_the_format_page_lays_out_as_described() -> None:
     )
     plan = build_plan(example)
     timeline = [(e.t, e.kind.value, e.text) for e in plan.events if e.text]
-    assert timeline[:7] == [
-        (0, "say", "Warm up."),
+    assert timeline[:9] == [
+        (0, "name", "Warm-up"),
         (0, "targets", "Speed 2.5 kilometres per hour."),
+        (0, "say", "Warm up."),
         (120, "cue", "Now half squats."),
         (240, "remaining", "One minute left."),
         (290, "next", "Next: Brisk forward, round 1 of 3."),
-        (300, "say", "Brisk forward, round 1 of 3"),
+        (300, "name", "Brisk forward"),
         (300, "targets", "Speed 4.5 kilometres per hour."),
+        (300, "say", "Round 1 of 3."),
     ]
     # Brisk forward is 2 minutes: one reminder at 90 s; then "One minute left" at 60 s before.
     brisk = [(e.t - 300, e.kind.value) for e in plan.events if e.phase == 1]
     assert brisk == [
-        (0, "phase"), (0, "say"), (0, "targets"), (60, "remaining"), (90, "reminder"),
+        (0, "phase"), (0, "name"), (0, "targets"), (0, "say"), (60, "remaining"), (90, "reminder"),
         (110, "next"), (117, "countdown"), (118, "countdown"), (119, "countdown"),
     ]  # fmt: skip
     # Backward walking, 1 minute: too short for a reminder or "one minute left".
     assert {e.kind for e in plan.events if e.phase == 2} == {
         EventKind.PHASE_START,
+        EventKind.NAME,
         EventKind.SAY,
         EventKind.TARGETS,
         EventKind.NEXT,
@@ -765,3 +782,15 @@ def test_replacing_a_phase_duration_changes_only_later_offsets() -> None:
     assert [p.start - q.start for p, q in zip(changed.phases, base.phases, strict=True)] == [
         0, 60, 60, 60, 60, 60, 60, 60,
     ]  # fmt: skip
+
+
+def test_a_spoken_countdown_says_the_numbers_instead_of_ticking() -> None:
+    spoken = Announce(countdown=3, countdown_voice=True)
+    plan = plan_of(Phase("A", duration=60), Phase("B", duration=30), announce=spoken)
+    ticks = of_kind(plan, EventKind.COUNTDOWN, phase=0)
+    assert [(e.t, e.text, e.sound) for e in ticks] == [
+        (57, "three", None), (58, "two", None), (59, "one", None),
+    ]  # fmt: skip
+    assert {"three", "two", "one"} <= set(plan.spoken_texts())  # rendered before the walk
+    ticked = plan_of(Phase("A", duration=60), announce=Announce(countdown=3))
+    assert all(e.text is None and e.sound is not None for e in of_kind(ticked, EventKind.COUNTDOWN))

@@ -48,7 +48,7 @@ def test_media_keys_pause_resume_skip_and_stop_a_terminal_walk(client: Client) -
         assert wait_for(lambda: get("PlaybackStatus") == "Playing")
         command("Play")  # already playing: stays so
         command("Next")
-        assert wait_for(lambda: title() == "Backward walking, very slow")
+        assert wait_for(lambda: title() == "Slow backward walk")
         command("Previous")
         assert wait_for(lambda: title() == "Forward warm-up")
         assert get("PlaybackStatus") == "Playing"

@@ -71,9 +71,9 @@ def test_a_verbs_description_is_translated(language: str, word: str) -> None:
 @pytest.mark.parametrize(
     ("language", "heading", "columns"),
     [
-        ("de", "Rückenschonend gehen, 20 Minuten  (20:00, 6 Phasen, 59 Ereignisse)", "ZEIT"),
-        ("es", "Rückenschonend gehen, 20 Minuten  (20:00, 6 fases, 59 eventos)", "TIEMPO"),
-        ("en", "Rückenschonend gehen, 20 Minuten  (20:00, 6 phases, 59 events)", "TIME"),
+        ("de", "Rückenschonend gehen, 20 Minuten  (20:00, 6 Phasen, 64 Ereignisse)", "ZEIT"),
+        ("es", "Rückenschonend gehen, 20 Minuten  (20:00, 6 fases, 64 eventos)", "TIEMPO"),
+        ("en", "Rückenschonend gehen, 20 Minuten  (20:00, 6 phases, 64 events)", "TIME"),
     ],
 )
 def test_the_plan_table_is_in_the_users_language(language: str, heading: str, columns: str) -> None:

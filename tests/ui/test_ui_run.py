@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from walktimer.core.clock import FakeClock
 from walktimer.core.engine import State
 from walktimer.core.plan import EventKind
 from walktimer.ui.mainwindow import MainWindow
+from walktimer.ui.runview import TARGET_HIGHLIGHT_SECONDS
 from walktimer.ui.settings import Settings
 from walktimer.ui.theme import DARK, LIGHT
 
@@ -58,8 +60,8 @@ def test_space_counts_three_two_one_then_starts(
     assert window.run_view.next_phase.text() == "Next: Brisk"
     # What fired went to the sink, and the spoken words appear as a caption.
     assert "Warm up gently." in sinks.last.texts
-    # The last words spoken at the start are the targets; they are the caption now.
-    assert window.run_view.caption.text() == "“Speed 2.5 kilometres per hour.”"
+    # The last words spoken at the start are the phase's own, after its target.
+    assert window.run_view.caption.text() == "“Warm up gently.”"
 
 
 def test_enter_in_library_starts_after_prepare(
@@ -513,3 +515,83 @@ def test_a_caption_from_the_last_phase_goes_when_next_is_pressed_while_paused(
     advance(window, clock, 0.5)
     assert window.run.host.state() is State.PAUSED
     assert window.run_view.caption.text() != spoken
+
+
+def test_a_new_target_is_highlighted_for_the_first_seconds_of_its_phase(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    view = window.run_view
+    assert view.target_highlighted  # the first phase's target is new
+    advance(window, clock, TARGET_HIGHLIGHT_SECONDS - 1.0)
+    assert view.target_highlighted
+    advance(window, clock, 2.0)
+    assert not view.target_highlighted  # after the first seconds it is an ordinary line
+    qtbot.keyClick(window, Qt.Key.Key_N)  # Brisk: 4.5 km/h and 2 %, a change
+    assert view.phase_name.text() == "Brisk"
+    assert view.target_highlighted
+    qtbot.keyClick(window, Qt.Key.Key_N)  # the manual stretch has no target
+    assert view.targets.text() == ""
+    assert not view.target_highlighted
+
+
+def test_targets_and_next_are_larger_than_the_other_lines(
+    qtbot: Any, window: MainWindow, clock: FakeClock, short_file: Path
+) -> None:
+    started(qtbot, window, clock, short_file)
+    view = window.run_view
+    QApplication.processEvents()
+    for label in (view.targets, view.next_phase):
+        assert label.font().pixelSize() > view.instructions.font().pixelSize()
+        assert label.font().pixelSize() > view.caption.font().pixelSize()
+    assert view.digits_height() >= window.height() / 3  # the digits keep their third
+
+
+SPOKEN_COUNTDOWN = """\
+format = 1
+name = "Spoken countdown"
+
+[announce]
+countdown = 3
+countdown_voice = true
+
+[[phase]]
+name = "Walk"
+duration = "20s"
+
+[[phase]]
+name = "Easy"
+duration = "20s"
+"""
+
+
+def test_a_spoken_countdown_reaches_the_sink_as_words(
+    qtbot: Any, window: MainWindow, clock: FakeClock, sinks: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "spoken.toml"
+    path.write_text(SPOKEN_COUNTDOWN, encoding="utf-8")
+    started(qtbot, window, clock, path)
+    for _ in range(20):
+        advance(window, clock, 1.0)
+    counted = [f for f in sinks.last.played if f.kind is EventKind.COUNTDOWN and f.phase_index == 0]
+    assert [(f.text, f.sound) for f in counted] == [("three", None), ("two", None), ("one", None)]
+    assert window.run_view.phase_name.text() == "Easy"
+
+
+def test_a_long_next_shrinks_to_fit_rather_than_being_cut_off(
+    qtbot: Any, make_window: Any, clock: FakeClock, short_file: Path
+) -> None:
+    for size in ((1280, 800), (1024, 600)):
+        window = make_window(size=size)
+        started(qtbot, window, clock, short_file)
+        view = window.run_view
+        for treadmill in (False, True):
+            view.set_treadmill(treadmill)
+            QApplication.processEvents()
+            assert window.run is not None
+            shown = window.run.host.view()
+            view.show_view(replace(shown, next_name="Backward walking, very slowly (1/2)"))
+            QApplication.processEvents()
+            for label in (view.targets, view.next_phase):
+                width = QFontMetricsF(label.font()).horizontalAdvance(label.text())
+                assert width <= label.contentsRect().width(), (size, treadmill, label.text())

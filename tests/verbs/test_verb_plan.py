@@ -81,12 +81,13 @@ def test_table_lists_every_event_in_order(
     code, out, err = run(["plan", str(write(tmp_path, TIMED))], capsys)
     assert (code, err) == (0, "")
     assert out == (
-        "Tiny  (0:54, 3 phases, 17 events)\n"
+        "Tiny  (0:54, 3 phases, 18 events)\n"
         "\n"
         "TIME     PHASE       EVENT      WHAT\n"
         "0:00:00  Warm-up     phase      [bell]\n"
-        "0:00:00  Warm-up     say        Warm up, then Back, round 1 of 2.\n"
+        "0:00:00  Warm-up     name       Warm-up\n"
         "0:00:00  Warm-up     targets    Speed 2.5 kilometres per hour.\n"
+        "0:00:00  Warm-up     say        Warm up, then Back, round 1 of 2.\n"
         "0:00:15  Warm-up     cue        [beep]\n"
         "0:00:20  Warm-up     next       Next: Back, round 1 of 2.\n"
         "0:00:28  Warm-up     countdown  [tick]\n"
@@ -149,10 +150,10 @@ def test_json_is_a_list_of_events(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out, err = run(["plan", "--json", str(write(tmp_path, TIMED))], capsys)
     assert (code, err) == (0, "")
     events = json.loads(out)
-    assert len(events) == 17
+    assert len(events) == 18
     assert all(set(e) == {"t", "phase", "kind", "text", "sound"} for e in events)
     assert events[0] == {"t": 0, "phase": "Warm-up", "kind": "phase", "text": None, "sound": "bell"}
-    assert events[3] == {"t": 15, "phase": "Warm-up", "kind": "cue", "text": None, "sound": "beep"}
+    assert events[4] == {"t": 15, "phase": "Warm-up", "kind": "cue", "text": None, "sound": "beep"}
     assert events[-1] == {
         "t": 54,
         "phase": "Back (2/2)",

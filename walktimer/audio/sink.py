@@ -52,6 +52,7 @@ VERBOSITIES: tuple[Verbosity, ...] = ("all", "phases", "silent")
 _PHASE_KINDS = frozenset(
     {
         EventKind.PHASE_START,
+        EventKind.NAME,
         EventKind.SAY,
         EventKind.TARGETS,
         EventKind.NEXT,

@@ -62,7 +62,7 @@ UPCOMING_REPEATS = 200  # upcoming_texts() looks this many `every` cues and remi
 
 # The events that open a phase: replayed after a stall or a restore so the walker knows where
 # they are.
-START_KINDS = frozenset({EventKind.PHASE_START, EventKind.SAY, EventKind.TARGETS})
+START_KINDS = frozenset({EventKind.PHASE_START, EventKind.NAME, EventKind.TARGETS, EventKind.SAY})
 
 
 class State(StrEnum):

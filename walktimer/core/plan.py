@@ -68,14 +68,15 @@ FINISH_TEXT = N_("Session complete.")  # in English; said through the plan's Phr
 
 class EventKind(StrEnum):
     PHASE_START = "phase"  # the phase-change sound; marks the boundary
-    SAY = "say"  # the phase's own `say` text (or its name)
+    NAME = "name"  # the phase's name, first in a phase with targets
     TARGETS = "targets"  # treadmill speed / incline spoken
+    SAY = "say"  # the phase's own `say` text (or its name)
     CUE = "cue"  # a script cue (`at` or `every`)
     REMINDER = "reminder"  # a posture reminder
     HALFWAY = "halfway"
     REMAINING = "remaining"  # "One minute left"
     NEXT = "next"  # "Next: Backward walking"
-    COUNTDOWN = "countdown"  # a tick in the last seconds
+    COUNTDOWN = "countdown"  # a tick (or a spoken number) in the last seconds
     FINISH = "finish"  # the finish sound and "Session complete."
 
     @property
@@ -90,15 +91,16 @@ class EventKind(StrEnum):
 
 _PRIORITY = {
     EventKind.PHASE_START: 0,
-    EventKind.SAY: 1,
+    EventKind.NAME: 1,
     EventKind.TARGETS: 2,
-    EventKind.COUNTDOWN: 3,
-    EventKind.NEXT: 4,
-    EventKind.REMAINING: 5,
-    EventKind.HALFWAY: 6,
-    EventKind.CUE: 7,
-    EventKind.REMINDER: 8,
-    EventKind.FINISH: 9,
+    EventKind.SAY: 3,
+    EventKind.COUNTDOWN: 4,
+    EventKind.NEXT: 5,
+    EventKind.REMAINING: 6,
+    EventKind.HALFWAY: 7,
+    EventKind.CUE: 8,
+    EventKind.REMINDER: 9,
+    EventKind.FINISH: 10,
 }
 
 
@@ -721,11 +723,17 @@ def _lay_out(
 
     if sounds.phase is not None:
         add(0.0, 0, 0, EventKind.PHASE_START, Anchor.START, 0.0, None, sounds.phase)
-    add(0.0, 1, 0, EventKind.SAY, Anchor.START, 0.0, phase.say, None, layout.say_template)
-    if announce.targets:
-        targets = _targets_text(speech, phase.speed, phase.incline)
-        if targets is not None:
-            add(0.0, 2, 0, EventKind.TARGETS, Anchor.START, 0.0, targets)
+    targets = _targets_text(speech, phase.speed, phase.incline) if announce.targets else None
+    if targets is None:
+        add(0.0, 1, 0, EventKind.SAY, Anchor.START, 0.0, phase.say, None, layout.say_template)
+    else:
+        # The target is what the walker acts on: it follows the phase's name at once, and the
+        # round and the phase's own words come after it.
+        add(0.0, 1, 0, EventKind.NAME, Anchor.START, 0.0, phase.base_name)
+        add(0.0, 2, 0, EventKind.TARGETS, Anchor.START, 0.0, targets)
+        rest, rest_template = _after_targets(speech, phase, source, layout.say_template)
+        if rest is not None:
+            add(0.0, 1, 0, EventKind.SAY, Anchor.START, 0.0, rest, None, rest_template)
 
     runs: list[_Run] = []
     for i, cue in enumerate(source.cues):
@@ -789,7 +797,13 @@ def _lay_out(
             add(end - NEXT_LEAD, later, 0, EventKind.NEXT, Anchor.END, NEXT_LEAD,
                 speech.gettext("Next: {name}.").format(name=next_name))  # fmt: skip
 
-        if sounds.countdown is not None:
+        if announce.countdown_voice:
+            # Spoken instead of ticked: "three", "two", "one".
+            for order, tick in enumerate(range(phase.countdown, 0, -1)):
+                offset = float(tick)
+                add(end - offset, later + 1, order, EventKind.COUNTDOWN, Anchor.END, offset,
+                    speech.number(tick))  # fmt: skip
+        elif sounds.countdown is not None:
             for order, tick in enumerate(range(phase.countdown, 0, -1)):
                 offset = float(tick)
                 add(end - offset, later + 1, order, EventKind.COUNTDOWN, Anchor.END, offset,
@@ -894,6 +908,27 @@ def _ordered(texts: tuple[str, ...], shuffle: bool) -> tuple[str, ...]:
     ordered = list(texts)
     random.Random("\n".join(ordered)).shuffle(ordered)
     return tuple(ordered)
+
+
+def _after_targets(
+    speech: Phrases, phase: PlannedPhase, source: Phase, template: str | None
+) -> tuple[str | None, str | None]:
+    """What a phase with targets says after them, and its template when it uses time: the
+    round inside a repeated block (unless its own words say it) and its own words."""
+    own = source.say
+    mentions_round = own is not None and any(
+        key.strip() == "rep" for key in _PLACEHOLDER.findall(own)
+    )
+    round_ = (
+        speech.gettext("Round {rep} of {reps}.").format(rep=phase.rep, reps=phase.reps)
+        if phase.rep and not mentions_round
+        else None
+    )
+    if own is None:
+        return round_, None
+    if round_ is None:
+        return phase.say, template
+    return f"{round_} {phase.say}", (f"{round_} {template}" if template is not None else None)
 
 
 def _targets_text(speech: Phrases, speed: Speed | None, incline: Incline | None) -> str | None:

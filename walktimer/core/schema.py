@@ -114,6 +114,8 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         f"(default {_bool(_ANNOUNCE.next)}).",
         "targets": "Speak the treadmill speed and incline when a phase begins "
         f"(default {_bool(_ANNOUNCE.targets)}).",
+        "countdown_voice": 'Speak the countdown ("three, two, one") instead of playing the '
+        f"countdown sound (default {_bool(_ANNOUNCE.countdown_voice)}).",
     },
     "reminders": {
         "every": "How often a reminder is spoken, counted from the start of each phase that "
@@ -306,6 +308,7 @@ def build_schema() -> dict[str, Any]:
                 "halfway": {"type": "boolean", "default": _ANNOUNCE.halfway},
                 "next": {"type": "boolean", "default": _ANNOUNCE.next},
                 "targets": {"type": "boolean", "default": _ANNOUNCE.targets},
+                "countdown_voice": {"type": "boolean", "default": _ANNOUNCE.countdown_voice},
             },
         ),
         "reminders": _table(

@@ -144,6 +144,7 @@ class Announce:
     halfway: bool = False
     next: bool = True
     targets: bool = True
+    countdown_voice: bool = False  # the countdown spoken ("three, two, one") instead of ticks
 
 
 @dataclass(frozen=True, slots=True)

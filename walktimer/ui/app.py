@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 import threading
@@ -17,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from walktimer import APP_ID, APP_NAME, __version__
-from walktimer.core.clock import SystemClock
+from walktimer.core.clock import Clock, ScaledClock, SystemClock
 from walktimer.core.ports import CueSink
 from walktimer.core.script import Session
 from walktimer.logs import LOG_FILE, RotatingLog, setup_logging
@@ -38,9 +39,13 @@ __all__ = ["LOG_FILE", "ErrorReporter", "RotatingLog", "run_gui", "setup_logging
 log = logging.getLogger(__name__)
 
 USAGE = (
-    "usage: walktimer [--debug] [FILE]\n\nOpens the session library, or the session script "
-    "FILE.\n--debug logs everything, to the log file and to the terminal."
+    "usage: walktimer [--debug] [--mute] [--speed FACTOR] [FILE]\n\nOpens the session "
+    "library, or the session script FILE.\n--debug logs everything, to the log file and to the "
+    "terminal.\n--mute starts with the sound off (this time only; M turns it on).\n"
+    "--speed FACTOR runs the clock FACTOR times faster, to try a script quickly; such a run "
+    "is kept in the history as a demo that counts towards no goal."
 )
+MAX_SPEED = 10_000.0  # as `walktimer run --speed`
 
 EXIT_NO_DISPLAY = 1
 ShowError = Callable[[str], None]
@@ -144,6 +149,37 @@ def _parse(args: list[str]) -> tuple[Path | None, str | None]:
     return (Path(files[0]) if files else None), None
 
 
+def _trial_options(args: list[str]) -> tuple[list[str], bool, float, str | None]:
+    """Take --mute and --speed FACTOR (or --speed=FACTOR) out of `args`: (the rest, mute,
+    speed, None) or (..., an error sentence)."""
+    rest: list[str] = []
+    mute = False
+    speed = 1.0
+    items = iter(args)
+    for arg in items:
+        if arg == "--mute":
+            mute = True
+        elif arg == "--speed" or arg.startswith("--speed="):
+            text = arg.partition("=")[2] if "=" in arg else next(items, "")
+            try:
+                speed = float(text)
+            except ValueError:
+                speed = math.nan
+            if not (math.isfinite(speed) and 0 < speed <= MAX_SPEED):
+                return (
+                    rest,
+                    mute,
+                    1.0,
+                    (
+                        f"the speed must be a number greater than 0 and at most {MAX_SPEED:g}, "
+                        f"like 60 (a minute a second), not {text!r}"
+                    ),
+                )
+        else:
+            rest.append(arg)
+    return rest, mute, speed, None
+
+
 def sounding_sinks(settings: Settings) -> SinkFactory:
     """The real sinks: speech and tones, with other players ducked as the settings say. A
     sink is made on the prepare thread, after the first frame, so its imports (the audio
@@ -204,7 +240,10 @@ def run_gui(args: list[str]) -> int:
         print(USAGE)
         return 0
     debug = "--debug" in args
-    file, problem = _parse([a for a in args if a != "--debug"])
+    rest, mute, speed, problem = _trial_options([a for a in args if a != "--debug"])
+    file = None
+    if problem is None:
+        file, problem = _parse(rest)
     if problem is not None:
         print(f"walktimer: {problem}\n{USAGE}", file=sys.stderr)
         return 2
@@ -228,16 +267,20 @@ def run_gui(args: list[str]) -> int:
     if restored is not None:
         log.info("%s", restored)
     settings = Settings()
+    # A sped-up clock makes every run a demo: the history marks it so (RunTracker reads the
+    # clock's factor), as it does for `walktimer run --no-gui --speed`.
+    clock: Clock = SystemClock() if speed == 1.0 else ScaledClock(SystemClock(), speed)
     window = MainWindow(
         settings,
         dialogs=QtDialogs(),
-        clock=SystemClock(),
+        clock=clock,
         sink_factory=sounding_sinks(settings),
         inhibitor=ScreenSaverInhibitor(),
         list_voices=_voice_list,
         media_keys=MediaKeys(),
         app=app,
         open_library=file is None,
+        mute=mute,
     )
     window.after_first_paint(lambda: track_runs(window))
     if file is not None and not window.open_session(file.expanduser()):

@@ -109,6 +109,7 @@ class RunController(QObject):
         self.inhibitor = inhibitor
         self.confirm = confirm
         self.get_ready = get_ready
+        self.muted = settings.mute  # for the sessions opened from now on
         self.run: OpenRun | None = None
         self._inhibited = False
         self._inhibit_noted = False
@@ -132,7 +133,7 @@ class RunController(QObject):
         sink = DeferredSink(lambda: factory(voiced, mute=False, verbosity=verbosity))
         engine = engine if engine is not None else Engine(plan, self.clock)
         host = SessionHost(engine, self.clock, sink, get_ready=self.get_ready, parent=self)
-        host.set_muted(self.settings.mute)
+        host.set_muted(self.muted or self.settings.mute)
         run = OpenRun(session, plan, path, host, sink, start_when_prepared=start)
         self.run = run
         host.refreshed.connect(self._refreshed)
@@ -276,7 +277,9 @@ class RunController(QObject):
         self.changed.emit()
 
     def set_muted(self, muted: bool) -> None:
-        """Mute or unmute the open session; its sound is prepared on first unmuting."""
+        """Mute or unmute the open session and those opened later; the sound is prepared on
+        first unmuting."""
+        self.muted = muted
         run = self.run
         if run is None:
             return

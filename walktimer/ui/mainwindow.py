@@ -43,6 +43,7 @@ from walktimer.ui.inhibit import Inhibitor
 from walktimer.ui.media_keys import MediaKeysPort
 from walktimer.ui.opening import SessionFiles, dropped_session
 from walktimer.ui.runview import RunView
+from walktimer.ui.screenfit import clamp_to_screen, fit_to_screen
 from walktimer.ui.settings import Settings
 from walktimer.ui.theme import apply_theme, colours_for, is_dark
 
@@ -94,7 +95,10 @@ class MainWindow(QMainWindow):
         get_ready: int = GET_READY_SECONDS,
         app: QApplication | None = None,
         open_library: bool = True,
+        mute: bool = False,
     ) -> None:
+        """`mute`: start with the sound off this time (`walktimer --mute`), leaving the saved
+        setting as it is."""
         super().__init__()
         self.settings = settings
         self.dialogs = dialogs
@@ -140,6 +144,8 @@ class MainWindow(QMainWindow):
         self.action_table = ActionTable(self, self)
         self.toolbar = build_toolbar(self, self.action_table)
         self.apply_settings()
+        if mute:
+            self._mute_this_time()
         self._restore_geometry()
         if open_library:
             self.show_library()
@@ -356,7 +362,9 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         geometry = self.settings.geometry
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)
+            fit_to_screen(self)
+        else:
+            clamp_to_screen(self)  # the user's size, but never larger than this screen
 
     def _safety_banner(self, library: LibraryView) -> None:
         if self.settings.safety_acknowledged:
@@ -591,6 +599,15 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self._show_mute(muted)
         self.runs.set_muted(muted)
+
+    def _mute_this_time(self) -> None:
+        """Sound off without saving it: M (or the Mute button) turns it on and saves as ever."""
+        mute = self.action("mute")
+        mute.blockSignals(True)
+        mute.setChecked(True)
+        mute.blockSignals(False)
+        self._show_mute(True)
+        self.runs.set_muted(True)
 
     def _show_mute(self, muted: bool) -> None:
         action = self.action("mute")

@@ -27,6 +27,9 @@ from walktimer.ui.timeline import Segment, TimelineStrip
 __all__ = ["RunView", "targets_text"]
 
 CAPTION_SECONDS = 8.0  # how long a spoken cue stays on screen
+TARGET_HIGHLIGHT_SECONDS = 10.0  # a new target is highlighted for this long into its phase
+BADGE_PADDING = 14  # pixels each side of the highlighted target's text
+LINE_GAP = 16  # pixels between the target and "Next"
 WAITING_HINT = "Press Space when done"
 SMALLEST_FIT = 0.6  # a long text shrinks to this share of its font size to fit its rows
 NOTICE_SMALLEST = 0.8  # notices shrink less: older ones give way instead
@@ -77,10 +80,13 @@ class RunView(QWidget):
         self._notices: list[str] = []
         self._waiting = False
         self._hint_colour = ""
+        self._target_lit = False
         self._shown: tuple[View, int | None, float] | None = None  # the last show_view
         # Wrapped rows with a fixed number of lines, and their font before fitting.
         self._rows: dict[QLabel, tuple[int, QFont]] = {}
         self._row_text: dict[QLabel, str] = {}
+        # One-line rows that share their row: their font before it shrinks to fit the width.
+        self._lines: dict[QLabel, QFont] = {}
 
         self.kind_chip = _label("phase_kind", align=Qt.AlignmentFlag.AlignCenter)
         self.kind_chip.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -90,7 +96,9 @@ class RunView(QWidget):
         self.clock = BigClock()
         self.hint = _label("hint", align=Qt.AlignmentFlag.AlignCenter)
         self.targets = _label("targets")
+        self.targets.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.next_phase = _label("next_phase", align=Qt.AlignmentFlag.AlignRight)
+        self.next_phase.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.instructions = _label(
             "instructions", wrap=True, align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         )
@@ -131,6 +139,7 @@ class RunView(QWidget):
         header.addWidget(self.phase_name, 1)
         header.addWidget(self.phase_count)
         info = QHBoxLayout()
+        info.setSpacing(LINE_GAP)
         info.addWidget(self.targets, 1)
         info.addWidget(self.next_phase, 1)
         footer = QHBoxLayout()
@@ -192,8 +201,9 @@ class RunView(QWidget):
         self.setPalette(palette)
         self.clock.set_colour(colours.text)
         self.timeline.set_colours(colours.track, colours.text)
-        for label in (self.targets, self.next_phase, self.session_line, self.phase_count):
+        for label in (self.next_phase, self.session_line, self.phase_count):
             label.setStyleSheet(f"color: {colours.dim.name()};")
+        self._style_targets()
         self.instructions.setStyleSheet(f"color: {colours.text.name()};")
         self.caption.setStyleSheet(f"color: {colours.text.name()}; font-style: italic;")
         self.notice.setStyleSheet(f"color: {colours.notice.name()};")
@@ -235,8 +245,13 @@ class RunView(QWidget):
         self.kind_chip.setFont(font(20 * big, bold=True))
         self.phase_count.setFont(font(20))
         self.hint.setFont(font(30 * big, bold=True))
-        self.targets.setFont(font(28 * big, bold=True))
-        self.next_phase.setFont(font(28 * big))
+        self._lines[self.targets] = font(34 * big, bold=True)
+        self._lines[self.next_phase] = font(32 * big, bold=True)
+        # One height for the row whatever font its texts shrink to: the digits never move.
+        row = math.ceil(max(QFontMetricsF(f).height() for f in self._lines.values()))
+        for line in self._lines:
+            line.setFixedHeight(row)
+            self._fit_line(line)
         self.session_line.setFont(font(20 * big))
         self.muted.setFont(font(18 * big, bold=True))
         self.prepare_label.setFont(font(18))
@@ -255,6 +270,30 @@ class RunView(QWidget):
             self._rows[label] = (rows, base)
             label.setFixedHeight(math.ceil(QFontMetricsF(base).lineSpacing() * rows) + 2)
             self._fit(label)
+
+    def _fit_line(self, label: QLabel) -> None:
+        """A one-line row in its own font, or smaller (down to SMALLEST_FIT of it) when its
+        text is wider than its half of the row; never cut off at the start or the end."""
+        base = self._lines.get(label)
+        if base is None:
+            return
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        inner = self.width() - (margins.left() + margins.right() if margins is not None else 0)
+        # The two share the row equally; the new-target badge's padding takes some of it.
+        width = max(1, (inner - LINE_GAP) // 2 - 2 * BADGE_PADDING)
+        font = QFont(base)
+        smallest = max(10, round(base.pixelSize() * SMALLEST_FIT))
+        text = label.text()
+        while font.pixelSize() > smallest and QFontMetricsF(font).horizontalAdvance(text) > width:
+            font.setPixelSize(font.pixelSize() - 1)
+        if label.font() != font:
+            label.setFont(font)
+
+    def _set_line(self, label: QLabel, text: str) -> None:
+        if label.text() != text:
+            label.setText(text)
+            self._fit_line(label)
 
     def _fit(self, label: QLabel) -> None:
         """Show a wrapped row's text in the largest font (up to its own) at which it fits its
@@ -348,8 +387,13 @@ class RunView(QWidget):
             self.clock.set_colour(colours.dim if view.state is State.PAUSED else colours.text)
             self._set_hint(*self._hint(view, colours))
 
-        self.targets.setText(targets_text(view.speed, view.incline))
-        self.next_phase.setText(f"Next: {view.next_name}" if view.next_name else "Last phase")
+        self._set_line(self.targets, targets_text(view.speed, view.incline))
+        self._light_target(
+            self._target_changed(view) and view.phase_elapsed < TARGET_HIGHLIGHT_SECONDS
+        )
+        self._set_line(
+            self.next_phase, f"Next: {view.next_name}" if view.next_name else "Last phase"
+        )
         self._set_row_text(self.instructions, (view.instructions or "").strip())
 
         left = format_clock(view.session_remaining, ceil=True)
@@ -371,6 +415,36 @@ class RunView(QWidget):
             self._caption_until = None
         self._caption_phase = view.phase_index
         self._caption_fresh = False
+
+    def _target_changed(self, view: View) -> bool:
+        """Whether this phase's target differs from the phase before it (or is the first)."""
+        if view.speed is None and view.incline is None:
+            return False
+        plan = self._plan
+        if plan is None or view.phase_index == 0 or view.phase_index > len(plan.phases):
+            return True
+        before = plan.phases[view.phase_index - 1]
+        return (before.speed, before.incline) != (view.speed, view.incline)
+
+    def _light_target(self, lit: bool) -> None:
+        if lit != self._target_lit:
+            self._target_lit = lit
+            self._style_targets()
+
+    @property
+    def target_highlighted(self) -> bool:
+        """Whether the target is shown as new (the first seconds of a phase that changes it)."""
+        return self._target_lit
+
+    def _style_targets(self) -> None:
+        colours = self._active_colours()
+        if self._target_lit:
+            self.targets.setStyleSheet(
+                f"color: {colours.background.name()}; background: {colours.accent.name()};"
+                f" border-radius: 10px; padding: 0px {BADGE_PADDING}px;"
+            )
+        else:
+            self.targets.setStyleSheet(f"color: {colours.text.name()};")
 
     def _reserve(self, view: View) -> str:
         """The longest text this phase's clock can show, so its size holds steady."""

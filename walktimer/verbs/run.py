@@ -89,7 +89,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FACTOR",
         type=_speed,
         default=1.0,
-        help="run the clock FACTOR times faster, for demos and tests (--no-gui only); "
+        help="run the clock FACTOR times faster, for demos and tests; "
         "the history keeps such a run as a demo that counts towards no goal",
     )
     parser.add_argument(
@@ -184,8 +184,6 @@ def run(args: argparse.Namespace) -> int:
         terminal_only = [
             option
             for option, given in (
-                ("--mute", args.mute),
-                ("--speed", args.speed != 1.0),
                 ("--events", args.events is not None),
                 ("--resume", args.resume),
                 ("--duck", args.duck != "lower"),
@@ -202,7 +200,7 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        return _gui(path, debug=args.debug)
+        return _gui(path, debug=args.debug, mute=args.mute, speed=args.speed)
     if args.treadmill_control and args.treadmill is None:
         print(
             "walktimer run: --treadmill-control needs --treadmill NAME, ADDRESS or auto.",
@@ -223,7 +221,7 @@ def run(args: argparse.Namespace) -> int:
     return run_terminal(args, session, path=path, resume_from=point, diary=not args.no_diary)
 
 
-def _gui(path: Path, *, debug: bool = False) -> int:
+def _gui(path: Path, *, debug: bool = False, mute: bool = False, speed: float = 1.0) -> int:
     try:
         from walktimer.ui.app import run_gui  # Qt: only when the window is wanted
     except ImportError as error:
@@ -233,4 +231,9 @@ def _gui(path: Path, *, debug: bool = False) -> int:
             file=sys.stderr,
         )
         return 1
-    return run_gui(["--debug", str(path)] if debug else [str(path)])
+    options = ["--debug"] if debug else []
+    if mute:
+        options.append("--mute")
+    if speed != 1.0:
+        options += ["--speed", repr(speed)]
+    return run_gui([*options, str(path)])

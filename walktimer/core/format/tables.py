@@ -54,7 +54,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     ),
     "voice": ("rate", "volume", "voice"),
     "sounds": ("phase", "countdown", "finish", "reminder"),
-    "announce": ("countdown", "remaining", "halfway", "next", "targets"),
+    "announce": ("countdown", "remaining", "halfway", "next", "targets", "countdown_voice"),
     "reminders": ("every", "order", "texts"),
     "phase": (*_PHASE_KEYS, "repeat", "step"),
     "block": ("name", "repeat", "step"),

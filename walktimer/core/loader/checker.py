@@ -466,12 +466,14 @@ class Checker:
         halfway = self.boolean(table, "halfway", at, where)
         next_ = self.boolean(table, "next", at, where)
         targets = self.boolean(table, "targets", at, where)
+        voice = self.boolean(table, "countdown_voice", at, where)
         return Announce(
             countdown=defaults.countdown if countdown is None else countdown,
             remaining=remaining,
             halfway=defaults.halfway if halfway is None else halfway,
             next=defaults.next if next_ is None else next_,
             targets=defaults.targets if targets is None else targets,
+            countdown_voice=defaults.countdown_voice if voice is None else voice,
         )
 
     def remaining(self, value: object, at: KeyPath, where: str) -> tuple[int, ...]:

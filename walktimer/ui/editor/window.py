@@ -50,6 +50,7 @@ from walktimer.ui.editor.forms import BlockForm, PhaseForm, SessionForm
 from walktimer.ui.editor.source import SourceView
 from walktimer.ui.editor.structure import StructureView
 from walktimer.ui.editor.support import EditorPrompts, QtPrompts, UndoEntry
+from walktimer.ui.screenfit import fit_to_screen
 
 __all__ = ["EditorWindow", "OpenError", "SpeechPreview"]
 
@@ -195,7 +196,7 @@ class EditorWindow(QMainWindow):
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._file_changed)
         self._watch()
-        self.resize(1280, 800)
+        fit_to_screen(self)
         self._document_changed()
         self.validate()
         if not self.doc.parsed:
