@@ -22,12 +22,13 @@ from walktimer.core.engine import Engine, Fired, RunRecord, State
 from walktimer.core.plan import Plan
 from walktimer.core.ports import CueSink
 from walktimer.core.script import Session, Voice
+from walktimer.core.treadmill import BeltCompanion, Treadmill
 from walktimer.ui.host import GET_READY_SECONDS, SessionHost
 from walktimer.ui.inhibit import Inhibitor
 from walktimer.ui.prepare import DeferredSink, PrepareThread
 from walktimer.ui.settings import Settings, Verbosity
 
-__all__ = ["EXTEND_SECONDS", "Confirm", "OpenRun", "RunController", "SinkFactory"]
+__all__ = ["EXTEND_SECONDS", "BeltSource", "Confirm", "OpenRun", "RunController", "SinkFactory"]
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,10 @@ PREPARE_PANEL_DELAY_MS = 250  # warm caches finish at once: only show the bar af
 
 # (title, text, action) -> True to go ahead.
 Confirm = Callable[[str, str, str], bool]
+
+
+# (plan, clock) -> the connected treadmill and the companion that follows it, or None.
+BeltSource = Callable[[Plan, Clock], tuple[Treadmill, BeltCompanion] | None]
 
 
 class SinkFactory(Protocol):
@@ -107,6 +112,8 @@ class RunController(QObject):
         self._inhibited = False
         self._inhibit_noted = False
         self._retired: set[PrepareThread] = set()
+        # The treadmill chosen in the window, if any: the belt and its companion for a plan.
+        self.belt_source: BeltSource | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -124,7 +131,12 @@ class RunController(QObject):
         factory = self.sink_factory
         sink = DeferredSink(lambda: factory(voiced, mute=False, verbosity=verbosity))
         engine = engine if engine is not None else Engine(plan, self.clock)
-        host = SessionHost(engine, self.clock, sink, get_ready=self.get_ready, parent=self)
+        belt = self.belt_source(plan, self.clock) if self.belt_source is not None else None
+        treadmill, companion = belt if belt is not None else (None, None)
+        host = SessionHost(
+            engine, self.clock, sink, get_ready=self.get_ready, parent=self,
+            treadmill=treadmill, companion=companion,
+        )  # fmt: skip
         host.set_muted(self.settings.mute)
         run = OpenRun(session, plan, path, host, sink, start_when_prepared=start)
         self.run = run

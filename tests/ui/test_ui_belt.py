@@ -1,0 +1,108 @@
+"""A treadmill connected in the window: the run host follows it as the terminal does, and the
+walk's distance and average belt speed per phase reach the history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes import FakeBelt, RecordingSink
+from PySide6.QtCore import Qt
+from ui_helpers import FakeDialogs, advance, open_ready
+
+from walktimer.core.clock import Clock, FakeClock
+from walktimer.core.plan import Plan
+from walktimer.core.treadmill import BeltCompanion, Treadmill
+from walktimer.history.log import HistoryLog
+from walktimer.ui.mainwindow import MainWindow
+from walktimer.ui.resume_prompt import RunTracker
+
+SCRIPT = """\
+format = 1
+name = "Two phases"
+
+[announce]
+countdown = 0
+remaining = []
+next = false
+
+[[phase]]
+name = "Easy"
+duration = "1m"
+speed = 3
+
+[[phase]]
+name = "Brisk"
+duration = "1m"
+speed = 4
+"""
+
+
+@pytest.fixture
+def script(tmp_path: Path) -> Path:
+    path = tmp_path / "two.toml"
+    path.write_text(SCRIPT)
+    return path
+
+
+def connect(window: MainWindow, belt: FakeBelt, *, control: bool) -> None:
+    def source(plan: Plan, clock: Clock) -> tuple[Treadmill, BeltCompanion]:
+        return belt, BeltCompanion(plan, belt, clock, control=control)
+
+    window.runs.belt_source = source
+
+
+def test_a_read_only_walk_logs_the_belt_per_phase(
+    qtbot: Any,
+    make_window: Callable[..., MainWindow],
+    clock: FakeClock,
+    dialogs: FakeDialogs,
+    script: Path,
+) -> None:
+    window = make_window()
+    tracker = RunTracker(window)
+    belt = FakeBelt(speed=3.0, running=True, distance=1000)
+    connect(window, belt, control=False)
+    open_ready(qtbot, window, script)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    advance(window, clock, 3.0)
+    assert window.run is not None
+    host = window.run.host
+    assert host.treadmill is belt
+    host.belt_turn()
+    belt.distance = 1050
+    advance(window, clock, 60.0)  # into "Brisk"
+    belt.distance = 1060
+    advance(window, clock, 10.0)
+    dialogs.answers = [True]
+    with qtbot.waitSignal(tracker.history_changed):
+        window.stop_session()
+    with HistoryLog() as history:
+        [walk] = history.walks()
+    assert walk.distance_m == 60.0
+    assert [(p.distance_m, p.avg_speed_kmh) for p in walk.phases] == [(50.0, 3.0), (10.0, 3.0)]
+    assert belt.calls == []  # read-only
+
+
+def test_with_control_the_window_sets_the_belt_and_says_so_first(
+    qtbot: Any,
+    make_window: Callable[..., MainWindow],
+    clock: FakeClock,
+    sinks: Any,
+    script: Path,
+) -> None:
+    window = make_window()
+    belt = FakeBelt()
+    connect(window, belt, control=True)
+    open_ready(qtbot, window, script)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    advance(window, clock, 3.0)
+    assert window.run is not None
+    advance(window, clock, 3.0)  # the start said three seconds ahead falls due
+    assert belt.calls[:2] == [("start", None), ("speed", 3.0)]
+    sink = window.run.sink.real
+    assert isinstance(sink, RecordingSink)
+    said = [f.text for f in sink.played]
+    assert "Starting the belt in three seconds." in said
