@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from typing import TYPE_CHECKING, Protocol, TextIO
 
@@ -30,6 +31,7 @@ __all__ = [
 
 KEY_HINTS = "space pause · n next · p back · + 1 min · q stop"
 BAR_WIDTH = 20
+_DISTANCE = re.compile(r" · \d+(?:\.\d+)? k?m\b")  # the part of a belt line that always moves
 
 # A three-row font for the remaining time, so it reads from a treadmill.
 _GLYPHS = {
@@ -206,7 +208,9 @@ class Screen(Protocol):
 
 
 class PlainScreen:
-    """No TTY: a line per cue, a status line per phase, messages as lines."""
+    """No TTY: a line per cue, a status line per phase, messages as lines. The belt's line
+    is printed after each phase's line and whenever it says something new (the link, the
+    speed, the incline, stopped, control); the distance alone moving prints nothing."""
 
     live = False
 
@@ -214,6 +218,7 @@ class PlainScreen:
         self._out = out
         self._message: str | None = None
         self._state: State | None = None
+        self._belt: str | None = None  # the last belt line printed, without its distance
 
     def line(self, text: str) -> None:
         self._out.write(printable(text) + "\n")
@@ -221,11 +226,15 @@ class PlainScreen:
 
     def phase_started(self, text: str) -> None:
         self.line(text)
+        self._belt = None  # each phase's line is followed by the belt's
 
     def show(self, view: View, message: str | None = None, belt: str | None = None) -> None:
         if message and message != self._message:
             self.line(message)
         self._message = message
+        if belt is not None and _DISTANCE.sub("", belt) != self._belt:
+            self._belt = _DISTANCE.sub("", belt)
+            self.line(belt)
         changed = view.state is not self._state and view.state in (State.PAUSED, State.RUNNING)
         if changed and State.PAUSED in (self._state, view.state):
             self.line("Paused." if view.state is State.PAUSED else "Resumed.")
