@@ -14,7 +14,7 @@ from ui_helpers import FakeDialogs, advance, open_ready
 
 from walktimer.core.clock import Clock, FakeClock
 from walktimer.core.plan import Plan
-from walktimer.core.treadmill import BeltCompanion, Treadmill
+from walktimer.core.treadmill import BeltCompanion, Link, Treadmill
 from walktimer.history.log import HistoryLog
 from walktimer.ui.mainwindow import MainWindow
 from walktimer.ui.resume_prompt import RunTracker
@@ -106,3 +106,49 @@ def test_with_control_the_window_sets_the_belt_and_says_so_first(
     assert isinstance(sink, RecordingSink)
     said = [f.text for f in sink.played]
     assert "Starting the belt in three seconds." in said
+
+
+def test_the_run_view_shows_the_treadmill_connection_and_who_sets_the_belt(
+    qtbot: Any,
+    make_window: Callable[..., MainWindow],
+    clock: FakeClock,
+    script: Path,
+) -> None:
+    window = make_window()
+    belt = FakeBelt(link=Link.CONNECTING, speed=3.0)
+    connect(window, belt, control=True)
+    open_ready(qtbot, window, script)
+    status = window.run_view.belt_status
+    assert status.isVisible()
+    assert "Treadmill: connecting…" in status.text()
+    assert window.run is not None
+    host = window.run.host
+    belt.link = Link.CONNECTED
+    host.belt_turn()
+    assert "Treadmill connected · belt 3.0 km/h · control" in status.text()
+    belt.granted = False  # control refused: the walker sets the belt
+    host.belt_turn()
+    assert "Treadmill connected · belt 3.0 km/h · read-only" in status.text()
+    belt.link = Link.LOST
+    host.belt_turn()
+    assert "connection lost, reconnecting" in status.text()
+    assert status.link is Link.LOST
+
+
+def test_without_a_treadmill_the_indicator_stays_hidden(
+    qtbot: Any, make_window: Callable[..., MainWindow], script: Path
+) -> None:
+    window = make_window()
+    open_ready(qtbot, window, script)
+    assert not window.run_view.belt_status.isVisible()
+    assert window.run_view.belt_status.link is None
+
+
+def test_treadmill_mode_shows_phase_x_of_y(
+    qtbot: Any, make_window: Callable[..., MainWindow], script: Path
+) -> None:
+    window = make_window()
+    open_ready(qtbot, window, script)
+    window.set_treadmill(True)
+    assert window.run_view.phase_count.isVisible()
+    assert window.run_view.phase_count.text() == "Phase 1 of 2"
