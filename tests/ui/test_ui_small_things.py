@@ -6,13 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 from test_ui_window import _walk_to_the_end
 from ui_helpers import advance, open_ready
 
 from walktimer.core.clock import FakeClock
 from walktimer.ui.actions import ACTIONS, ActionSpec, help_rows
+from walktimer.ui.dialogs import QtDialogs
 from walktimer.ui.history_view import HistoryView
 from walktimer.ui.mainwindow import MainWindow
 
@@ -76,3 +78,18 @@ def test_the_toolbar_buttons_keep_their_place_when_pause_becomes_resume(
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.action("toggle").text() == "Resume"
     assert place() == before
+
+
+def test_open_file_offers_sessions_and_zwift_workouts_together_first(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    asked: list[str] = []
+
+    def fake_open(_parent: object, _title: str, _folder: str, filters: str) -> tuple[str, str]:
+        asked.append(filters)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(fake_open))
+    assert QtDialogs().open_file(QWidget(), tmp_path) is None
+    [filters] = asked
+    assert filters.split(";;")[0] == "Sessions and Zwift workouts (*.toml *.zwo)"
