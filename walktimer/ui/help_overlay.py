@@ -32,10 +32,10 @@ class HelpOverlay(QWidget):
         grid.setHorizontalSpacing(28)
         grid.setVerticalSpacing(10)
         keyfont = QFont(self.font())
-        keyfont.setPixelSize(20)
+        keyfont.setPixelSize(18)
         keyfont.setBold(True)
         textfont = QFont(self.font())
-        textfont.setPixelSize(20)
+        textfont.setPixelSize(18)
         self.rows = list(rows)
         # Two columns of rows once there are many, so that all fit a 600-pixel-high screen.
         per_column = (len(rows) + 1) // 2 if len(rows) > 10 else max(1, len(rows))
@@ -47,6 +47,7 @@ class HelpOverlay(QWidget):
             k.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             w = QLabel(what)
             w.setFont(textfont)
+            w.setWordWrap(True)  # a long tip takes two lines rather than being cut off
             grid.addWidget(k, i, column)
             grid.addWidget(w, i, column + 1)
         hint = QLabel("Press any key or click to close")
