@@ -149,6 +149,9 @@ def summary_buttons(actions: ActionTable) -> QWidget:
     history = actions["history"]
     link = QLabel("<a href='history'>Your history and weekly progress</a> (Ctrl+H)")
     link.setObjectName("summary_history")
+    font = link.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    link.setFont(font)
     link.setAccessibleName("Your history and weekly progress")
     link.setAlignment(Qt.AlignmentFlag.AlignHCenter)
     link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
