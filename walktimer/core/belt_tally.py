@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, Fired, State, View
 from walktimer.core.plan import Anchor, Event, EventKind
-from walktimer.core.treadmill import BeltReading
+from walktimer.core.treadmill import BeltReading, Link
 
-__all__ = ["BeltTally", "PhaseBelt", "WalkBelt", "belt_cues"]
+__all__ = ["LINK_WORDS", "BeltTally", "PhaseBelt", "WalkBelt", "belt_cues"]
+
+# How a screen says a link that is not up (the terminal's belt line, the run view's indicator).
+LINK_WORDS = {
+    Link.CONNECTING: "connecting…",
+    Link.LOST: "connection lost, reconnecting…",
+    Link.CLOSED: "not connected",
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import re
 import shutil
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from walktimer.core.belt_tally import LINK_WORDS
 from walktimer.core.durations import format_clock, format_hms
 from walktimer.core.engine import State
 from walktimer.core.format.text import printable
@@ -92,12 +93,8 @@ def _fit(text: str, width: int) -> str:
 
 def belt_line(link: Link, reading: BeltReading | None, view: View, *, control: bool) -> str:
     """The treadmill line: the belt's actual speed beside the target, incline, distance."""
-    if link is Link.CONNECTING:
-        return "treadmill: connecting…"
-    if link is Link.LOST:
-        return "treadmill: connection lost, reconnecting…"
-    if link is Link.CLOSED:
-        return "treadmill: not connected"
+    if link in LINK_WORDS:
+        return f"treadmill: {LINK_WORDS[link]}"
     if reading is None:
         return "treadmill: connected, waiting for the belt's data"
     parts = []

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from walktimer.core.belt_tally import LINK_WORDS
 from walktimer.core.treadmill import BeltReading, Link
 
 if TYPE_CHECKING:
@@ -29,12 +30,8 @@ _COLOURS = {
 
 def describe_belt(link: Link, reading: BeltReading | None, *, control: bool) -> str:
     """The indicator's words. `control`: walktimer has control of the belt right now."""
-    if link is Link.CONNECTING:
-        return "Treadmill: connecting…"
-    if link is Link.LOST:
-        return "Treadmill: connection lost, reconnecting…"
-    if link is Link.CLOSED:
-        return "Treadmill: not connected"
+    if link in LINK_WORDS:
+        return f"Treadmill: {LINK_WORDS[link]}"
     parts = ["Treadmill connected"]
     if reading is not None and reading.speed_kmh is not None:
         parts.append(f"belt {reading.speed_kmh:.1f} km/h")
