@@ -152,3 +152,19 @@ def test_treadmill_mode_shows_phase_x_of_y(
     window.set_treadmill(True)
     assert window.run_view.phase_count.isVisible()
     assert window.run_view.phase_count.text() == "Phase 1 of 2"
+
+
+def test_leaving_the_window_mid_walk_stops_a_belt_it_controls(
+    qtbot: Any, make_window: Callable[..., MainWindow], clock: FakeClock, script: Path
+) -> None:
+    window = make_window()
+    belt = FakeBelt()
+    connect(window, belt, control=True)
+    open_ready(qtbot, window, script)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    advance(window, clock, 3.0)
+    advance(window, clock, 3.0)  # the belt's start, said three seconds ahead
+    assert ("speed", 3.0) in belt.calls
+    assert window.run is not None
+    window.run.host.shutdown()
+    assert belt.calls[-1] == ("stop", None)

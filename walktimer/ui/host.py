@@ -218,6 +218,7 @@ class SessionHost(QObject):
                 self._engine.stop()
             except EngineError as error:
                 log.debug("stop on shutdown refused: %s", error)
+            self.belt_turn()  # a belt walktimer controls stops with the session
         self._sink.stop()
 
     def belt_turn(self) -> None:
