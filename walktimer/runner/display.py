@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from typing import TYPE_CHECKING, Protocol, TextIO
 
@@ -32,7 +31,6 @@ __all__ = [
 
 KEY_HINTS = "space pause · n next · p back · + 1 min · q stop"
 BAR_WIDTH = 20
-_DISTANCE = re.compile(r" · \d+(?:\.\d+)? k?m\b")  # the part of a belt line that always moves
 
 # A three-row font for the remaining time, so it reads from a treadmill.
 _GLYPHS = {
@@ -204,6 +202,11 @@ class Screen(Protocol):
     def close(self) -> None: ...
 
 
+def _without_distance(belt: str) -> str:
+    """A belt line less the part that always moves on (its metres or kilometres)."""
+    return " · ".join(p for p in belt.split(" · ") if not p.endswith((" m", " km")))
+
+
 class PlainScreen:
     """No TTY: a line per cue, a status line per phase, messages as lines. The belt's line
     is printed after each phase's line and whenever it says something new (the link, the
@@ -229,8 +232,8 @@ class PlainScreen:
         if message and message != self._message:
             self.line(message)
         self._message = message
-        if belt is not None and _DISTANCE.sub("", belt) != self._belt:
-            self._belt = _DISTANCE.sub("", belt)
+        if belt is not None and _without_distance(belt) != self._belt:
+            self._belt = _without_distance(belt)
             self.line(belt)
         changed = view.state is not self._state and view.state in (State.PAUSED, State.RUNNING)
         if changed and State.PAUSED in (self._state, view.state):
