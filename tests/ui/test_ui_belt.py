@@ -54,6 +54,17 @@ def connect(window: MainWindow, belt: FakeBelt, *, control: bool) -> None:
     window.runs.belt_source = source
 
 
+def controlled_walk(
+    qtbot: Any, window: MainWindow, clock: FakeClock, script: Path, belt: FakeBelt
+) -> None:
+    """Start `script` with control of `belt`, up to the belt's start and first speed."""
+    connect(window, belt, control=True)
+    open_ready(qtbot, window, script)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    advance(window, clock, 3.0)
+    advance(window, clock, 3.0)  # the start, said three seconds ahead, falls due
+
+
 def test_a_read_only_walk_logs_the_belt_per_phase(
     qtbot: Any,
     make_window: Callable[..., MainWindow],
@@ -95,12 +106,8 @@ def test_with_control_the_window_sets_the_belt_and_says_so_first(
 ) -> None:
     window = make_window()
     belt = FakeBelt()
-    connect(window, belt, control=True)
-    open_ready(qtbot, window, script)
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    advance(window, clock, 3.0)
+    controlled_walk(qtbot, window, clock, script, belt)
     assert window.run is not None
-    advance(window, clock, 3.0)  # the start said three seconds ahead falls due
     assert belt.calls[:2] == [("start", None), ("speed", 3.0)]
     sink = window.run.sink.real
     assert isinstance(sink, RecordingSink)
@@ -159,11 +166,7 @@ def test_leaving_the_window_mid_walk_stops_a_belt_it_controls(
 ) -> None:
     window = make_window()
     belt = FakeBelt()
-    connect(window, belt, control=True)
-    open_ready(qtbot, window, script)
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    advance(window, clock, 3.0)
-    advance(window, clock, 3.0)  # the belt's start, said three seconds ahead
+    controlled_walk(qtbot, window, clock, script, belt)
     assert ("speed", 3.0) in belt.calls
     assert window.run is not None
     window.run.host.shutdown()
