@@ -189,6 +189,7 @@ class FakeBelt:
     calls: list[tuple[str, float | None]] = field(default_factory=list)
     pending_notices: list[str] = field(default_factory=list)
     granted: bool = True  # the treadmill accepted control
+    distance: int | None = None  # metres on the belt's counter; None: not reported
 
     @property
     def controllable(self) -> bool:
@@ -198,7 +199,7 @@ class FakeBelt:
         return self.caps
 
     def reading(self) -> BeltReading | None:
-        return BeltReading(self.speed, running=self.running)
+        return BeltReading(self.speed, distance_m=self.distance, running=self.running)
 
     def start(self) -> None:
         self.calls.append(("start", None))

@@ -160,3 +160,17 @@ def test_an_unknown_name_is_still_reported_as_missing(
 ) -> None:
     assert cli.main(["check", "no-such-walk"]) == 1
     assert capsys.readouterr().out.startswith("no-such-walk: error: file: there is no such file")
+
+
+def test_a_zwift_workout_is_pointed_to_walktimer_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workout = tmp_path / "my ride.zwo"
+    workout.write_text("<workout_file><workout/></workout_file>")
+    code, out, err = run(capsys, str(workout))
+    assert code == 1
+    assert out == [
+        f"{workout}: this is a Zwift workout, not a session script: convert it with "
+        f"`walktimer import '{workout}'`, then check the .toml it writes."
+    ]
+    assert err == ""

@@ -583,15 +583,15 @@ def test_extend_refills_time_placeholders_at_fire_time() -> None:
         Phase("Stretch", duration=70, cues=(Cue(at=Offset("start", 40), say="{remaining} left."),))
     )
     (cue,) = [e for e in plan.events if e.kind is K.CUE]
-    assert cue.text == "thirty seconds left."
+    assert cue.text == "Thirty seconds left."
     engine, clock = engine_for(plan)
     engine.start()
     clock.advance(10)
     engine.extend(60)
     clock.advance(30)
     (fired,) = engine.advance()
-    assert fired.text == f"{say_duration(90)} left."
-    assert fired.text == "one minute thirty left."
+    assert fired.text == f"{say_duration(90).capitalize()} left."
+    assert fired.text == "One minute thirty left."
 
 
 def test_upcoming_texts_are_the_time_dependent_words_as_they_will_now_be_said() -> None:
@@ -610,12 +610,12 @@ def test_upcoming_texts_are_the_time_dependent_words_as_they_will_now_be_said() 
     engine, clock = engine_for(plan)
     assert engine.upcoming_texts() == []  # not started
     engine.start()
-    assert engine.upcoming_texts() == ["Halfway, one minute to go.", "one minute thirty done."]
+    assert engine.upcoming_texts() == ["Halfway, one minute to go.", "One minute thirty done."]
     clock.advance(40)
     engine.advance()
     engine.extend(60)  # 180 s: halfway at 90 with 90 s to go; "{elapsed}" still at 90
     upcoming = engine.upcoming_texts()
-    assert upcoming == ["Halfway, one minute thirty to go.", "one minute thirty done."]
+    assert upcoming == ["Halfway, one minute thirty to go.", "One minute thirty done."]
     clock.advance(50)
     fired = [f.text for f in engine.advance()]
     assert fired == upcoming
@@ -768,10 +768,10 @@ def test_a_manual_phase_waits_and_repeats_its_every_cues_until_next() -> None:
         heard += engine.advance()
     assert engine.view().phase_elapsed == pytest.approx(65)
     assert [(f.t_plan - 30, f.text, f.repeat) for f in heard] == [
-        (20.0, "Hold. twenty seconds so far.", 0),
+        (20.0, "Hold. Twenty seconds so far.", 0),
         (30.0, "Breathe.", 0),
-        (40.0, "Hold. forty seconds so far.", 1),
-        (60.0, "Hold. one minute so far.", 2),
+        (40.0, "Hold. Forty seconds so far.", 1),
+        (60.0, "Hold. One minute so far.", 2),
     ]
     assert engine.next_deadline() == pytest.approx(clock.now() + 15)
     clock.advance(2)
@@ -1061,7 +1061,7 @@ def test_restore_without_a_record_counts_earlier_phases_done() -> None:
     again.resume()
     clock.advance(15)
     # The every-cue's next repeat after 45 s is at 60 s.
-    assert [(f.text, f.repeat) for f in again.advance()] == [("Hold. one minute so far.", 2)]
+    assert [(f.text, f.repeat) for f in again.advance()] == [("Hold. One minute so far.", 2)]
 
 
 def test_restore_refuses_what_does_not_fit() -> None:

@@ -103,19 +103,19 @@ def test_remaining_words_planned_before_an_extend_are_refilled_when_spoken() -> 
         )
     )
     planned = [e.text for e in plan.events if e.kind is EventKind.CUE]
-    assert planned[:2] == ["one minute thirty left.", "At fifty, one minute ten to go."]
+    assert planned[:2] == ["One minute thirty left.", "At fifty, one minute ten to go."]
     engine, clock = engine_for(plan)
     engine.start()
     clock.advance(10)
     engine.extend(60)  # 180 s now
     said = [f.text for f in run_out(engine, clock) if f.kind is EventKind.CUE]
     assert said == [
-        "two minutes thirty left.",  # at 30 s, of 180
+        "Two minutes thirty left.",  # at 30 s, of 180
         "At fifty, two minutes ten to go.",
-        "two minutes left.",
-        "one minute thirty left.",
-        "one minute left.",  # the added time's own repeats
-        "thirty seconds left.",
+        "Two minutes left.",
+        "One minute thirty left.",
+        "One minute left.",  # the added time's own repeats
+        "Thirty seconds left.",
     ]
 
 
@@ -129,13 +129,13 @@ def test_stale_repeats_in_a_manual_phase_after_a_stall_midway_are_dropped_and_co
         clock.advance(10)
         heard += engine.advance()
     assert [(f.repeat, f.text) for f in heard] == [
-        (0, "ten seconds held."),
-        (1, "twenty seconds held."),
-        (2, "thirty seconds held."),
+        (0, "Ten seconds held."),
+        (1, "Twenty seconds held."),
+        (2, "Thirty seconds held."),
     ]
     clock.advance(41.5)  # at 71.5 s: the repeats at 40, 50 and 60 s are more than 2 s late
     fired = engine.advance()
-    assert [(f.repeat, f.t_plan, f.text) for f in fired] == [(6, 70.0, "one minute ten held.")]
+    assert [(f.repeat, f.t_plan, f.text) for f in fired] == [(6, 70.0, "One minute ten held.")]
     assert fired[0].late == pytest.approx(1.5)
     assert engine.record().dropped == 3
     assert engine.next_deadline() == pytest.approx(clock.now() + 8.5)

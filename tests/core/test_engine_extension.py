@@ -159,7 +159,7 @@ def test_every_cue_with_remaining_is_filled_for_the_longer_phase() -> None:
     play(engine, clock, 100)
     engine.extend(120)
     upcoming = engine.upcoming_texts()
-    assert upcoming == ["two minutes to go.", "one minute twenty to go.", "forty seconds to go."]
+    assert upcoming == ["Two minutes to go.", "One minute twenty to go.", "Forty seconds to go."]
     fired = run_out(engine, clock)
     assert [text for _, text in in_phase(fired, 0, K.CUE)] == upcoming
 

@@ -166,9 +166,21 @@ def test_fill_text_refills_time_placeholders() -> None:
     plan = plan_of(Phase("A", duration=300))
     ctx = TextContext(plan.phases[0], "B", elapsed=75, remaining=225)
     assert fill_text("{elapsed} in, {remaining} to go", ctx) == (
-        "one minute fifteen in, three minutes forty-five to go"
+        "One minute fifteen in, three minutes forty-five to go"
     )
     assert fill_text("{ phase } / {next}", ctx) == "A / B"
+
+
+def test_a_placeholder_that_begins_a_sentence_is_capitalised() -> None:
+    plan = plan_of(Phase("A", duration=300))
+    ctx = TextContext(plan.phases[0], None, elapsed=280, remaining=20)
+    assert fill_text("{remaining} to go.", ctx) == "Twenty seconds to go."
+    assert fill_text("Nearly there. {remaining} to go!  {next} next.", ctx) == (
+        "Nearly there. Twenty seconds to go!  The end next."
+    )
+    assert fill_text("Only {remaining} to go, then {next}.", ctx) == (
+        "Only twenty seconds to go, then the end."
+    )
 
 
 # --- before the end: next, countdown, remaining, halfway ----------------------------------------
@@ -326,9 +338,9 @@ def test_reminder_placeholders_are_filled_where_they_fall() -> None:
     plan = plan_of(Phase("Brisk", duration=300), reminders=reminders(90, texts=texts))
     found = of_kind(plan, EventKind.REMINDER)
     assert [e.text for e in found] == [
-        "three minutes thirty to go in Brisk.",
-        "two minutes to go in Brisk.",
-        "thirty seconds to go in Brisk.",
+        "Three minutes thirty to go in Brisk.",
+        "Two minutes to go in Brisk.",
+        "Thirty seconds to go in Brisk.",
     ]
     assert all(e.template == texts[0] for e in found)
 
@@ -384,9 +396,9 @@ def test_every_cues_repeat_from_the_start_up_to_the_end() -> None:
     found = of_kind(plan, EventKind.CUE)
     assert times(found) == [160, 220, 280]  # not at the end (340)
     assert [e.text for e in found] == [
-        "Switch sides. three minutes left.",
-        "Switch sides. two minutes left.",
-        "Switch sides. one minute left.",
+        "Switch sides. Three minutes left.",
+        "Switch sides. Two minutes left.",
+        "Switch sides. One minute left.",
     ]
     assert all(e.template == cue.say for e in found)
     assert all(e.every is None for e in found)  # timed phases: one event per repeat
@@ -409,7 +421,7 @@ def test_cue_at_start_offset_from_end_and_percentage() -> None:
     assert [(e.text, e.sound) for e in found] == [
         (None, BEEP),
         ("Now half squats.", None),
-        ("six minutes ten done, thirty seconds to go.", None),
+        ("Six minutes ten done, thirty seconds to go.", None),
     ]
     assert found[0].template is None
     assert found[1].template is None  # no time placeholder: nothing to refill
@@ -675,7 +687,7 @@ def test_the_example_of_the_format_page_lays_out_as_described() -> None:
         (0, "phase"), (0, "name"), (0, "targets"), (0, "say"), (60, "remaining"), (90, "reminder"),
         (110, "next"), (117, "countdown"), (118, "countdown"), (119, "countdown"),
     ]  # fmt: skip
-    # Backward walking, 1 minute: too short for a reminder or "one minute left".
+    # Backward walking, 1 minute: too short for a reminder or "One minute left".
     assert {e.kind for e in plan.events if e.phase == 2} == {
         EventKind.PHASE_START,
         EventKind.NAME,

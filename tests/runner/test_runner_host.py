@@ -285,9 +285,9 @@ def test_words_an_extend_changes_are_sent_to_be_rendered_at_once() -> None:
     host.run()
     # At the start the words are the plan's (rendered ahead already); after "+" they change
     # and are handed over at once, 80 s before they are due, and only once.
-    assert sink.expected == [(0.0, ["one minute to go."]), (10.0, ["one minute thirty to go."])]
+    assert sink.expected == [(0.0, ["One minute to go."]), (10.0, ["One minute thirty to go."])]
     spoken = [(f.t_plan, f.text) for f in sink.played if f.text and f.kind == "cue"]
-    assert spoken == [(90.0, "one minute thirty to go.")]
+    assert spoken == [(90.0, "One minute thirty to go.")]
 
 
 def test_a_refused_key_is_explained() -> None:

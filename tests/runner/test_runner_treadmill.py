@@ -68,3 +68,32 @@ def test_the_belt_line_shows_the_belt_beside_the_target() -> None:
     )
     assert line in status_lines(view, 100, None, line)
     assert engine.state is State.RUNNING
+
+
+def test_the_plain_screen_prints_the_belt_line_per_phase_and_when_it_says_something_new() -> None:
+    text, _ = run_with(FakeBelt(speed=2.5, running=True, distance=120), control=False)
+    lines = text.splitlines()
+    belt = [i for i, line in enumerate(lines) if line.startswith("treadmill:")]
+    assert [lines[i] for i in belt] == [
+        "treadmill: belt 2.5 km/h (target 4 km/h) · 120 m · read-only",
+        "treadmill: belt 2.5 km/h (target 2 km/h) · 120 m · read-only",
+    ]
+    heads = [i for i, line in enumerate(lines) if line.startswith("== ")]
+    assert heads[0] < belt[0] < heads[1] < belt[1]  # each after its phase's line
+
+
+def test_the_plain_screen_leaves_out_a_belt_line_whose_distance_alone_moved() -> None:
+    engine = Engine(make_plan(Phase("Walk", duration=30, speed=Speed(4))), FakeClock())
+    engine.start()
+    view = engine.view()
+    out = io.StringIO()
+    screen = PlainScreen(out)
+    for speed, metres in ((3.0, 10), (3.0, 15), (3.0, 1200), (3.5, 1210)):
+        screen.show(view, None, belt_line(Link.CONNECTED, BeltReading(speed, distance_m=metres),
+                                          view, control=False))  # fmt: skip
+    screen.show(view, None, belt_line(Link.LOST, None, view, control=False))
+    assert out.getvalue().splitlines() == [
+        "treadmill: belt 3.0 km/h (target 4 km/h) · 10 m · read-only",
+        "treadmill: belt 3.5 km/h (target 4 km/h) · 1.21 km · read-only",
+        "treadmill: connection lost, reconnecting…",
+    ]

@@ -259,7 +259,8 @@ def test_a_window_run_drives_the_chosen_treadmill_and_stops_it_when_closed(
     belt = run.belt
     assert wait_for(lambda: belt.treadmill.link is Link.CONNECTED, timeout=10)
     assert wait_for(lambda: belt.treadmill.controllable)
-    assert belt.control
+    assert run.host.companion is not None
+    assert run.host.companion.control
     controller.prepare(run)
     qtbot.waitUntil(lambda: run.prepared, timeout=5000)
     run.host.start()

@@ -131,7 +131,7 @@ def test_the_rules_follow_the_page_and_the_session() -> None:
     }  # fmt: skip
     assert enabled(ActionContext("run", State.FINISHED)) == ALWAYS | {"fullscreen", "library"}
     assert enabled(ActionContext("summary", State.FINISHED)) == ALWAYS | {
-        "library", "done", "again",
+        "library", "done", "again", "history",
     }  # fmt: skip
 
 

@@ -155,10 +155,10 @@ def test_extend_hands_the_refilled_words_to_the_sink_ahead(qtbot: Any) -> None:
     assert real.expected == []  # the plan's words were rendered by prepare
     host.extend(60)
     # Handed over at once, 80 s before they are due.
-    assert real.expected == [["one minute thirty to go."]]
+    assert real.expected == [["One minute thirty to go."]]
     clock.advance(80.0)
     host.pump()
-    assert "one minute thirty to go." in real.texts
+    assert "One minute thirty to go." in real.texts
 
     host.set_muted(True)
     host.extend(60)  # muted: nothing is rendered

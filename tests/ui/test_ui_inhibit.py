@@ -18,6 +18,8 @@ def test_without_a_session_bus_it_says_why_in_one_sentence(qtbot: Any, tmp_path:
         assert problem is not None
         assert problem.startswith("The screen may blank during the walk")
         assert "no desktop session bus" in problem
+        assert "GNOME: Settings, Power, Screen Blank" in problem  # where to change it
+        assert problem.endswith("or xset s off -dpms on X11).")
         assert not inhibitor.active
         inhibitor.release()  # nothing held: nothing to do, no error
         assert not inhibitor.active

@@ -263,7 +263,7 @@ def test_help_overlay_opens_with_question_mark_and_closes(qtbot: Any, window: Ma
     qtbot.keyClick(window, "?")
     assert window.help.isVisible()
     keys = [k for k, _ in window.help.rows]
-    for shown in ("Space", "N  or  →", "P  or  ←", "+", "M", "F  or  F11", "Esc"):
+    for shown in ("Space", "N  or  →", "P  or  ←", "+  or  =", "M", "F  or  F11", "Esc"):
         assert shown in keys
     qtbot.keyClick(window.help, Qt.Key.Key_Escape)
     assert not window.help.isVisible()

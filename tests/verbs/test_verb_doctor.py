@@ -6,6 +6,9 @@ import argparse
 import os
 import subprocess
 import sys
+import wave
+from array import array
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -43,6 +46,24 @@ def asoundrc(user_dirs: Path, text: str) -> None:
     (alsa / "asoundrc").write_text(text)
 
 
+def _peak(path: Path) -> int:
+    with wave.open(str(path)) as wav:
+        frames = wav.readframes(wav.getnframes())
+    samples = array("h", frames[: len(frames) // 2 * 2])
+    return max((abs(v) for v in samples), default=0)
+
+
+def test_the_test_tone_is_audible_and_does_not_click() -> None:
+    tone = doctor.doctor_tone()
+    samples = array("h", tone.frames)
+    assert 0.35 <= tone.seconds <= 0.45
+    assert max(samples) > 0.25 * 32767
+    assert abs(samples[0]) < 100
+    assert abs(samples[-1]) < 100  # faded in and out
+    crossings = sum(1 for a, b in pairwise(samples) if a < 0 <= b)
+    assert abs(crossings / tone.seconds - doctor.TONE_HZ) < 10
+
+
 def test_doctor_says_everything_works(user_dirs: Path, tmp_path: Path) -> None:
     asoundrc(
         user_dirs,
@@ -56,7 +77,10 @@ def test_doctor_says_everything_works(user_dirs: Path, tmp_path: Path) -> None:
     assert "a test phrase rendered" in lines[0]
     assert lines[1].startswith("ok    voices ")
     assert "en-gb" in lines[1]
-    assert lines[2].startswith("ok    audio output ")
+    assert lines[2].startswith("ok    audio output   played a short test tone ")
+    # What reached the device is a tone, not silence: about 30 % of full scale at 880 Hz.
+    [played] = [w for w in tmp_path.glob("play-*.wav") if _peak(w) > 0]
+    assert 0.25 < _peak(played) / 32767 < 0.35
     assert lines[3].startswith("ok    speech cache ")
     assert str(user_dirs / "cache" / "walktimer" / "speech") in lines[3]
     assert lines[4] == "ok    Qt platform    offscreen (QT_QPA_PLATFORM=offscreen)"

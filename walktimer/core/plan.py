@@ -266,6 +266,7 @@ class TextContext:
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 TIME_PLACEHOLDERS = frozenset({"remaining", "elapsed"})
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)\s*$")  # nothing before, or a sentence's end
 
 
 def fill_text(template: str, ctx: TextContext) -> str:
@@ -315,6 +316,8 @@ def _fill(
             value = str(reps or 1)
         else:
             value = "{" + raw + "}"
+        if _SENTENCE_START.search("".join(out)):
+            value = value[:1].upper() + value[1:]  # "{remaining} to go." -> "Twenty seconds …"
         out.append(value)
         out.append(parts[i + 1])
     return "".join(out)

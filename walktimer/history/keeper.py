@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from walktimer.core.belt_tally import WalkBelt
 from walktimer.core.engine import Engine, RunEnd, State
 from walktimer.core.plan import Plan
 from walktimer.history import resume
@@ -163,6 +164,15 @@ class RunKeeper:
         logged with it by `finish`; a later call replaces an earlier one. For a walk already
         logged, use `HistoryLog.set_treadmill`."""
         self._treadmill = (distance_m, avg_speed_kmh, tuple(phases))
+
+    def record_belt(self, totals: WalkBelt | None) -> None:
+        """What a host's `BeltTally` summed for this walk (None: the belt never reported)."""
+        if totals is not None:
+            self.record_treadmill(
+                totals.distance_m,
+                totals.avg_speed_kmh,
+                [PhaseTreadmill(p.index, p.distance_m, p.avg_speed_kmh) for p in totals.phases],
+            )
 
     @property
     def finished(self) -> bool:

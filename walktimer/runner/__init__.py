@@ -165,6 +165,8 @@ def run_terminal(
             keys.close()
             keeper.pain_after = ask_rating(ask, say, AFTER)
             keeper.note = ask_note(ask, say)
+        if host.tally is not None:
+            keeper.record_belt(host.tally.totals())
         keeper.finish(engine)  # finished or stopped: logged, and the resume file removed
     except KeyboardInterrupt:
         pass

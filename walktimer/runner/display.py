@@ -178,8 +178,15 @@ class Screen(Protocol):
     def close(self) -> None: ...
 
 
+def _without_distance(belt: str) -> str:
+    """A belt line less the part that always moves on (its metres or kilometres)."""
+    return " · ".join(p for p in belt.split(" · ") if not p.endswith((" m", " km")))
+
+
 class PlainScreen:
-    """No TTY: a line per cue, a status line per phase, messages as lines."""
+    """No TTY: a line per cue, a status line per phase, messages as lines. The belt's line
+    is printed after each phase's line and whenever it says something new (the link, the
+    speed, the incline, stopped, control); the distance alone moving prints nothing."""
 
     live = False
 
@@ -187,6 +194,7 @@ class PlainScreen:
         self._out = out
         self._message: str | None = None
         self._state: State | None = None
+        self._belt: str | None = None  # the last belt line printed, without its distance
 
     def line(self, text: str) -> None:
         self._out.write(printable(text) + "\n")
@@ -194,11 +202,15 @@ class PlainScreen:
 
     def phase_started(self, text: str) -> None:
         self.line(text)
+        self._belt = None  # each phase's line is followed by the belt's
 
     def show(self, view: View, message: str | None = None, belt: str | None = None) -> None:
         if message and message != self._message:
             self.line(message)
         self._message = message
+        if belt is not None and _without_distance(belt) != self._belt:
+            self._belt = _without_distance(belt)
+            self.line(belt)
         changed = view.state is not self._state and view.state in (State.PAUSED, State.RUNNING)
         if changed and State.PAUSED in (self._state, view.state):
             self.line("Paused." if view.state is State.PAUSED else "Resumed.")

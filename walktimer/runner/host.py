@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from walktimer.core.belt_tally import BeltTally
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, EngineError, Fired, RunRecord, State, View
 from walktimer.core.pacing import wake_in
@@ -90,7 +91,8 @@ class TerminalHost:
         FakeClock instead); `monotonic` times the status messages. `keeper` saves the resume
         file each turn; the loop wakes when its next save is due. `observer` sees the view
         after every turn (the desktop's media widget). With a `treadmill`, its `companion`
-        decides what is said and asked of the belt; the screen shows the belt."""
+        decides what is said and asked of the belt; the screen shows the belt, and `tally`
+        sums its distance and speed for the history."""
         self.observer = observer
         self.engine = engine
         self.clock = clock
@@ -104,6 +106,7 @@ class TerminalHost:
         self.keeper = keeper
         self.treadmill = treadmill
         self.companion = companion
+        self.tally = BeltTally(clock) if treadmill is not None else None
         self._shown_visit = 0
         self._expected: set[str] = set()
         self._confirming = False
@@ -204,6 +207,8 @@ class TerminalHost:
 
     def _belt_turn(self) -> None:
         """Let the companion see the engine; say what it returns, as the treadmill's cue."""
+        if self.tally is not None and self.treadmill is not None:
+            self.tally.observe(self.engine.view(), self.treadmill.reading())
         if self.companion is None:
             return
         fired = self.companion.turn(self.engine)

@@ -21,7 +21,16 @@ from PySide6.QtWidgets import QWidget
 from walktimer.core.engine import State
 from walktimer.ui.icons import control_icon
 
-__all__ = ["ACTIONS", "HELP_ROWS", "ActionContext", "ActionSpec", "ActionTable", "Commands", "Page"]
+__all__ = [
+    "ACTIONS",
+    "HELP_ROWS",
+    "ActionContext",
+    "ActionSpec",
+    "ActionTable",
+    "Commands",
+    "Page",
+    "help_rows",
+]
 
 Page = Literal["library", "run", "summary"]
 Key = str | Qt.Key | QKeyCombination
@@ -149,8 +158,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                lambda w: w.new_session(), _on("library")),
     ActionSpec("edit", "Edit", "edit", ("Ctrl+E",), "Edit the session",
                lambda w: w.edit_session(), _on_library_selected),
-    ActionSpec("history", "History", "history", ("Ctrl+H",), "Past walks",
-               lambda w: w.show_history(), _on("library")),
+    ActionSpec("history", "History", "history", ("Ctrl+H",), "Past walks and weekly progress",
+               lambda w: w.show_history(), lambda c: c.page in ("library", "summary")),
     ActionSpec("settings", "Settings", "settings", ("Ctrl+,",),
                "Voice, sound and display settings", lambda w: w.show_settings()),
     ActionSpec("search", "Search", None, ("Ctrl+F",), "Search sessions",
@@ -226,18 +235,31 @@ class ActionTable:
                 action.setIcon(control_icon(name, colour))
 
 
+# How the help overlay writes a key the table names.
+_SHOWN_KEYS = {"Right": "→", "Left": "←", "Return": "Enter"}
+
+
+def _shown(key: Key) -> str | None:
+    """A key as the walker reads it; None for media keys (one row says them all)."""
+    if not isinstance(key, str):
+        return None
+    return _SHOWN_KEYS.get(key, key)
+
+
+def help_rows(specs: Sequence[ActionSpec] = ACTIONS) -> list[tuple[str, str]]:
+    """The help overlay's rows, from the table itself so that no key can be left out:
+    each action's keys (two at most, as on its tooltip) and its tip, then the media keys."""
+    rows: list[tuple[str, str]] = []
+    media = False
+    for spec in specs:
+        keys = [k for k in dict.fromkeys(_shown(k) for k in spec.keys) if k is not None]
+        media = media or len(keys) < len(spec.keys)
+        if keys:
+            rows.append(("  or  ".join(keys[:2]), spec.tip))
+    if media:
+        rows.append(("Media keys", "Play/pause, next, previous, stop"))
+    return rows
+
+
 # The help overlay's rows (the keys above, as the walker reads them).
-HELP_ROWS: tuple[tuple[str, str], ...] = (
-    ("Space", "Start · pause · resume; done with a manual phase"),
-    ("N  or  →", "Next phase"),
-    ("P  or  ←", "Previous phase (restarts this one after 3 s)"),
-    ("+", "Add one minute to this phase"),
-    ("M", "Mute or unmute"),
-    ("F  or  F11", "Treadmill mode (full screen)"),
-    ("Esc", "Leave full screen, or stop the session"),
-    ("Media keys", "Play/pause, next, previous"),
-    ("Enter", "Start the selected session (library)"),
-    ("Ctrl+O", "Open a session file (or drop one on the window)"),
-    ("Ctrl+,", "Settings"),
-    ("?  or  F1", "This help"),
-)
+HELP_ROWS: tuple[tuple[str, str], ...] = tuple(help_rows())

@@ -29,8 +29,8 @@ from walktimer.ui.prepare import DeferredSink, PrepareThread
 from walktimer.ui.settings import Settings, Verbosity
 
 if TYPE_CHECKING:
-    from walktimer.ui.belt_run import BeltRun
-    from walktimer.ui.treadmill_picker import Connect
+    from walktimer.core.treadmill import BeltCompanion
+    from walktimer.ui.treadmill_picker import BeltConnection, Connect
 
 __all__ = ["EXTEND_SECONDS", "Confirm", "OpenRun", "RunController", "SinkFactory"]
 
@@ -62,7 +62,7 @@ class OpenRun:
     prepared: bool = False
     start_when_prepared: bool = False
     start_at: int = 0
-    belt: BeltRun | None = None  # the treadmill chosen in Settings, while the run is open
+    belt: BeltConnection | None = None  # the treadmill chosen in Settings, while the run is open
 
 
 class RunController(QObject):
@@ -132,9 +132,16 @@ class RunController(QObject):
         factory = self.sink_factory
         sink = DeferredSink(lambda: factory(voiced, mute=False, verbosity=verbosity))
         engine = engine if engine is not None else Engine(plan, self.clock)
-        host = SessionHost(engine, self.clock, sink, get_ready=self.get_ready, parent=self)
+        made = self._open_treadmill(plan)
+        connection, companion = made if made is not None else (None, None)
+        host = SessionHost(
+            engine, self.clock, sink, get_ready=self.get_ready, parent=self,
+            treadmill=connection.treadmill if connection is not None else None,
+            companion=companion,
+        )  # fmt: skip
         host.set_muted(self.muted or self.settings.mute)
         run = OpenRun(session, plan, path, host, sink, start_when_prepared=start)
+        run.belt = connection
         self.run = run
         host.refreshed.connect(self._refreshed)
         host.fired.connect(self._fired)
@@ -142,14 +149,13 @@ class RunController(QObject):
         host.phase_changed.connect(self._changed)
         host.refused.connect(self.refused)
         host.finished.connect(self._finished)
-        run.belt = self._open_treadmill(host, plan)
         return run
 
-    def _open_treadmill(self, host: SessionHost, plan: Plan) -> BeltRun | None:
-        """The treadmill chosen in Settings beside this run (connecting in the background)."""
+    def _open_treadmill(self, plan: Plan) -> tuple[BeltConnection, BeltCompanion] | None:
+        """The treadmill chosen in Settings for this run, connecting in the background, and
+        the companion that follows it; None without one."""
         if not self.settings.treadmill.strip():
             return None
-        from walktimer.ui.belt_run import BeltRun
         from walktimer.ui.treadmill_picker import window_treadmill
 
         try:
@@ -158,9 +164,7 @@ class RunController(QObject):
             log.exception("the treadmill could not be opened")
             self.notice.emit("The treadmill cannot be used; the session runs without it.")
             return None
-        if made is None:
-            return None
-        return BeltRun(host, *made)
+        return made
 
     def announce(self, run: OpenRun) -> None:
         """Tell followers the run is open, and draw it for the first time."""

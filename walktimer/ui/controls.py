@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QLabel,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -21,13 +22,23 @@ from PySide6.QtWidgets import (
 from walktimer import resources
 from walktimer.ui.actions import ActionTable
 
-__all__ = ["TOOLBAR", "build_toolbar", "fill_new_menu", "summary_buttons", "tool_button"]
+__all__ = [
+    "TOGGLE_TEXTS",
+    "TOOLBAR",
+    "build_toolbar",
+    "fill_new_menu",
+    "summary_buttons",
+    "tool_button",
+]
 
 # The run page's toolbar, left to right; None is a separator.
 TOOLBAR = (
     "library", None, "previous", "toggle", "next", "extend", "stop", None,
     "mute", "fullscreen", None, "settings", "help",
 )  # fmt: skip
+
+# Every text the toggle button takes (the window sets it by the session's state).
+TOGGLE_TEXTS = ("Start", "Pause", "Resume", "Done")
 
 
 def build_toolbar(window: QMainWindow, actions: ActionTable) -> QToolBar:
@@ -49,11 +60,27 @@ def build_toolbar(window: QMainWindow, actions: ActionTable) -> QToolBar:
             widget.setAccessibleName(action.text())
             widget.setAccessibleDescription(action.toolTip())
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            if name == "toggle":
+                _widest(widget, action.text())
     extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
     if extension is not None:
         extension.setAccessibleName("More controls")
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
     return bar
+
+
+def _widest(widget: QWidget, text: str) -> None:
+    """Give the toggle the width of its longest text, so no button moves when Pause
+    becomes Resume."""
+    button = widget if isinstance(widget, QToolButton) else None
+    if button is None:
+        return
+    widths = []
+    for candidate in TOGGLE_TEXTS:
+        button.setText(candidate)
+        widths.append(button.sizeHint().width())
+    button.setText(text)
+    button.setMinimumWidth(max(widths))
 
 
 def tool_button(actions: ActionTable, name: str, primary: bool = False) -> QToolButton:
@@ -119,4 +146,15 @@ def summary_buttons(actions: ActionTable) -> QWidget:
         button.setFont(font)
         button.clicked.connect(action.trigger)
         layout.addWidget(button)
+    history = actions["history"]
+    link = QLabel("<a href='history'>Your history and weekly progress</a> (Ctrl+H)")
+    link.setObjectName("summary_history")
+    font = link.font()
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    link.setFont(font)
+    link.setAccessibleName("Your history and weekly progress")
+    link.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+    link.linkActivated.connect(lambda _href: history.trigger())
+    layout.addWidget(link)
     return row

@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
 
 __all__ = ["Dialogs", "ProblemsDialog", "QtDialogs"]
 
-SESSION_FILTER = "Session scripts (*.toml);;Zwift workouts (*.zwo);;All files (*)"
+# The first filter is the one the dialog opens with: sessions and Zwift workouts together.
+SESSION_FILTER = (
+    "Sessions and Zwift workouts (*.toml *.zwo);;Session scripts (*.toml);;"
+    "Zwift workouts (*.zwo);;All files (*)"
+)
 
 
 class Dialogs(Protocol):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from walktimer.core.belt_tally import BeltTally
 from walktimer.core.clock import Clock
 from walktimer.core.engine import Engine, EngineError, Fired, State, View
 from walktimer.core.pacing import countdown_wait, cue_wait, display_wait, to_milliseconds
@@ -24,6 +25,7 @@ from walktimer.core.ports import CueSink
 
 if TYPE_CHECKING:
     from walktimer.core.engine import RunRecord
+    from walktimer.core.treadmill import BeltCompanion, Treadmill
 
 __all__ = ["GET_READY_SECONDS", "SessionHost"]
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 GET_READY_SECONDS = 3
 MAX_TIMER_MS = 60 * 60 * 1000  # re-check at least hourly; QTimer takes int milliseconds
+BELT_MS = 500  # how often a connected treadmill's readings are looked at
 
 
 class SessionHost(QObject):
@@ -48,6 +51,7 @@ class SessionHost(QObject):
     getting_ready = Signal(int)  # seconds left in the get-ready count; 0 when it ends
     finished = Signal(object)  # RunRecord, once, when the session finishes or is stopped
     refused = Signal(str)
+    belt_changed = Signal()  # the treadmill's link or reading may have changed
 
     def __init__(
         self,
@@ -56,9 +60,16 @@ class SessionHost(QObject):
         sink: CueSink,
         *,
         get_ready: int = GET_READY_SECONDS,
+        treadmill: Treadmill | None = None,
+        companion: BeltCompanion | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """With a `treadmill`, its `companion` decides what is said and asked of the belt
+        (as in the terminal), and `tally` sums its distance and speed for the history."""
         super().__init__(parent)
+        self.treadmill = treadmill
+        self.companion = companion
+        self.tally = BeltTally(clock) if treadmill is not None else None
         self._engine = engine
         self._clock = clock
         self._sink = sink
@@ -72,6 +83,13 @@ class SessionHost(QObject):
         self._last_ready: int | None = None
         self._deadline = self._precise_timer(self.pump)
         self._display = self._precise_timer(self.refresh)
+        self._belt = QTimer(self)
+        self._belt.setInterval(BELT_MS)
+        self._belt.timeout.connect(self.belt_turn)
+        if treadmill is not None:
+            self._belt.start()
+        if companion is not None:
+            sink.expect(companion.upcoming_texts())  # its sentences rendered before they are due
 
     def _precise_timer(self, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
@@ -195,13 +213,38 @@ class SessionHost(QObject):
         """Stop the timers and silence the sink (the window is closing or leaving)."""
         self._deadline.stop()
         self._display.stop()
+        self._belt.stop()
         self._ready_until = None
         if self.state() in (State.RUNNING, State.PAUSED):
             try:
                 self._engine.stop()
             except EngineError as error:
                 log.debug("stop on shutdown refused: %s", error)
+            self.belt_turn()  # a belt walktimer controls stops with the session
         self._sink.stop()
+
+    def belt_turn(self) -> None:
+        """Let the companion see the engine, show and sound what it says, and wake again for
+        its next deadline (a change said three seconds ahead); sum the belt's reading."""
+        if self.treadmill is None:
+            return
+        engine = self._engine
+        if self.tally is not None:
+            self.tally.observe(engine.view(), self.treadmill.reading())
+        companion = self.companion
+        if companion is not None:
+            fired = companion.turn(engine)
+            if fired:
+                self.fired.emit(fired)  # shown like any cue
+                if not self._muted:
+                    self._sink.play(fired)
+            if not self._ended:
+                wait = companion.wake_in(engine.view())
+                base_ms = BELT_MS
+                if wait is not None:
+                    base_ms = min(BELT_MS, to_milliseconds(self._clock.to_base(wait)))
+                self._belt.start(max(0, base_ms))
+        self.belt_changed.emit()
 
     # The pump.
 
@@ -218,6 +261,8 @@ class SessionHost(QObject):
             return
         if self.state() is State.RUNNING:
             self._deliver(self._engine.advance())
+            if self.treadmill is not None:
+                self.belt_turn()  # a phase change reaches the belt at once
         self._after_command()
 
     def refresh(self) -> None:
@@ -243,6 +288,8 @@ class SessionHost(QObject):
         if leap:
             self._sink.stop()
         self._deliver(fired, leap=leap)
+        if self.treadmill is not None and not self._ended:
+            self.belt_turn()
         self._after_command()
 
     def _deliver(self, fired: Sequence[Fired], *, leap: bool = False) -> None:
@@ -279,6 +326,8 @@ class SessionHost(QObject):
             self._ended = True
             self._deadline.stop()
             self._display.stop()
+            self.belt_turn()  # the belt stops with the session
+            self._belt.stop()
             self.finished.emit(self._engine.record())
 
     def _start(self, timer: QTimer, base_seconds: float) -> None:

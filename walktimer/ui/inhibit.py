@@ -10,7 +10,13 @@ from walktimer import APP_NAME
 if TYPE_CHECKING:
     from PySide6.QtDBus import QDBusConnection, QDBusInterface
 
-__all__ = ["Inhibitor", "ScreenSaverInhibitor"]
+__all__ = ["WHERE_TO_CHANGE", "Inhibitor", "ScreenSaverInhibitor"]
+
+# Where the common desktops keep screen blanking, said with the notice.
+WHERE_TO_CHANGE = (
+    "GNOME: Settings, Power, Screen Blank; KDE: System Settings, Power Management; "
+    "Xfce: Power Manager, Display; or xset s off -dpms on X11"
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +34,10 @@ class Inhibitor(Protocol):
 
 
 def _cannot(why: str) -> str:
-    return f"The screen may blank during the walk ({why}): turn blanking off in your settings."
+    return (
+        f"The screen may blank during the walk ({why}): turn screen blanking off in your "
+        f"desktop's settings ({WHERE_TO_CHANGE})."
+    )
 
 
 class ScreenSaverInhibitor:

@@ -531,6 +531,7 @@ class MainWindow(QMainWindow):
     ) -> None:  # fmt: skip
         run = self.runs.open(session, plan, path, engine, start=start)
         self.run_view.set_plan(plan)
+        self.run_view.belt_status.follow(run.host)
         for notice in notices:
             self.run_view.add_notice(notice)
         self.setWindowTitle(f"{plan.session.name} — WalkTimer")

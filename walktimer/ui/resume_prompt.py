@@ -191,6 +191,8 @@ class RunTracker(QObject):
             keeper.update(host.engine)
 
         def ended(*_args: object) -> None:
+            if host.tally is not None:
+                keeper.record_belt(host.tally.totals())
             keeper.finish(host.engine)
             self.keepers.pop(key, None)
             self.history_changed.emit()

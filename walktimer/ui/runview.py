@@ -20,6 +20,7 @@ from walktimer.core.durations import format_clock
 from walktimer.core.engine import State, View
 from walktimer.core.plan import Plan
 from walktimer.core.script import Incline, Kind, Speed
+from walktimer.ui.belt_status import BeltStatus
 from walktimer.ui.bigclock import BigClock
 from walktimer.ui.theme import DARK, Colours, kind_colour, kind_label
 from walktimer.ui.timeline import Segment, TimelineStrip
@@ -114,6 +115,7 @@ class RunView(QWidget):
         self.muted.hide()
         self.notice = _label("notice", wrap=True, align=Qt.AlignmentFlag.AlignRight)
         self.notice.setAccessibleName("Notices")
+        self.belt_status = BeltStatus()  # hidden until a treadmill is followed
 
         self.prepare_panel = QWidget()
         self.prepare_label = _label("prepare_label")
@@ -145,6 +147,7 @@ class RunView(QWidget):
         footer = QHBoxLayout()
         footer.addWidget(self.session_line, 1)
         footer.addWidget(self.muted)
+        footer.addWidget(self.belt_status)
         footer.addWidget(self.notice, 2)
 
         layout = QVBoxLayout(self)
@@ -182,7 +185,6 @@ class RunView(QWidget):
     def set_treadmill(self, on: bool) -> None:
         """Treadmill mode: dark, large, only what matters at a distance."""
         self._treadmill = on
-        self.phase_count.setVisible(not on)
         self._apply_colours()
         self._apply_fonts()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from typing import TYPE_CHECKING
 
 from walktimer.i18n import N_
@@ -86,6 +87,10 @@ def run(args: argparse.Namespace) -> int:
 
     status = 0
     for name in args.files:
+        if name.lower().endswith(".zwo"):
+            status = 1
+            print(printable(_zwo_sentence(name)))
+            continue
         try:
             session = load_path(resolve_session(name) or name)
         except SessionError as error:
@@ -107,3 +112,12 @@ def _text(session: Session) -> str | None:
         return session.source.read_text("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def _zwo_sentence(name: str) -> str:
+    """What `check` says of a Zwift workout: it is not a script, and how to make one."""
+    quoted = shlex.quote(name)
+    return (
+        f"{name}: this is a Zwift workout, not a session script: "
+        f"convert it with `walktimer import {quoted}`, then check the .toml it writes."
+    )

@@ -7,6 +7,10 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from walktimer.audio.clip import Clip
 
 from walktimer.i18n import N_
 
@@ -14,8 +18,8 @@ HELP = N_("Check speech, sound output, the speech cache and the Qt platform, wit
 
 DESCRIPTION = """\
 Checks what walktimer needs and prints one line for each: the speech engine and its voices,
-the audio output device, the speech cache and its size, and the Qt platform plugin (from
-QT_QPA_PLATFORM). Each failing line is followed by the fix.
+the audio output device (it plays a short test tone), the speech cache and its size, and
+the Qt platform plugin (from QT_QPA_PLATFORM). Each failing line is followed by the fix.
 
 Exit status: 0 when everything works, 1 when something does not."""
 
@@ -124,10 +128,33 @@ def _fix_from(sentence: str | None) -> str:
     return sentence.removeprefix("Speech is off: ")
 
 
+TONE_HZ = 880.0  # the test tone: a short, gentle beep
+TONE_SECONDS = 0.4
+TONE_LEVEL = 0.3  # of full scale
+
+
+def doctor_tone(rate: int = 22050) -> Clip:
+    """The doctor's audible test tone: a sine with 20 ms fades, so it does not click."""
+    import math
+    from array import array
+
+    from walktimer.audio.clip import Clip
+
+    count = int(rate * TONE_SECONDS)
+    fade = int(rate * 0.02)
+    samples = array("h")
+    for i in range(count):
+        envelope = min(1.0, i / fade, (count - 1 - i) / fade)
+        value = TONE_LEVEL * envelope * math.sin(2 * math.pi * TONE_HZ * i / rate)
+        samples.append(int(32767 * value))
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return Clip(samples.tobytes(), rate, 1, "test tone")
+
+
 def _output() -> list[Line]:
     from pathlib import Path
 
-    from walktimer.audio.clip import Clip
     from walktimer.audio.player import OutputError, open_simpleaudio
 
     fix = (
@@ -136,7 +163,7 @@ def _output() -> list[Line]:
     )
     try:
         output = open_simpleaudio()
-        playing = output.play(Clip(bytes(2 * 2205), 22050, 1, "silence"))
+        playing = output.play(doctor_tone())
     except OutputError as error:
         cards = Path("/proc/asound/cards")
         if sys.platform.startswith("linux") and (
@@ -150,7 +177,14 @@ def _output() -> list[Line]:
     while playing.is_playing() and time.monotonic() < end:
         time.sleep(0.01)
     playing.stop()
-    return [Line(True, "audio output", "the default device plays (simpleaudio, ALSA default)")]
+    return [
+        Line(
+            True,
+            "audio output",
+            "played a short test tone on the default device (simpleaudio, ALSA default): "
+            "if you heard nothing, check the volume and which device is the default",
+        )
+    ]
 
 
 # What the probe writes: about one spoken cue, so a disk too full to keep one says so.
