@@ -408,3 +408,38 @@ def test_export_fit_failing_is_one_sentence(
     assert text.startswith(f"The walk could not be exported to {target} (")
     assert text.endswith("choose a folder you can write to.")
     assert not target.exists()
+
+
+def test_export_fit_writes_several_walks_into_a_folder(
+    qtbot: Any, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    import fitdecode
+
+    from walktimer.history.fit import fit_file_name
+
+    folder = tmp_path / "fit"
+    folder.mkdir()
+    widget = exporting_view(qtbot, dialogs, None)
+    widget.ask_folder = lambda _parent, _suggested: folder
+    widget.list.selectAll()
+    walks = widget.selected_walks()
+    assert len(walks) >= 2
+    assert widget.selected_walk() is None  # Delete takes one walk at a time
+    assert not widget.delete_button.isEnabled()
+    assert widget.export_button.isEnabled()
+    (folder / fit_file_name(walks[0])).write_bytes(b"mine")
+    dialogs.answers = [False]
+    assert widget.export_selected() is None
+    title, question = dialogs.confirms[-1][:2]
+    assert title == "Replace the file?"
+    assert question == f"{folder / fit_file_name(walks[0])} exists already. Replace it?"
+    assert sorted(p.name for p in folder.iterdir()) == [fit_file_name(walks[0])]
+    dialogs.answers = [True]
+    assert widget.export_selected() == folder
+    assert widget.notice.text() == f"Exported {len(walks)} walks as FIT to {folder}."
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == sorted(fit_file_name(w) for w in walks)
+    for name in written:
+        with fitdecode.FitReader(str(folder / name)) as fit:
+            laps = [f for f in fit if isinstance(f, fitdecode.FitDataMessage) and f.name == "lap"]
+        assert laps, name

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from walktimer.history.log import Walk
 
-__all__ = ["FitLap", "fit_bytes", "laps", "used_treadmill"]
+__all__ = ["FitLap", "fit_bytes", "fit_file_name", "laps", "used_treadmill"]
 
 _MS = 1000
 _MANUFACTURER_DEVELOPMENT = 255
@@ -193,3 +193,8 @@ def used_treadmill(walk: Walk) -> bool:
     except SessionError:
         return False
     return "treadmill" in session.tags or any(p.speed for p in session.flat_phases())
+
+
+def fit_file_name(walk: Walk) -> str:
+    """The name a walk's FIT file gets in a folder of several: when it began, and its id."""
+    return f"walktimer-{walk.started:%Y-%m-%d-%H%M}-{walk.id}.fit"

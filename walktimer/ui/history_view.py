@@ -70,7 +70,15 @@ from walktimer.ui.dialogs import Dialogs, QtDialogs
 if TYPE_CHECKING:
     from walktimer.ui.resume_prompt import RunTracker
 
-__all__ = ["LIST_LIMIT", "DayChart", "HistoryView", "PainChart", "ask_fit_path", "show_history"]
+__all__ = [
+    "LIST_LIMIT",
+    "DayChart",
+    "HistoryView",
+    "PainChart",
+    "ask_fit_folder",
+    "ask_fit_path",
+    "show_history",
+]
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +91,8 @@ PAIN_AFTER = QColor("#c43c3c")  # ... and after them
 
 # Asks where to write a FIT file: (parent, suggested path) -> the chosen path, or None.
 AskPath = Callable[[QWidget, Path], Path | None]
+# Asks for the folder that several walks' FIT files go to: (parent, suggested) -> it, or None.
+AskFolder = Callable[[QWidget, Path], Path | None]
 
 
 def ask_fit_path(parent: QWidget, suggested: Path) -> Path | None:
@@ -95,6 +105,16 @@ def ask_fit_path(parent: QWidget, suggested: Path) -> Path | None:
         str(suggested),
         "FIT activities (*.fit);;All files (*)",
         options=QFileDialog.Option.DontConfirmOverwrite,
+    )
+    return Path(name) if name else None
+
+
+def ask_fit_folder(parent: QWidget, suggested: Path) -> Path | None:
+    """The desktop's folder dialog, for the FIT files of several walks."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name = QFileDialog.getExistingDirectory(
+        parent, "Export the walks as FIT into a folder", str(suggested)
     )
     return Path(name) if name else None
 
@@ -429,11 +449,13 @@ class HistoryView(QWidget):
         goal_file: Path | None = None,
         now: Callable[[], datetime] = local_now,
         ask_path: AskPath = ask_fit_path,
+        ask_folder: AskFolder = ask_fit_folder,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("history")
         self.ask_path = ask_path
+        self.ask_folder = ask_folder
         self._diary: list[tuple[date, int | None, int | None]] = []
         self.setWindowTitle("Walk history — WalkTimer")
         self.setAccessibleName("Walk history")
@@ -521,7 +543,8 @@ class HistoryView(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setUniformRowHeights(True)
         self.list.setAlternatingRowColors(True)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several walks can be chosen (Shift/Ctrl) for Export FIT; Delete takes one at a time.
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setHeaderLabels(["Started", "Session", "Walked", "Planned", "Ended"])
         header = self.list.header()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -687,15 +710,18 @@ class HistoryView(QWidget):
 
     def _update_buttons(self) -> None:
         self.delete_button.setEnabled(self.selected_walk() is not None)
-        self.export_button.setEnabled(self.selected_walk() is not None)
+        self.export_button.setEnabled(bool(self.selected_walks()))
         self.delete_all_button.setEnabled(self.total_walks > 0)
 
     def selected_walk(self) -> Walk | None:
-        items = self.list.selectedItems()
-        if not items:
-            return None
-        walk_id = items[0].data(0, Qt.ItemDataRole.UserRole)
-        return next((w for w in self.walks if w.id == walk_id), None)
+        """The one walk selected, or None when none or several are."""
+        walks = self.selected_walks()
+        return walks[0] if len(walks) == 1 else None
+
+    def selected_walks(self) -> list[Walk]:
+        """The selected walks, in the list's order (newest first)."""
+        ids = {item.data(0, Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()}
+        return [w for w in self.walks if w.id in ids]
 
     # Changing.
 
@@ -734,33 +760,53 @@ class HistoryView(QWidget):
         return done
 
     def export_selected(self) -> Path | None:
-        """Write the selected walk as a FIT file where the walker says: a file that is there
-        already is replaced only when they agree. The file written, or None."""
+        """Write the selected walks as FIT files where the walker says: one walk to the file
+        they name, several into the folder they choose, each named by when it began. Files
+        that are there already are replaced only when they agree. The file or folder written,
+        or None."""
         from walktimer.files import write_atomic
-        from walktimer.history.fit import fit_bytes, used_treadmill
+        from walktimer.history.fit import fit_bytes, fit_file_name, used_treadmill
 
-        walk = self.selected_walk()
-        if walk is None:
+        walks = self.selected_walks()
+        if not walks:
             return None
-        suggested = Path.home() / f"walktimer-{walk.started:%Y-%m-%d-%H%M}-{walk.id}.fit"
-        target = self.ask_path(self, suggested)
-        if target is None:
-            return None
-        replace = target.exists()
-        if replace and not self.dialogs.confirm(
-            self, "Replace the file?", f"{target} exists already. Replace it?", "Replace"
-        ):
-            return None
+        if len(walks) == 1:
+            walk = walks[0]
+            target = self.ask_path(self, Path.home() / fit_file_name(walk))
+            if target is None:
+                return None
+            files = [(target, walk)]
+        else:
+            folder = self.ask_folder(self, Path.home())
+            if folder is None:
+                return None
+            target = folder
+            files = [(folder / fit_file_name(walk), walk) for walk in walks]
+        there = [path for path, _walk in files if path.exists()]
+        if there:
+            question = (
+                f"{there[0]} exists already. Replace it?"
+                if len(there) == 1
+                else f"{len(there)} of the files exist already in {target}. Replace them?"
+            )
+            title = "Replace the file?" if len(there) == 1 else "Replace the files?"
+            if not self.dialogs.confirm(self, title, question, "Replace"):
+                return None
         try:
-            data = fit_bytes(walk, treadmill=used_treadmill(walk))
-            write_atomic(target, data, overwrite=replace)
+            for path, walk in files:
+                write_atomic(path, fit_bytes(walk, treadmill=used_treadmill(walk)),
+                             overwrite=path in there)  # fmt: skip
         except OSError as error:
+            noun = "walks" if len(files) > 1 else "walk"
             self._show_notice(
-                f"The walk could not be exported to {target} ({error.strerror or error}); "
+                f"The {noun} could not be exported to {target} ({error.strerror or error}); "
                 "choose a folder you can write to."
             )
             return None
-        self._show_notice(f"Exported the walk as FIT to {target}.")
+        if len(files) == 1:
+            self._show_notice(f"Exported the walk as FIT to {target}.")
+        else:
+            self._show_notice(f"Exported {len(files)} walks as FIT to {target}.")
         return target
 
     def delete_all(self) -> bool:

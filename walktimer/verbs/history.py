@@ -399,7 +399,7 @@ def _export(history: HistoryLog, output: Path | None) -> int:
 
 def _export_fit(history: HistoryLog, target: Path, ids: Sequence[int]) -> int:
     from walktimer.files import write_atomic
-    from walktimer.history.fit import fit_bytes, used_treadmill
+    from walktimer.history.fit import fit_bytes, fit_file_name, used_treadmill
 
     if ids:
         walks = []
@@ -422,7 +422,7 @@ def _export_fit(history: HistoryLog, target: Path, ids: Sequence[int]) -> int:
         if target.exists() and not target.is_dir():
             _err(f"{target} is a file; to export several walks give a folder.")
             return 1
-        files = [(target / f"walktimer-{w.started:%Y-%m-%d-%H%M}-{w.id}.fit", w) for w in walks]
+        files = [(target / fit_file_name(w), w) for w in walks]
     for path, _ in files:
         if path.exists():
             _err(f"{path} already exists; give another name or move it away first.")
