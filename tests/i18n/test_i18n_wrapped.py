@@ -21,14 +21,18 @@ TRANSLATED = [
     "core/treadmill.py",
     "cli.py",
     "verbs/cache.py",
+    "verbs/history.py",
+    "verbs/import_zwo.py",
     "verbs/plan.py",
+    "verbs/programme.py",
     "verbs/schema.py",
+    "verbs/today.py",
 ]
 # Functions of those modules not translated yet, each with the reason.
 NOT_YET = {
     "core/treadmill.py": {"describe"},  # `walktimer treadmill scan`'s lines: the terminal only
 }
-MARKERS = {"gettext", "ngettext", "N_"}
+MARKERS = {"gettext", "ngettext", "pgettext", "N_"}
 LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
 # Words with spaces between them ("Next: the end"), or a capitalised sentence ("Halfway.").
 # In an f-string, a value between two words counts as a space ("Freed {} files.").

@@ -53,14 +53,6 @@ Exit status: 0 on success, 1 when the history cannot be read or a walk does not 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 MONTHS: tuple[str, ...] = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"))
 MONTHS += (N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
-# How a walk ended, as the list says it.
-ENDINGS = {
-    "finished": N_("finished"),
-    "stopped": N_("stopped"),
-    "interrupted": N_("interrupted"),
-    "resumed-finished": N_("resumed-finished"),
-    "resumed-stopped": N_("resumed-stopped"),
-}
 CSV_COLUMNS = (
     "id",
     "started",
@@ -249,7 +241,7 @@ def _when(moment: datetime, t: Phrases | None = None) -> str:
 
 def _ended(walk: Walk, t: Phrases) -> str:
     value = walk.ended.value
-    text = t.gettext(ENDINGS.get(value, value))
+    text = _ending(value, t)
     if walk.phases and value not in ("finished", "resumed-finished"):
         total = len(walk.phases)
         walked = t.ngettext(
@@ -259,6 +251,18 @@ def _ended(walk: Walk, t: Phrases) -> str:
     if walk.demo:
         text = t.gettext("demo x{speed}").format(speed=f"{walk.speed:g}") + f", {text}"
     return text
+
+
+def _ending(value: str, t: Phrases) -> str:
+    """How a walk ended ("finished", "resumed-stopped"), as the list says it."""
+    endings = {
+        "finished": t.pgettext("walk ended", "finished"),
+        "stopped": t.pgettext("walk ended", "stopped"),
+        "interrupted": t.pgettext("walk ended", "interrupted"),
+        "resumed-finished": t.pgettext("walk ended", "resumed-finished"),
+        "resumed-stopped": t.pgettext("walk ended", "resumed-stopped"),
+    }
+    return endings.get(value, value)
 
 
 def _hours(seconds: float) -> str:
@@ -300,12 +304,13 @@ def report(
         id_width = max(2, *(len(str(w.id)) for w in walks))
         # The pain diary's column, only when a listed walk has a rating.
         pain = any(w.pain_text for w in walks)
-        pain_head = f"{t.gettext('Pain'):<7}  " if pain else ""
+        pain_head = t.gettext("Pain").ljust(7) + "  " if pain else ""
         started, script = t.gettext("Started"), t.gettext("Script")
         active, planned = t.gettext("Active"), t.gettext("Planned")
+        walk_id, ended = t.gettext("ID"), t.gettext("Ended")
         lines.append(
-            f"  {t.gettext('ID'):>{id_width}}  {started:<22}  {script:<{name_width}}  "
-            f"{pain_head}{active:>7}  {planned:>7}  {t.gettext('Ended')}"
+            f"  {walk_id:>{id_width}}  {started:<22}  {script:<{name_width}}  "
+            f"{pain_head}{active:>7}  {planned:>7}  {ended}"
         )
         for walk in walks:
             name = _cell(walk.script_name, name_width)
@@ -343,7 +348,9 @@ def report(
     )
     days_head, minutes_head = t.gettext("Days"), t.gettext("Minutes")
     lines.append(
-        f"  {t.gettext('Week'):<8} "
+        "  "
+        + t.gettext("Week").ljust(8)
+        + " "
         + " ".join(f"{t.gettext(d):>4}" for d in WEEKDAYS)
         + f"   {days_head:<4}  {minutes_head}"
     )
@@ -567,7 +574,7 @@ def _confirm(question: str, yes: bool, ask: Callable[[str], str] | None = None) 
         return None
     t = interface()
     try:
-        answer = (ask or input)(f"{question} {t.gettext('[y/N]')} ")
+        answer = (ask or input)(question + " " + t.gettext("[y/N]") + " ")
     except EOFError:
         return False
     # Translators: the answers that mean yes, between bars, in lower case.
@@ -616,7 +623,9 @@ def _delete_all(history: HistoryLog, yes: bool) -> int:
     )
     answer = _confirm(question.format(count=count), yes)
     if answer is None:
-        message = "Deleting the history needs a yes: add --yes to delete it without being asked."
+        message = N_(
+            "Deleting the history needs a yes: add --yes to delete it without being asked."
+        )
         _err(t.gettext(message))
         return 2
     if not answer:
