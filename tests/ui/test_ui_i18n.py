@@ -15,14 +15,17 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QGroupBox,
+    QHeaderView,
     QLabel,
     QSpinBox,
     QTabWidget,
     QWidget,
 )
 
+from walktimer.editing.document import Loc
 from walktimer.i18n import LOCALE_DIR
 from walktimer.i18n.catalogue import read_po
+from walktimer.ui.editor import EditorWindow
 from walktimer.ui.settings import Settings
 from walktimer.ui.settings_dialog import SettingsDialog
 
@@ -33,8 +36,8 @@ ENGLISH_WORDS = {
     "Cancel", "Close", "Edit", "Copy", "Undo", "Redo", "Ready", "Problems", "problem",
     "minutes", "seconds", "sound", "Voice", "Mute", "Speed", "Treadmill", "Use", "Scan",
     "Move", "Duplicate", "Split", "Make", "Source", "New", "Spoken", "Music", "Theme", "Try",
-    "None", "Kind", "Repeat", "Countdown", "Reminder", "Reminders", "Sounds", "Description",
-    "Instructions", "Duration", "Run", "Open", "Walk", "Step", "Block", "Speak", "Choose",
+    "None", "Kind", "Repeat", "Reminder", "Reminders", "Sounds", "Description",
+    "Instructions", "Duration", "Run", "Open", "Walk", "Step", "Speak", "Choose",
 }  # fmt: skip
 WORD = re.compile(r"[A-Za-z]+")
 
@@ -69,6 +72,11 @@ def texts(root: QWidget) -> Iterator[tuple[str, str]]:
         if isinstance(widget, QComboBox) and not widget.isEditable():
             for i in range(widget.count()):
                 yield "choice", widget.itemText(i)
+        if isinstance(widget, QHeaderView):
+            model = widget.model()
+            if model is not None:
+                for i in range(model.columnCount()):
+                    yield "column", str(model.headerData(i, widget.orientation()) or "")
         if isinstance(widget, QSpinBox):
             yield "suffix", widget.suffix()
         if isinstance(widget, QAbstractSpinBox):
@@ -132,3 +140,84 @@ def test_english_is_as_written(qtbot: Any, settings: Settings, tmp_path: Path) -
     assert dialog.windowTitle() == "Settings"
     assert dialog.treadmill.title() == "Treadmill"
     assert dialog.mute.text() == "Mute all sound"
+
+
+SCRIPT = """format = 1
+name = "Rücken"
+
+[reminders]
+every = "90s"
+texts = ["Schultern locker."]
+
+[[phase]]
+name = "Einlaufen"
+kind = "warmup"
+duration = "manual"
+
+[[phase.cue]]
+at = "1m"
+say = "Arme locker."
+
+[[phase]]
+name = "Intervalle"
+repeat = 2
+
+[[phase.step]]
+name = "Zügig"
+duration = "2m"
+
+[[phase.step]]
+name = "Locker"
+duration = "1m"
+"""
+
+
+def _editor(qtbot: Any, tmp_path: Path) -> EditorWindow:
+    from test_ui_editor import FakePreviewer, FakePrompts
+
+    path = tmp_path / "ruecken.toml"
+    path.write_text(SCRIPT, encoding="utf-8")
+    window = EditorWindow(path, prompts=FakePrompts(), previewer=FakePreviewer(), muted=True)
+    qtbot.addWidget(window)
+    # Every form filled once: the session, a phase with a cue, a block and its step.
+    for loc in (Loc(phase=0), Loc(phase=1), Loc(phase=1, step=0), None):
+        window.structure.select(loc)
+    return window
+
+
+def test_the_editor_has_no_english_left(qtbot: Any, tmp_path: Path, language: str) -> None:
+    window = _editor(qtbot, tmp_path)
+    assert window.windowTitle().endswith(
+        {"de": "— walktimer-Editor", "es": "— editor de walktimer"}[language]
+    )
+    assert english_left(window, language, set()) == []
+    # The phase list's own words: the session row and the manual phase's length.
+    tree = window.structure.tree
+    session_row = tree.topLevelItem(0)
+    manual_row = tree.topLevelItem(1)
+    assert session_row is not None
+    assert manual_row is not None
+    assert (
+        session_row.text(0)
+        == {"de": "Einstellungen der Einheit", "es": "Ajustes de la sesión"}[language]
+    )
+    assert manual_row.text(1) == {"de": "manuell", "es": "manual"}[language]
+    assert window.structure.total.text().startswith(
+        {"de": "Gesamt mindestens", "es": "Total como mínimo"}[language]
+    )
+
+
+def test_new_phases_are_named_in_the_users_language(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "de")
+    window = _editor(qtbot, tmp_path)
+    window.add_phase()
+    names = [window.doc.get(Loc(phase=i), "name") for i in range(window.doc.count(Loc(), "phase"))]
+    assert "Neue Phase" in names
+
+
+def test_the_walk_finds_english_in_the_editor(qtbot: Any, tmp_path: Path) -> None:
+    left = english_left(_editor(qtbot, tmp_path), "de", set())
+    assert "action: '&Save'" in left
+    assert "tab: 'So&urce'" in left
