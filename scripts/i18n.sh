@@ -15,7 +15,7 @@ fi
 
 mapfile -t sources < <(git ls-files --cached --others --exclude-standard 'walktimer/*.py' | sort)
 xgettext --language=Python --from-code=UTF-8 --keyword= --keyword=gettext \
-  --keyword=ngettext:1,2 --keyword=N_ --add-comments=Translators: --sort-by-file --add-location=file --no-wrap \
+  --keyword=ngettext:1,2 --keyword=pgettext:1c,2 --keyword=N_ --add-comments=Translators: --sort-by-file --add-location=file --no-wrap \
   --package-name=walktimer --msgid-bugs-address=none --output="$pot" "${sources[@]}"
 # The header's creation date changes on every run; keep the file stable when nothing else did.
 sed -i '/^"POT-Creation-Date: /d' "$pot"

@@ -24,7 +24,13 @@ ENGLISH_SESSION = bundled_session("beginner-15.toml")
 def _english_fragments() -> set[str]:
     """Each run of English words in the marked phrases ("Next:", "kilometres per hour",
     "left."), to be found as whole words."""
-    entries = read_po((LOCALE_DIR / "walktimer.pot").read_text(encoding="utf-8"))
+    pot = (LOCALE_DIR / "walktimer.pot").read_text(encoding="utf-8")
+    # What is said comes from walktimer.core and walktimer.i18n; the window's labels
+    # ("Phase") may be words of other languages too.
+    spoken = [
+        b for b in pot.split("\n\n") if "#: walktimer/core/" in b or "#: walktimer/i18n/" in b
+    ]
+    entries = read_po("\n\n".join(spoken))
     fragments = {
         fragment.strip(" ,")
         for e in entries

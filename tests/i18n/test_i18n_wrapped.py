@@ -21,15 +21,30 @@ TRANSLATED = [
     "core/treadmill.py",
     "cli.py",
     "verbs/cache.py",
+    "verbs/history.py",
+    "verbs/import_zwo.py",
     "verbs/plan.py",
+    "verbs/programme.py",
     "verbs/schema.py",
+    "verbs/today.py",
+    "ui/dialogs.py",
+    "ui/settings_dialog.py",
+    "ui/treadmill_picker.py",
+    "ui/words.py",
+    "ui/editor/forms.py",
+    "ui/editor/source.py",
+    "ui/editor/structure.py",
+    "ui/editor/support.py",
+    "ui/editor/window.py",
 ]
 # Functions of those modules not translated yet, each with the reason.
 NOT_YET = {
     "core/treadmill.py": {"describe"},  # `walktimer treadmill scan`'s lines: the terminal only
 }
-MARKERS = {"gettext", "ngettext", "N_"}
+MARKERS = {"gettext", "ngettext", "pgettext", "N_"}
 LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
+# Calls whose text the user never reads (a style sheet).
+NOT_SHOWN = {"setStyleSheet"}
 # Words with spaces between them ("Next: the end"), or a capitalised sentence ("Halfway.").
 # In an f-string, a value between two words counts as a space ("Freed {} files.").
 PROSE = re.compile(r"[A-Za-z]{2,}[,:;.!?]?( +| *\{\} *)[A-Za-z]{2,}|^[A-Z][a-z]+[.!?]$")
@@ -56,18 +71,25 @@ def unwrapped(source: str, not_yet: frozenset[str] = frozenset()) -> list[str]:
 
     for node in ast.walk(tree):
         name = _called(node)
-        if name in MARKERS or (
-            name in LOG_CALLS
-            and isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name | ast.Call)
-            and _called(node.func.value) != "print"
+        if (
+            name in MARKERS
+            or name in NOT_SHOWN
+            or (
+                name in LOG_CALLS
+                and isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name | ast.Call)
+                and _called(node.func.value) != "print"
+            )
         ):
             leave_out(node)
         if isinstance(node, ast.FunctionDef) and node.name in not_yet:
             leave_out(node)
         if isinstance(node, ast.Assert) and node.msg is not None:
             leave_out(node.msg)
+        if isinstance(node, ast.Compare):
+            # A value compared with is a key ("TOML syntax"), not a text shown.
+            leave_out(node)
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
@@ -106,6 +128,8 @@ def test_the_finder_finds_unwrapped_prose_and_passes_wrapped_prose() -> None:
         '    return "Halfway."\n'
         '    x = "walktimer.verbs.cache"\n'
         '    y = t.ngettext("{n} file", "{n} files", n)\n'
+        '    w.setStyleSheet("#banner { border: 1px solid red; }")\n'
+        '    z = n.where == "TOML syntax"\n'
     )
     assert unwrapped(source) == [
         "line 4: 'Plain help text.'",

@@ -107,6 +107,10 @@ class Phrases:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.catalogue.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """`message` where the same English word means something else elsewhere."""
+        return self.catalogue.pgettext(context, message)
+
     def number(self, n: int) -> str:
         """A whole number as it is said ("forty-two", "zweiundvierzig"); digits past 999."""
         if n < 0 or n > MAX_WORDS:

@@ -18,10 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from walktimer.i18n import N_, Phrases
+from walktimer.ui.words import user_phrases
+
 __all__ = ["Dialogs", "ProblemsDialog", "QtDialogs"]
 
 # The first filter is the one the dialog opens with: sessions and Zwift workouts together.
-SESSION_FILTER = (
+SESSION_FILTER = N_(
     "Sessions and Zwift workouts (*.toml *.zwo);;Session scripts (*.toml);;"
     "Zwift workouts (*.zwo);;All files (*)"
 )
@@ -45,8 +48,18 @@ class ProblemsDialog(QDialog):
     """One dialog with every problem line, copyable, in a fixed-width font, and an Edit
     button that opens the file in the editor at its first problem (`edit_chosen`)."""
 
-    def __init__(self, parent: QWidget | None, title: str, intro: str, lines: list[str]) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        intro: str,
+        lines: list[str],
+        *,
+        t: Phrases | None = None,
+    ) -> None:
+        """`t`: the buttons' language (the user's, when None)."""
         super().__init__(parent)
+        t = t if t is not None else user_phrases()
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         layout = QVBoxLayout(self)
@@ -58,19 +71,20 @@ class ProblemsDialog(QDialog):
         self.text.setPlainText("\n".join(lines))
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.text.setAccessibleName("Problems found")
+        self.text.setAccessibleName(t.gettext("Problems found"))
         layout.addWidget(self.text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.edit_chosen = False
-        self.edit = buttons.addButton("&Edit", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.edit.setAccessibleName("Edit the file at its first problem")
-        self.edit.setToolTip("Open the file in the session editor, at its first problem")
+        self.edit = buttons.addButton(t.gettext("&Edit"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.edit.setAccessibleName(t.gettext("Edit the file at its first problem"))
+        self.edit.setToolTip(t.gettext("Open the file in the session editor, at its first problem"))
         self.edit.clicked.connect(self._edit)
-        copy = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.setAccessibleName("Copy the problems")
+        copy = buttons.addButton(t.gettext("Copy"), QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setAccessibleName(t.gettext("Copy the problems"))
         copy.clicked.connect(self._copy)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setAccessibleName("Close")
+        close.setText(t.gettext("Close"))
+        close.setAccessibleName(t.gettext("Close"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(900, 360)
@@ -84,21 +98,29 @@ class ProblemsDialog(QDialog):
 
 
 class QtDialogs:
-    """The real, modal dialogs."""
+    """The real, modal dialogs, their own words in `t`'s language (the user's when None)."""
+
+    def __init__(self, t: Phrases | None = None) -> None:
+        self._t = t
+
+    def _phrases(self) -> Phrases:
+        return self._t if self._t is not None else user_phrases()
 
     def confirm(self, parent: QWidget, title: str, text: str, action: str) -> bool:
         box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
         go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         go.setAccessibleName(action)
-        cancel.setAccessibleName("Cancel")
+        cancel_text = self._phrases().gettext("Cancel")
+        cancel.setText(cancel_text)
+        cancel.setAccessibleName(cancel_text)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.exec()
         return box.clickedButton() is go
 
     def problems(self, parent: QWidget, title: str, intro: str, lines: list[str]) -> bool:
-        dialog = ProblemsDialog(parent, title, intro, lines)
+        dialog = ProblemsDialog(parent, title, intro, lines, t=self._phrases())
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.exec()
         return dialog.edit_chosen
@@ -107,5 +129,8 @@ class QtDialogs:
         QMessageBox.information(parent, title, text)
 
     def open_file(self, parent: QWidget, folder: Path) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, "Open a session", str(folder), SESSION_FILTER)
+        t = self._phrases()
+        name, _ = QFileDialog.getOpenFileName(
+            parent, t.gettext("Open a session"), str(folder), t.gettext(SESSION_FILTER)
+        )
         return Path(name) if name else None

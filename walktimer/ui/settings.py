@@ -11,6 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from walktimer import paths
 from walktimer.core.format.tables import LIMITS
+from walktimer.i18n import N_
 
 # km/h: the range the maximum belt speed may be set in (no walking treadmill goes faster),
 # and its default, walktimer.core.treadmill.DEFAULT_MAX_SPEED (not imported: the settings are
@@ -47,9 +48,9 @@ class Verbosity(StrEnum):
     @property
     def label(self) -> str:
         return {
-            Verbosity.ALL: "All cues",
-            Verbosity.PHASES: "Phase changes only",
-            Verbosity.SILENT: "Silent",
+            Verbosity.ALL: N_("All cues"),
+            Verbosity.PHASES: N_("Phase changes only"),
+            Verbosity.SILENT: N_("Silent"),
         }[self]
 
 
@@ -63,9 +64,9 @@ class Ducking(StrEnum):
     @property
     def label(self) -> str:
         return {
-            Ducking.LOWER: "Lower other players' volume",
-            Ducking.PAUSE: "Pause other players",
-            Ducking.OFF: "Leave other players alone",
+            Ducking.LOWER: N_("Lower other players' volume"),
+            Ducking.PAUSE: N_("Pause other players"),
+            Ducking.OFF: N_("Leave other players alone"),
         }[self]
 
 
@@ -76,7 +77,7 @@ class Theme(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {Theme.SYSTEM: N_("System"), Theme.LIGHT: N_("Light"), Theme.DARK: N_("Dark")}[self]
 
 
 class _Setting(Generic[T]):

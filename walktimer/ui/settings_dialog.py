@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from walktimer.core.format.tables import LIMITS
 from walktimer.core.script import Voice
+from walktimer.i18n import N_, Phrases
 from walktimer.ui.settings import Ducking, Settings, Theme, Verbosity
 from walktimer.ui.treadmill_picker import FindTreadmills, TreadmillPicker
+from walktimer.ui.words import window_phrases
 
 __all__ = [
     "PreviewVoice",
@@ -47,8 +49,8 @@ VoiceList = Callable[[], Sequence[VoiceEntry]]
 # (text, voice id or None, rate, volume): say it now.
 PreviewVoice = Callable[[str, str | None, int, float], None]
 
-SCRIPT_CHOICE = "The script's choice"
-SAMPLE = "Head level, eyes forward. Two minutes left."
+SCRIPT_CHOICE = N_("The script's choice")
+SAMPLE = N_("Head level, eyes forward. Two minutes left.")
 
 
 def _tag(language: str) -> str:
@@ -164,8 +166,9 @@ class SettingsDialog(QDialog):
         `find_treadmills` scans for treadmills (Bluetooth, as `WALKTIMER_BLE_TRANSPORT`
         says, when None)."""
         super().__init__(parent)
-        self.setWindowTitle("Settings")
-        self.setAccessibleName("Settings")
+        t = self.t = window_phrases(settings.voice)
+        self.setWindowTitle(t.gettext("Settings"))
+        self.setAccessibleName(t.gettext("Settings"))
         self.settings = settings
         self._preview = preview
         self._loader: _VoiceLoader | None = None
@@ -174,33 +177,40 @@ class SettingsDialog(QDialog):
 
         self.voice = QComboBox()
         self.voice.setEditable(True)
-        self.voice.setAccessibleName("Voice")
-        self.voice.setToolTip("A voice name or language such as en-gb; empty uses the script's")
-        self.voice.addItem(SCRIPT_CHOICE, "")
+        self.voice.setAccessibleName(t.gettext("Voice"))
+        self.voice.setToolTip(
+            t.gettext("A voice name or language such as en-gb; empty uses the script's")
+        )
+        self.voice.addItem(t.gettext(SCRIPT_CHOICE), "")
         current = settings.voice
         if current:
             self.voice.addItem(current, current)
             self.voice.setCurrentIndex(1)
 
         self.rate = _RateBox(self.script_rate)
-        self.rate.setAccessibleName("Speaking rate")
+        self.rate.setAccessibleName(t.gettext("Speaking rate"))
         slowest, fastest = (int(bound) for bound in LIMITS["voice.rate"])
         # One below the slowest rate stands for 0: the script's own rate.
         self.rate.setRange(slowest - 1, fastest)
-        self.rate.setSpecialValueText(SCRIPT_CHOICE)
-        self.rate.setSuffix(" words per minute")
+        self.rate.setSpecialValueText(t.gettext(SCRIPT_CHOICE))
+        self.rate.setSuffix(t.gettext(" words per minute"))
         self.rate.setValue(settings.rate if settings.rate >= slowest else slowest - 1)
-        whose = "the script's rate" if script_rate is not None else "the usual rate"
+        if script_rate is not None:
+            whose = t.gettext("the script's rate")
+        else:
+            whose = t.gettext("the usual rate")
         self.rate.setToolTip(
-            f"{SCRIPT_CHOICE} speaks each script at its own rate; the first step up starts "
-            f"at {self.script_rate} words per minute ({whose})"
+            t.gettext(
+                "{choice} speaks each script at its own rate; the first step up starts "
+                "at {rate} words per minute ({whose})"
+            ).format(choice=t.gettext(SCRIPT_CHOICE), rate=self.script_rate, whose=whose)
         )
 
         self.volume = QSlider(Qt.Orientation.Horizontal)
-        self.volume.setAccessibleName("Volume")
+        self.volume.setAccessibleName(t.gettext("Volume"))
         self.volume.setRange(0, 100)
         self.volume.setValue(round(settings.volume * 100))
-        self.volume.setToolTip("Scales the volume the script asks for")
+        self.volume.setToolTip(t.gettext("Scales the volume the script asks for"))
         self.volume_percent = QLabel()
         self.volume_percent.setMinimumWidth(
             self.volume_percent.fontMetrics().horizontalAdvance("100 %")
@@ -214,26 +224,30 @@ class SettingsDialog(QDialog):
         volume_row.addWidget(self.volume, 1)
         volume_row.addWidget(self.volume_percent)
 
-        self.mute = QCheckBox("Mute all sound")
-        self.mute.setAccessibleName("Mute")
+        self.mute = QCheckBox(t.gettext("Mute all sound"))
+        self.mute.setAccessibleName(t.gettext("Mute"))
         self.mute.setChecked(settings.mute)
 
-        self.verbosity = _choices("What is spoken", list(Verbosity), settings.verbosity)
-        self.ducking = _choices("Other players during cues", list(Ducking), settings.ducking)
-        self.duck_tones = QCheckBox("For tones too, not only for speech")
-        self.duck_tones.setAccessibleName("Duck for tones")
+        self.verbosity = _choices(
+            t.gettext("What is spoken"), list(Verbosity), settings.verbosity, t
+        )
+        self.ducking = _choices(
+            t.gettext("Other players during cues"), list(Ducking), settings.ducking, t
+        )
+        self.duck_tones = QCheckBox(t.gettext("For tones too, not only for speech"))
+        self.duck_tones.setAccessibleName(t.gettext("Duck for tones"))
         self.duck_tones.setChecked(settings.duck_tones)
-        self.theme = _choices("Theme", list(Theme), settings.theme)
+        self.theme = _choices(t.gettext("Theme"), list(Theme), settings.theme, t)
 
         self.font_scale = QSpinBox()
-        self.font_scale.setAccessibleName("Text size")
+        self.font_scale.setAccessibleName(t.gettext("Text size"))
         self.font_scale.setRange(60, 200)
         self.font_scale.setSingleStep(10)
         self.font_scale.setSuffix(" %")
         self.font_scale.setValue(round(settings.font_scale * 100))
 
-        self.try_voice = QPushButton("Try the voice")
-        self.try_voice.setAccessibleName("Try the voice")
+        self.try_voice = QPushButton(t.gettext("Try the voice"))
+        self.try_voice.setAccessibleName(t.gettext("Try the voice"))
         self.try_voice.setEnabled(preview is not None)
         self.try_voice.clicked.connect(self._try)
         voice_row = QHBoxLayout()
@@ -241,36 +255,38 @@ class SettingsDialog(QDialog):
         voice_row.addWidget(self.try_voice)
 
         form = QFormLayout()
-        voice_label = QLabel("&Voice")
+        voice_label = QLabel(t.gettext("&Voice"))
         voice_label.setBuddy(self.voice)
         form.addRow(voice_label, voice_row)
-        form.addRow("&Rate", self.rate)
-        volume_label = QLabel("Vo&lume")
+        form.addRow(t.gettext("&Rate"), self.rate)
+        volume_label = QLabel(t.gettext("Vo&lume"))
         volume_label.setBuddy(self.volume)
         form.addRow(volume_label, volume_row)
         form.addRow("", self.mute)
-        form.addRow("&Spoken", self.verbosity)
-        form.addRow("&Music", self.ducking)
+        form.addRow(t.gettext("&Spoken"), self.verbosity)
+        form.addRow(t.gettext("&Music"), self.ducking)
         form.addRow("", self.duck_tones)
-        form.addRow("&Theme", self.theme)
-        form.addRow("Te&xt size", self.font_scale)
+        form.addRow(t.gettext("&Theme"), self.theme)
+        form.addRow(t.gettext("Te&xt size"), self.font_scale)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         for role, name in (
-            (QDialogButtonBox.StandardButton.Ok, "OK"),
-            (QDialogButtonBox.StandardButton.Cancel, "Cancel"),
+            (QDialogButtonBox.StandardButton.Ok, t.gettext("OK")),
+            (QDialogButtonBox.StandardButton.Cancel, t.gettext("Cancel")),
         ):
             button = buttons.button(role)
             if button is not None:
+                # Qt's own button texts are English without its translations: say them here.
+                button.setText(name)
                 button.setAccessibleName(name)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        self.treadmill = TreadmillPicker(settings, find_treadmills)
+        self.treadmill = TreadmillPicker(settings, find_treadmills, t=t)
         layout.addWidget(self.treadmill)
         layout.addWidget(buttons)
 
@@ -281,7 +297,7 @@ class SettingsDialog(QDialog):
 
     def _show_volume(self, value: int) -> None:
         self.volume_percent.setText(f"{value} %")
-        self.volume.setAccessibleDescription(f"{value} percent")
+        self.volume.setAccessibleDescription(self.t.gettext("{value} percent").format(value=value))
 
     def _fill_voices(self, voices: list[VoiceEntry]) -> None:
         chosen = self.voice_id()
@@ -298,7 +314,7 @@ class SettingsDialog(QDialog):
         index = self.voice.findText(text)
         if index >= 0:
             return str(self.voice.itemData(index) or "")
-        return "" if text == SCRIPT_CHOICE else text
+        return "" if text == self.t.gettext(SCRIPT_CHOICE) else text
 
     def rate_value(self) -> int:
         return 0 if self.rate.value() == self.rate.minimum() else self.rate.value()
@@ -306,7 +322,7 @@ class SettingsDialog(QDialog):
     def _try(self) -> None:
         if self._preview is not None:
             self._preview(
-                SAMPLE,
+                self.t.gettext(SAMPLE),
                 self.voice_id() or None,
                 self.rate_value() or self.script_rate,
                 self.volume.value() / 100,
@@ -340,12 +356,15 @@ class SettingsDialog(QDialog):
 
 
 def _choices(
-    name: str, options: list[Ducking] | list[Theme] | list[Verbosity], current: object
+    name: str,
+    options: list[Ducking] | list[Theme] | list[Verbosity],
+    current: object,
+    t: Phrases,
 ) -> QComboBox:
     """A combo box of a setting's choices, by label, with `current` selected."""
     box = QComboBox()
     box.setAccessibleName(name)
     for option in options:
-        box.addItem(option.label, option.value)
+        box.addItem(t.gettext(option.label), option.value)
     box.setCurrentIndex([o.value for o in options].index(str(current)))
     return box

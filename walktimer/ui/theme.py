@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalett
 from PySide6.QtWidgets import QApplication
 
 from walktimer.core.script import Kind
+from walktimer.i18n import N_
 from walktimer.ui.settings import Theme
 
 __all__ = [
@@ -34,12 +35,12 @@ KIND_COLOURS: dict[Kind, str] = {
 }
 
 _KIND_LABELS: dict[Kind, str] = {
-    Kind.WARMUP: "Warm-up",
-    Kind.WALK: "Walk",
-    Kind.TECHNIQUE: "Technique",
-    Kind.STRETCH: "Stretch",
-    Kind.COOLDOWN: "Cool-down",
-    Kind.REST: "Rest",
+    Kind.WARMUP: N_("Warm-up"),
+    Kind.WALK: N_("Walk"),
+    Kind.TECHNIQUE: N_("Technique"),
+    Kind.STRETCH: N_("Stretch"),
+    Kind.COOLDOWN: N_("Cool-down"),
+    Kind.REST: N_("Rest"),
 }
 
 

@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from walktimer.i18n import N_, Phrases
 from walktimer.ui.settings import BELT_TOP_SPEED, MIN_BELT_CAP, Settings
+from walktimer.ui.words import window_phrases
 
 if TYPE_CHECKING:
     from walktimer.core.clock import Clock
@@ -48,9 +50,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-NONE = "None"
-CONSENT = "Allow walktimer to set the belt speed"
-CONSENT_DETAIL = (
+NONE = N_("None")
+CONSENT = N_("Allow walktimer to set the belt speed")
+CONSENT_DETAIL = N_(
     "walktimer then starts the belt when you start a session, pauses, resumes and stops it "
     "with the session, and sets each phase's speed and incline, saying each change three "
     "seconds before it happens. It never goes above the maximum speed. Off: walktimer only "
@@ -150,7 +152,7 @@ class _Scan(QObject):
             result = str(error)
         except Exception:  # a thread boundary: say it failed, keep the dialog usable
             log.exception("scanning for treadmills failed")
-            result = "Scanning for treadmills failed; the log has the details."
+            result = N_("Scanning for treadmills failed; the log has the details.")
         try:
             self.done.emit(result)
         except RuntimeError:  # the dialog is gone
@@ -163,51 +165,58 @@ class TreadmillPicker(QGroupBox):
     scanned = Signal()  # a scan ended (its result is shown)
 
     def __init__(
-        self, settings: Settings, find: FindTreadmills | None = None, parent: QWidget | None = None
+        self,
+        settings: Settings,
+        find: FindTreadmills | None = None,
+        parent: QWidget | None = None,
+        *,
+        t: Phrases | None = None,
     ) -> None:
-        super().__init__("Treadmill", parent)
-        self.setAccessibleName("Treadmill")
+        """`t`: the words' language (the settings' voice, then the system locale, when None)."""
+        t = self.t = t if t is not None else window_phrases(settings.voice)
+        super().__init__(t.gettext("Treadmill"), parent)
+        self.setAccessibleName(t.gettext("Treadmill"))
         self._find = find if find is not None else _find_in_range
         self._scan: _Scan | None = None
         self._stored = settings.treadmill.strip()
 
         self.device = QComboBox()
-        self.device.setAccessibleName("Treadmill to use")
-        self.device.setToolTip("An FTMS (Bluetooth fitness machine) treadmill, or none")
-        self.device.addItem(NONE, "")
+        self.device.setAccessibleName(t.gettext("Treadmill to use"))
+        self.device.setToolTip(t.gettext("An FTMS (Bluetooth fitness machine) treadmill, or none"))
+        self.device.addItem(t.gettext(NONE), "")
         if self._stored:
             self.device.addItem(self._stored, self._stored)
             self.device.setCurrentIndex(1)
-        self.scan = QPushButton("Sc&an")
-        self.scan.setAccessibleName("Scan for treadmills")
+        self.scan = QPushButton(t.gettext("Sc&an"))
+        self.scan.setAccessibleName(t.gettext("Scan for treadmills"))
         self.scan.clicked.connect(self.start_scan)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Treadmill scan result")
+        self.status.setAccessibleName(t.gettext("Treadmill scan result"))
 
-        self.control = QCheckBox(CONSENT)
-        self.control.setAccessibleName(CONSENT)
-        self.control.setToolTip(CONSENT_DETAIL)
+        self.control = QCheckBox(t.gettext(CONSENT))
+        self.control.setAccessibleName(t.gettext(CONSENT))
+        self.control.setToolTip(t.gettext(CONSENT_DETAIL))
         self.control.setChecked(bool(self._stored) and settings.treadmill_control)
         self.max_speed = QDoubleSpinBox()
-        self.max_speed.setAccessibleName("Maximum belt speed")
+        self.max_speed.setAccessibleName(t.gettext("Maximum belt speed"))
         self.max_speed.setRange(MIN_BELT_CAP, BELT_TOP_SPEED)
         self.max_speed.setDecimals(1)
         self.max_speed.setSingleStep(0.5)
         self.max_speed.setSuffix(" km/h")
         self.max_speed.setValue(settings.treadmill_max_speed)
-        self.max_speed.setToolTip("walktimer never sets the belt faster than this")
+        self.max_speed.setToolTip(t.gettext("walktimer never sets the belt faster than this"))
 
         row = QHBoxLayout()
         row.addWidget(self.device, 1)
         row.addWidget(self.scan)
         form = QFormLayout(self)
-        use = QLabel("&Use")
+        use = QLabel(t.gettext("&Use"))
         use.setBuddy(self.device)
         form.addRow(use, row)
         form.addRow("", self.status)
         form.addRow("", self.control)
-        form.addRow("Maximum s&peed", self.max_speed)
+        form.addRow(t.gettext("Maximum s&peed"), self.max_speed)
 
         self.device.currentIndexChanged.connect(self._device_changed)
         self.control.toggled.connect(self._update_enabled)
@@ -221,7 +230,9 @@ class TreadmillPicker(QGroupBox):
         if self._scan is not None and self._scan.running():
             return
         self.scan.setEnabled(False)
-        self.status.setText("Looking for treadmills (switch yours on and wake its console)…")
+        self.status.setText(
+            self.t.gettext("Looking for treadmills (switch yours on and wake its console)…")
+        )
         self._scan = _Scan(self._find)
         self._scan.done.connect(self._scanned)
         self._scan.start()
@@ -229,7 +240,7 @@ class TreadmillPicker(QGroupBox):
     def _scanned(self, result: object) -> None:
         self.scan.setEnabled(True)
         if isinstance(result, str):
-            self.status.setText(result)
+            self.status.setText(self.t.gettext(result))
         elif isinstance(result, list) and result:
             chosen = self.chosen()
             for item in result:
@@ -239,15 +250,20 @@ class TreadmillPicker(QGroupBox):
                 else:
                     self.device.setItemText(index, item.label)
             count = len(result)
-            self.status.setText(
-                f"Found {count} treadmill{'s' if count != 1 else ''}: choose one above."
+            found = self.t.ngettext(
+                "Found {count} treadmill: choose one above.",
+                "Found {count} treadmills: choose one above.",
+                count,
             )
+            self.status.setText(found.format(count=count))
             index = self.device.findData(chosen)
             if index >= 0:
                 self.device.setCurrentIndex(index)
         else:
             self.status.setText(
-                "No FTMS treadmill found: switch it on and wake its console, then scan again."
+                self.t.gettext(
+                    "No FTMS treadmill found: switch it on and wake its console, then scan again."
+                )
             )
         self.scanned.emit()
 

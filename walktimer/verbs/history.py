@@ -10,15 +10,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from walktimer.i18n import N_
+from walktimer.i18n import N_, interface
 
 if TYPE_CHECKING:
     from walktimer.history.log import HistoryLog, Walk
-    from walktimer.history.stats import WeeklyProgress
+    from walktimer.history.stats import Goal, WeeklyProgress
+    from walktimer.i18n import Phrases
 
 HELP = N_("Show past walks and weekly progress, export them as CSV or FIT, or delete them.")
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 Show past walks and weekly progress, export them as CSV or FIT, or delete them.
 
 Without options it lists the most recent walks (with the id each one is deleted by), then
@@ -47,9 +48,11 @@ The history is a SQLite file in the user data directory and never leaves this ma
 --delete and --delete-all ask first when run in a terminal; elsewhere they need --yes.
 
 Exit status: 0 on success, 1 when the history cannot be read or a walk does not exist,
-2 on a usage error (including a deletion that was not confirmed)."""
+2 on a usage error (including a deletion that was not confirmed).""")
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTHS: tuple[str, ...] = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"))
+MONTHS += (N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
 CSV_COLUMNS = (
     "id",
     "started",
@@ -80,7 +83,8 @@ CSV_COLUMNS = (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = DESCRIPTION
+    t = interface()
+    parser.description = t.gettext(DESCRIPTION)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument(
         "-n",
@@ -88,37 +92,47 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_count,
         default=10,
         metavar="N",
-        help="how many recent walks to list (0: all; default 10)",
+        help=t.gettext("how many recent walks to list (0: all; default 10)"),
     )
     action = parser.add_mutually_exclusive_group()
     action.add_argument(
-        "--csv", action="store_true", help="export every walk as CSV (to stdout, or -o FILE)"
+        "--csv",
+        action="store_true",
+        help=t.gettext("export every walk as CSV (to stdout, or -o FILE)"),
     )
     action.add_argument(
         "--export",
         nargs=2,
         metavar=("FORMAT", "FILE"),
-        help="export walks as FIT activities: --export fit FILE (the latest walk, or the "
-        "walks chosen with --walk; for several, FILE is a folder)",
+        help=t.gettext(
+            "export walks as FIT activities: --export fit FILE (the latest walk, or the "
+            "walks chosen with --walk; for several, FILE is a folder)"
+        ),
     )
-    action.add_argument("--delete", type=_count, metavar="ID", help="delete one walk by its id")
-    action.add_argument("--delete-all", action="store_true", help="delete the whole history")
+    action.add_argument(
+        "--delete", type=_count, metavar="ID", help=t.gettext("delete one walk by its id")
+    )
+    action.add_argument(
+        "--delete-all", action="store_true", help=t.gettext("delete the whole history")
+    )
     action.add_argument(
         "--set-goal",
         metavar="DAYSxMINUTES",
-        help="set the weekly goal, e.g. 5x30: 30+ minutes of walking (all walks of a day "
-        "together) on 5 days a week",
+        help=t.gettext(
+            "set the weekly goal, e.g. 5x30: 30+ minutes of walking (all walks of a day "
+            "together) on 5 days a week"
+        ),
     )
     parser.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="with --csv: write to FILE"
+        "-o", "--output", type=Path, metavar="FILE", help=t.gettext("with --csv: write to FILE")
     )
-    parser.add_argument("-y", "--yes", action="store_true", help="delete without asking")
+    parser.add_argument("-y", "--yes", action="store_true", help=t.gettext("delete without asking"))
     parser.add_argument(
         "--walk",
         type=_count,
         action="append",
         metavar="ID",
-        help="with --export: a walk to export, by its id (repeat for several)",
+        help=t.gettext("with --export: a walk to export, by its id (repeat for several)"),
     )
 
 
@@ -126,14 +140,18 @@ _LARGEST = 2**63 - 1  # SQLite's largest integer
 
 
 def _count(text: str) -> int:
+    t = interface()
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        message = t.gettext("expected a whole number, not {text}").format(text=repr(text))
+        raise argparse.ArgumentTypeError(message) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected zero or more, not {value}")
+        message = t.gettext("expected zero or more, not {value}").format(value=value)
+        raise argparse.ArgumentTypeError(message)
     if value > _LARGEST:
-        raise argparse.ArgumentTypeError(f"{value} is larger than any walk number or count")
+        message = t.gettext("{value} is larger than any walk number or count")
+        raise argparse.ArgumentTypeError(message.format(value=value))
     return value
 
 
@@ -149,14 +167,16 @@ def _err(text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     from walktimer.history.log import HistoryError, HistoryLog
 
+    t = interface()
     if args.output is not None and not args.csv:
-        _err("-o/--output goes with --csv; add --csv to export the walks to a file.")
+        _err(t.gettext("-o/--output goes with --csv; add --csv to export the walks to a file."))
         return 2
     if args.walk and args.export is None:
-        _err("--walk goes with --export; add --export fit FILE to export those walks.")
+        _err(t.gettext("--walk goes with --export; add --export fit FILE to export those walks."))
         return 2
     if args.export is not None and args.export[0].lower() != "fit":
-        _err(f"walks export as fit, not {args.export[0]!r}: write --export fit FILE.")
+        message = t.gettext("walks export as fit, not {format}: write --export fit FILE.")
+        _err(message.format(format=repr(args.export[0])))
         return 2
     if args.set_goal is not None:
         return _set_goal(args.set_goal)
@@ -211,17 +231,38 @@ def _clock(seconds: float) -> str:
     return format_clock(seconds)
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%a %d %b %Y %H:%M")
+def _when(moment: datetime, t: Phrases | None = None) -> str:
+    """ "Mon 03 Feb 2026 07:30", its day and month in the user's language."""
+    t = t or interface()
+    day = t.gettext(WEEKDAYS[moment.weekday()])
+    month = t.gettext(MONTHS[moment.month - 1])
+    return f"{day} {moment:%d} {month} {moment:%Y %H:%M}"
 
 
-def _ended(walk: Walk) -> str:
-    text = walk.ended.value
-    if walk.phases and walk.ended.value not in ("finished", "resumed-finished"):
-        text += f" ({walk.phases_text})"
+def _ended(walk: Walk, t: Phrases) -> str:
+    value = walk.ended.value
+    text = _ending(value, t)
+    if walk.phases and value not in ("finished", "resumed-finished"):
+        total = len(walk.phases)
+        walked = t.ngettext(
+            "{walked} of {total} phase walked", "{walked} of {total} phases walked", total
+        )
+        text += " (" + walked.format(walked=walk.walked, total=total) + ")"
     if walk.demo:
-        text = f"{walk.speed_text}, {text}"
+        text = t.gettext("demo x{speed}").format(speed=f"{walk.speed:g}") + f", {text}"
     return text
+
+
+def _ending(value: str, t: Phrases) -> str:
+    """How a walk ended ("finished", "resumed-stopped"), as the list says it."""
+    endings = {
+        "finished": t.pgettext("walk ended", "finished"),
+        "stopped": t.pgettext("walk ended", "stopped"),
+        "interrupted": t.pgettext("walk ended", "interrupted"),
+        "resumed-finished": t.pgettext("walk ended", "resumed-finished"),
+        "resumed-stopped": t.pgettext("walk ended", "resumed-stopped"),
+    }
+    return endings.get(value, value)
 
 
 def _hours(seconds: float) -> str:
@@ -230,52 +271,89 @@ def _hours(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
-def report(walks: Sequence[Walk], stats: WeeklyProgress, total: int) -> list[str]:
-    """The lines `walktimer history` prints."""
+def goal_text(goal: Goal, t: Phrases) -> str:
+    """ "30+ minutes of walking on 5 days a week" in the user's language."""
+    text = t.ngettext(
+        "{minutes}+ minutes of walking on {days} day a week",
+        "{minutes}+ minutes of walking on {days} days a week",
+        goal.days,
+    )
+    return text.format(minutes=goal.minutes, days=goal.days)
+
+
+def _cell(text: str, width: int) -> str:
+    """`text` padded to `width` characters, or cut to it with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def report(
+    walks: Sequence[Walk], stats: WeeklyProgress, total: int, t: Phrases | None = None
+) -> list[str]:
+    """The lines `walktimer history` prints, in the user's language."""
+    t = t or interface()
     lines: list[str] = []
     if not walks:
-        lines.append("No walks in the history yet; `walktimer run` starts one.")
+        lines.append(t.gettext("No walks in the history yet; `walktimer run` starts one."))
     else:
-        shown = f"{len(walks)} of {total}" if len(walks) < total else f"{total}"
-        lines.append(f"Recent walks ({shown}, newest first):")
+        if len(walks) < total:
+            shown = t.gettext("{shown} of {total}").format(shown=len(walks), total=total)
+        else:
+            shown = f"{total}"
+        lines.append(t.gettext("Recent walks ({shown}, newest first):").format(shown=shown))
         name_width = min(28, max(6, *(len(w.script_name) for w in walks)))
         id_width = max(2, *(len(str(w.id)) for w in walks))
         # The pain diary's column, only when a listed walk has a rating.
         pain = any(w.pain_text for w in walks)
-        pain_head = f"{'Pain':<7}  " if pain else ""
+        pain_head = t.gettext("Pain").ljust(7) + "  " if pain else ""
+        started, script = t.gettext("Started"), t.gettext("Script")
+        active, planned = t.gettext("Active"), t.gettext("Planned")
+        walk_id, ended = t.gettext("ID"), t.gettext("Ended")
         lines.append(
-            f"  {'ID':>{id_width}}  {'Started':<22}  {'Script':<{name_width}}  "
-            f"{pain_head}{'Active':>7}  {'Planned':>7}  Ended"
+            f"  {walk_id:>{id_width}}  {started:<22}  {script:<{name_width}}  "
+            f"{pain_head}{active:>7}  {planned:>7}  {ended}"
         )
         for walk in walks:
-            name = walk.script_name
-            if len(name) > name_width:
-                name = name[: name_width - 1] + "…"
+            name = _cell(walk.script_name, name_width)
             pain_cell = f"{walk.pain_text:<7}  " if pain else ""
             lines.append(
-                f"  {walk.id:>{id_width}}  {_when(walk.started):<22}  {name:<{name_width}}  "
+                f"  {walk.id:>{id_width}}  {_when(walk.started, t):<22}  {name:<{name_width}}  "
                 f"{pain_cell}{_clock(walk.active_seconds):>7}  "
-                f"{_clock(walk.planned_seconds):>7}  {_ended(walk)}"
+                f"{_clock(walk.planned_seconds):>7}  {_ended(walk, t)}"
             )
             if walk.note:
-                lines.append(f"  {'':>{id_width}}  note: {walk.note}")
+                lines.append(
+                    f"  {'':>{id_width}}  " + t.gettext("note: {note}").format(note=walk.note)
+                )
         if pain:
             lines.append(
-                "  (pain: 0-10 before -> after the walk, from the pain diary; ? = not rated)"
+                t.gettext(
+                    "  (pain: 0-10 before -> after the walk, from the pain diary; ? = not rated)"
+                )
             )
         if any(walk.demo for walk in walks):
             lines.append(
-                "  (demo: run with --speed; kept here, but counted in no day, goal, streak "
-                "or total)"
+                t.gettext(
+                    "  (demo: run with --speed; kept here, but counted in no day, goal, streak "
+                    "or total)"
+                )
             )
     lines.append("")
     goal = stats.goal
-    lines.append(f"Weekly goal: {goal.text}.")
+    lines.append(t.gettext("Weekly goal: {goal}.").format(goal=goal_text(goal, t)))
     lines.append(
-        f"Minutes walked per day (* = {goal.minutes}+, a goal day; Days = goal days "
-        f"of the {goal.days} needed):"
+        t.gettext(
+            "Minutes walked per day (* = {minutes}+, a goal day; Days = goal days "
+            "of the {days} needed):"
+        ).format(minutes=goal.minutes, days=goal.days)
     )
-    lines.append("  Week     " + " ".join(f"{d:>4}" for d in WEEKDAYS) + "   Days  Minutes")
+    days_head, minutes_head = t.gettext("Days"), t.gettext("Minutes")
+    lines.append(
+        "  "
+        + t.gettext("Week").ljust(8)
+        + " "
+        + " ".join(f"{t.gettext(d):>4}" for d in WEEKDAYS)
+        + f"   {days_head:<4}  {minutes_head}"
+    )
     for week in stats.weeks:
         cells = []
         for day in week.days:
@@ -286,8 +364,8 @@ def report(walks: Sequence[Walk], stats: WeeklyProgress, total: int) -> list[str
             else:
                 mark = "*" if day.meets_goal else " "
                 cells.append(f"{round(day.minutes):>3}{mark}")
-        met = " met" if week.met else ""
-        current = "  (this week)" if week is stats.current_week else ""
+        met = " " + t.gettext("met") if week.met else ""
+        current = "  " + t.gettext("(this week)") if week is stats.current_week else ""
         lines.append(
             f"  {week.label} "
             + " ".join(cells)
@@ -295,16 +373,27 @@ def report(walks: Sequence[Walk], stats: WeeklyProgress, total: int) -> list[str
             + met
             + current
         )
-    weeks = "week" if stats.streak == 1 else "weeks"
-    lines.append(
-        f"Streak: {stats.streak} {weeks} in a row meeting the goal (best {stats.best_streak})."
+    streak = t.ngettext(
+        "Streak: {streak} week in a row meeting the goal (best {best}).",
+        "Streak: {streak} weeks in a row meeting the goal (best {best}).",
+        stats.streak,
     )
+    lines.append(streak.format(streak=stats.streak, best=stats.best_streak))
     if stats.total_walks:
-        since = f", since {stats.first_day:%d %b %Y}" if stats.first_day else ""
-        noun = "walk" if stats.total_walks == 1 else "walks"
+        since = ""
+        if stats.first_day:
+            first = stats.first_day
+            month = t.gettext(MONTHS[first.month - 1])
+            since = t.gettext(", since {date}").format(date=f"{first:%d} {month} {first:%Y}")
+        totals = t.ngettext(
+            "Totals: {count} walk, {time} walking{since}.",
+            "Totals: {count} walks, {time} walking{since}.",
+            stats.total_walks,
+        )
         lines.append(
-            f"Totals: {stats.total_walks} {noun}, {_hours(stats.total_active_seconds)} "
-            f"walking{since}."
+            totals.format(
+                count=stats.total_walks, time=_hours(stats.total_active_seconds), since=since
+            )
         )
     return lines
 
@@ -382,18 +471,27 @@ def _export(history: HistoryLog, output: Path | None) -> int:
     from walktimer import files
 
     folder = output.parent if str(output.parent) else Path(".")
+    t = interface()
     if not folder.is_dir():
-        _err(f"{folder} is not a folder; give -o a file in an existing folder.")
+        _err(
+            t.gettext("{folder} is not a folder; give -o a file in an existing folder.").format(
+                folder=folder
+            )
+        )
         return 1
     text = io.StringIO(newline="")
     _write_csv(rows, text)
     try:
         files.write_atomic(output, text.getvalue().encode("utf-8"))
     except OSError as error:
-        _err(f"The walks cannot be written to {output} ({error.strerror}).")
+        message = t.gettext("The walks cannot be written to {file} ({reason}).")
+        _err(message.format(file=output, reason=error.strerror))
         return 1
-    noun = "walk" if len(rows) == 2 else "walks"
-    print(f"Exported {len(rows) - 1} {noun} to {output}.")
+    count = len(rows) - 1
+    done = t.ngettext(
+        "Exported {count} walk to {file}.", "Exported {count} walks to {file}.", count
+    )
+    print(done.format(count=count, file=output))
     return 0
 
 
@@ -401,42 +499,51 @@ def _export_fit(history: HistoryLog, target: Path, ids: Sequence[int]) -> int:
     from walktimer.files import write_atomic
     from walktimer.history.fit import fit_bytes, fit_file_name, used_treadmill
 
+    t = interface()
     if ids:
         walks = []
         for walk_id in ids:
             walk = history.get(walk_id)
             if walk is None:
-                _err(
-                    f"There is no walk {walk_id} in the history; `walktimer history` lists the ids."
-                )
+                _err(_no_walk(t).format(id=walk_id))
                 return 1
             walks.append(walk)
     else:
         walks = [w for w in history.walks() if not w.demo][:1]
         if not walks:
-            _err("There is no walk to export yet; `walktimer run` starts one.")
+            _err(t.gettext("There is no walk to export yet; `walktimer run` starts one."))
             return 1
     if len(walks) == 1 and not target.is_dir():
         files = [(target, walks[0])]
     else:
         if target.exists() and not target.is_dir():
-            _err(f"{target} is a file; to export several walks give a folder.")
+            _err(
+                t.gettext("{file} is a file; to export several walks give a folder.").format(
+                    file=target
+                )
+            )
             return 1
         files = [(target / fit_file_name(w), w) for w in walks]
     for path, _ in files:
         if path.exists():
-            _err(f"{path} already exists; give another name or move it away first.")
+            message = t.gettext("{file} already exists; give another name or move it away first.")
+            _err(message.format(file=path))
             return 1
     try:
         for path, walk in files:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, fit_bytes(walk, treadmill=used_treadmill(walk)))
     except OSError as error:
-        _err(f"The walks cannot be written to {target} ({error.strerror or error}).")
+        message = t.gettext("The walks cannot be written to {file} ({reason}).")
+        _err(message.format(file=target, reason=error.strerror or error))
         return 1
-    noun = "walk" if len(files) == 1 else "walks"
     where = files[0][0] if len(files) == 1 else target
-    print(f"Exported {len(files)} {noun} as FIT to {where}.")
+    done = t.ngettext(
+        "Exported {count} walk as FIT to {file}.",
+        "Exported {count} walks as FIT to {file}.",
+        len(files),
+    )
+    print(done.format(count=len(files), file=where))
     return 0
 
 
@@ -449,47 +556,72 @@ def _confirm(question: str, yes: bool, ask: Callable[[str], str] | None = None) 
         return True
     if not (sys.stdin.isatty() and sys.stderr.isatty()):
         return None
+    t = interface()
     try:
-        answer = (ask or input)(f"{question} [y/N] ")
+        answer = (ask or input)(question + " " + t.gettext("[y/N]") + " ")
     except EOFError:
         return False
-    return answer.strip().lower() in {"y", "yes"}
+    # Translators: the answers that mean yes, between bars, in lower case.
+    yes_words = {"y", "yes", *t.gettext("y|yes").split("|")}
+    return answer.strip().lower() in yes_words
+
+
+def _no_walk(t: Phrases) -> str:
+    return t.gettext("There is no walk {id} in the history; `walktimer history` lists the ids.")
 
 
 def _delete(history: HistoryLog, walk_id: int, yes: bool) -> int:
+    t = interface()
     walk = history.get(walk_id)
     if walk is None:
-        _err(f"There is no walk {walk_id} in the history; `walktimer history` lists the ids.")
+        _err(_no_walk(t).format(id=walk_id))
         return 1
-    what = f"walk {walk_id} ({_when(walk.started)}, {walk.script_name}, "
-    what += f"{_clock(walk.active_seconds)})"
-    answer = _confirm(f"Delete {what}?", yes)
+    what = t.gettext("walk {id} ({started}, {name}, {active})").format(
+        id=walk_id,
+        started=_when(walk.started, t),
+        name=walk.script_name,
+        active=_clock(walk.active_seconds),
+    )
+    answer = _confirm(t.gettext("Delete {what}?").format(what=what), yes)
     if answer is None:
-        _err("Deleting a walk needs a yes: add --yes to delete it without being asked.")
+        _err(t.gettext("Deleting a walk needs a yes: add --yes to delete it without being asked."))
         return 2
     if not answer:
-        print("Nothing was deleted.")
+        print(t.gettext("Nothing was deleted."))
         return 0
     history.delete(walk_id)
-    print(f"Deleted {what}.")
+    print(t.gettext("Deleted {what}.").format(what=what))
     return 0
 
 
 def _delete_all(history: HistoryLog, yes: bool) -> int:
+    t = interface()
     count = history.count()
     if count == 0:
-        print("The history is already empty.")
+        print(t.gettext("The history is already empty."))
         return 0
-    noun = "walk" if count == 1 else "walks"
-    answer = _confirm(f"Delete all {count} {noun} from the history? This cannot be undone.", yes)
+    question = t.ngettext(
+        "Delete all {count} walk from the history? This cannot be undone.",
+        "Delete all {count} walks from the history? This cannot be undone.",
+        count,
+    )
+    answer = _confirm(question.format(count=count), yes)
     if answer is None:
-        _err("Deleting the history needs a yes: add --yes to delete it without being asked.")
+        message = N_(
+            "Deleting the history needs a yes: add --yes to delete it without being asked."
+        )
+        _err(t.gettext(message))
         return 2
     if not answer:
-        print("Nothing was deleted.")
+        print(t.gettext("Nothing was deleted."))
         return 0
     deleted = history.delete_all()
-    print(f"Deleted {deleted} {noun}; the history is empty.")
+    done = t.ngettext(
+        "Deleted {count} walk; the history is empty.",
+        "Deleted {count} walks; the history is empty.",
+        count,
+    )
+    print(done.format(count=deleted))
     return 0
 
 
@@ -499,6 +631,7 @@ def _delete_all(history: HistoryLog, yes: bool) -> int:
 def _set_goal(text: str) -> int:
     from walktimer.history.goal import parse_goal, save_goal
 
+    t = interface()
     try:
         goal = parse_goal(text)
     except ValueError as error:
@@ -507,7 +640,7 @@ def _set_goal(text: str) -> int:
     try:
         save_goal(goal)
     except OSError as error:
-        _err(f"The goal cannot be saved ({error.strerror}).")
+        _err(t.gettext("The goal cannot be saved ({reason}).").format(reason=error.strerror))
         return 1
-    print(f"Weekly goal set: {goal.text}.")
+    print(t.gettext("Weekly goal set: {goal}.").format(goal=goal_text(goal, t)))
     return 0

@@ -7,7 +7,7 @@ import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from walktimer.i18n import N_
+from walktimer.i18n import N_, interface
 
 if TYPE_CHECKING:
     from walktimer.programmes.format import Programme
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 HELP = N_("Follow a programme of weeks that builds up your walks: list, start, pause, leave.")
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 Follow a programme: weeks of walks that build up slowly, as the back-care guidance asks
 (start with 10-15 minutes, build up to 30 minutes a day on five days a week).
 
@@ -39,17 +39,24 @@ more points worse after than before, also holds the week and advises rest and a 
 your doctor or physiotherapist. The format is in docs/programme-format.md.
 
 Exit status: 0 on success, 1 when a programme is not valid or cannot be found, or the
-choice or the history cannot be read, 2 on a usage error."""
+choice or the history cannot be read, 2 on a usage error.""")
 
+NO_PROGRAMME = N_(
+    "You follow no programme: `walktimer programme list` shows them, and "
+    "`walktimer programme start NAME` chooses one."
+)
 ACTIONS: tuple[str, ...] = ("list", "show", "check", "start", "choose", "status", "pause")
 ACTIONS += ("resume", "restart", "leave", "schema")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = DESCRIPTION
+    t = interface()
+    parser.description = t.gettext(DESCRIPTION)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("action", metavar="ACTION", choices=ACTIONS, help=", ".join(ACTIONS))
-    parser.add_argument("name", metavar="NAME", nargs="?", help="a programme's name or file")
+    parser.add_argument(
+        "name", metavar="NAME", nargs="?", help=t.gettext("a programme's name or file")
+    )
 
 
 def _today() -> date:
@@ -72,12 +79,16 @@ def run(args: argparse.Namespace) -> int:
     from walktimer.programmes.format import ProgrammeError
     from walktimer.programmes.store import EnrolmentError
 
+    t = interface()
     needs_name = args.action in ("show", "check", "start", "choose")
     if needs_name and not args.name:
-        _err(f"`walktimer programme {args.action}` needs a NAME; `programme list` shows them.")
+        message = t.gettext(
+            "`walktimer programme {action}` needs a NAME; `programme list` shows them."
+        )
+        _err(message.format(action=args.action))
         return 2
     if not needs_name and args.name:
-        _err(f"`walktimer programme {args.action}` takes no NAME.")
+        _err(t.gettext("`walktimer programme {action}` takes no NAME.").format(action=args.action))
         return 2
     try:
         return _act(args.action, args.name, service())
@@ -91,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _act(action: str, name: str | None, programmes: Programmes) -> int:
+    t = interface()
     today = _today()
     if action == "list":
         return _list(programmes)
@@ -106,7 +118,10 @@ def _act(action: str, name: str | None, programmes: Programmes) -> int:
         programme = programmes.load(name)
         if action == "check":
             weeks = len(programme.weeks)
-            print(f"{name}: OK, {programme.name}: {weeks} week{'' if weeks == 1 else 's'}.")
+            ok = t.ngettext(
+                "{file}: OK, {name}: {weeks} week.", "{file}: OK, {name}: {weeks} weeks.", weeks
+            )
+            print(ok.format(file=name, name=programme.name, weeks=weeks))
         else:
             print("\n".join(describe(programme)))
         return 0
@@ -116,22 +131,24 @@ def _act(action: str, name: str | None, programmes: Programmes) -> int:
         else:
             assert name is not None
             _, programme = programmes.start(name, today)
-        print(f"You now follow {programme.name}, from week 1.")
+        print(t.gettext("You now follow {name}, from week 1.").format(name=programme.name))
         return _status(programmes, today)
     if action == "pause":
         programmes.pause()
-        print("The programme is paused: walks count for it again after `programme resume`.")
+        print(
+            t.gettext("The programme is paused: walks count for it again after `programme resume`.")
+        )
         return 0
     if action == "resume":
         programmes.resume()
-        print("The programme carries on.")
+        print(t.gettext("The programme carries on."))
         return _status(programmes, today)
     if action == "leave":
         left = programmes.leave()
         if left is None:
-            print("You follow no programme.")
+            print(t.gettext("You follow no programme."))
         else:
-            print("You follow no programme now; its walks stay in the history.")
+            print(t.gettext("You follow no programme now; its walks stay in the history."))
         return 0
     return _status(programmes, today)
 
@@ -139,28 +156,37 @@ def _act(action: str, name: str | None, programmes: Programmes) -> int:
 def _list(programmes: Programmes) -> int:
     from walktimer import resources
 
+    t = interface()
     current = programmes.current()
     for path in resources.bundled_programmes():
         programme = programmes.load(path.stem)
         first = programme.weeks[0].planned_seconds // 60
         last = programme.weeks[-1].planned_seconds // 60
         mark = "*" if current is not None and current.programme == path.stem else " "
-        print(
-            f"{mark} {path.stem:<18} {programme.name}: {len(programme.weeks)} weeks, "
-            f"{first} to {last} minutes"
+        weeks = len(programme.weeks)
+        span = t.ngettext(
+            "{name}: {weeks} week, {first} to {last} minutes",
+            "{name}: {weeks} weeks, {first} to {last} minutes",
+            weeks,
         )
+        span = span.format(name=programme.name, weeks=weeks, first=first, last=last)
+        print(f"{mark} {path.stem:<18} {span}")
     if current is not None:
-        print("(* the programme you follow)")
+        print(t.gettext("(* the programme you follow)"))
     return 0
 
 
 def describe(programme: Programme) -> list[str]:
+    t = interface()
     lines = [programme.name]
     if programme.description:
         lines.append(" ".join(programme.description.split()))
     for week in programme.weeks:
-        walks = f"{week.walks} walk{'' if week.walks == 1 else 's'}"
-        lines.append(f"  Week {week.number}: {walks}: {week.session_name}")
+        walks = t.ngettext("{n} walk", "{n} walks", week.walks).format(n=week.walks)
+        heading = t.gettext("Week {number}: {walks}: {session}")
+        lines.append(
+            "  " + heading.format(number=week.number, walks=walks, session=week.session_name)
+        )
         if week.note:
             lines.append(f"          {week.note}")
     return lines
@@ -168,14 +194,18 @@ def describe(programme: Programme) -> list[str]:
 
 def status_lines(enrolment: Enrolment, where: Status, today: date) -> list[str]:
     """What `programme status` and `today` print about where the walker is."""
+    t = interface()
     lines = []
     if enrolment.paused:
         lines.append(
-            f"{where.programme.name} is paused (walks do not count for it); "
-            "`walktimer programme resume` carries on."
+            t.gettext(
+                "{name} is paused (walks do not count for it); "
+                "`walktimer programme resume` carries on."
+            ).format(name=where.programme.name)
         )
     if where.finished:
-        lines.append(where.headline + " Choose another with `walktimer programme start NAME`.")
+        another = t.gettext("Choose another with `walktimer programme start NAME`.")
+        lines.append(f"{where.headline} {another}")
         return lines
     lines.append(where.headline)
     lines += where.reasons
@@ -187,10 +217,7 @@ def status_lines(enrolment: Enrolment, where: Status, today: date) -> list[str]:
 def _status(programmes: Programmes, today: date) -> int:
     found = programmes.status(today)
     if found is None:
-        print(
-            "You follow no programme: `walktimer programme list` shows them, and "
-            "`walktimer programme start NAME` chooses one."
-        )
+        print(interface().gettext(NO_PROGRAMME))
         return 0
     enrolment, where = found
     print("\n".join(status_lines(enrolment, where, today)))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from walktimer.i18n import N_
+from walktimer.i18n import N_, interface
 
 HELP = N_("Say the next walk of your programme, or walk it in this terminal with --run.")
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 Say the next walk of the programme you follow ("Week 2 - walk 3 of 5: Beginner walk,
 15 minutes"), and why the programme waits if it does.
 
@@ -18,16 +18,23 @@ programme when it ends; on a terminal it asks for the pain before and after it. 
 pain diary advises rest, the advice is shown before the walk, and said once.
 
 Exit status: 0 on success, 1 when you follow no programme (with --run), the programme or
-its session is not valid, or the history cannot be read; 130 on Ctrl-C."""
+its session is not valid, or the history cannot be read; 130 on Ctrl-C.""")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.description = DESCRIPTION
+    t = interface()
+    parser.description = t.gettext(DESCRIPTION)
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.add_argument("--run", action="store_true", help="walk it now, in this terminal")
-    parser.add_argument("--mute", action="store_true", help="no sound (cues are still printed)")
     parser.add_argument(
-        "--no-diary", action="store_true", help="do not ask for the pain before and after"
+        "--run", action="store_true", help=t.gettext("walk it now, in this terminal")
+    )
+    parser.add_argument(
+        "--mute", action="store_true", help=t.gettext("no sound (cues are still printed)")
+    )
+    parser.add_argument(
+        "--no-diary",
+        action="store_true",
+        help=t.gettext("do not ask for the pain before and after"),
     )
 
 
@@ -50,10 +57,7 @@ def run(args: argparse.Namespace) -> int:
         verb._err(str(error))
         return 1
     if walk is None:
-        print(
-            "You follow no programme: `walktimer programme list` shows them, and "
-            "`walktimer programme start NAME` chooses one."
-        )
+        print(interface().gettext(verb.NO_PROGRAMME))
         return 1 if args.run else 0
     lines = verb.status_lines(walk.enrolment, walk.status, today)
     print("\n".join(lines))
@@ -62,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     if walk.status.finished:
         return 0
     if walk.enrolment.paused:
-        verb._err("The programme is paused; `walktimer programme resume` first, to walk it.")
+        message = N_("The programme is paused; `walktimer programme resume` first, to walk it.")
+        verb._err(interface().gettext(message))
         return 1
     advice = walk.advice_to_say  # shown above; spoken once, before the walk
     if advice is not None and walk.status.hold is not None:

@@ -45,7 +45,9 @@ from walktimer.core.format.values import (
 from walktimer.core.script import Announce, Kind, Sounds, Voice
 from walktimer.editing.commands import Command, SetFields, SetTable, add_item, delete_item
 from walktimer.editing.document import Document, Loc
+from walktimer.i18n import N_, Phrases
 from walktimer.ui.theme import kind_label
+from walktimer.ui.words import user_phrases
 
 __all__ = [
     "DEFAULT_REMINDERS",
@@ -58,10 +60,11 @@ __all__ = [
     "speed_reading",
 ]
 
+# Written into the script in the window's language when reminders are turned on.
 DEFAULT_REMINDERS = [
-    "Head level, eyes forward.",
-    "Relax your shoulders.",
-    "Engage your core.",
+    N_("Head level, eyes forward."),
+    N_("Relax your shoulders."),
+    N_("Engage your core."),
 ]
 _VOICE, _SOUNDS, _ANNOUNCE = Voice(), Sounds(), Announce()
 
@@ -80,12 +83,12 @@ def duration_value(text: str) -> Any:
     return stripped
 
 
-def duration_hint(value: Any) -> str:
+def duration_hint(value: Any, t: Phrases | None = None) -> str:
     """What a duration field says beside itself: "= 1:30", or why the value is no duration."""
     if value is None:
         return ""
     if is_manual(value):
-        return "until you press Next"
+        return (t or user_phrases()).gettext("until you press Next")
     try:
         return f"= {format_clock(parse_duration(value))}"
     except ValueProblem as error:
@@ -180,6 +183,7 @@ class _Form(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.t = user_phrases()
         self.loading = False
         self.doc: Document | None = None
         self.loc = Loc()
@@ -211,6 +215,7 @@ class PhaseForm(_Form):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        t = self.t
         outer = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setObjectName("formTitle")
@@ -220,65 +225,67 @@ class PhaseForm(_Form):
         outer.addLayout(form)
 
         self.name = QLineEdit()
-        self.name.setAccessibleName("Phase name")
+        self.name.setAccessibleName(t.gettext("Phase name"))
         self.name.textEdited.connect(lambda text: self.emit_set("name", text))
-        form.addRow(_buddy("&Name", self.name), _name_row(self.name, self.name_hint))
+        form.addRow(_buddy(t.gettext("&Name"), self.name), _name_row(self.name, self.name_hint))
 
         self.kind = QComboBox()
-        self.kind.setAccessibleName("Kind")
+        self.kind.setAccessibleName(t.gettext("Kind"))
         for kind in Kind:
-            self.kind.addItem(kind_label(kind), kind.value)
+            self.kind.addItem(t.gettext(kind_label(kind)), kind.value)
         self.kind.activated.connect(
             lambda _i: self.emit_set("kind", self.kind.currentData(), merge=False)
         )
-        form.addRow("&Kind", self.kind)
+        form.addRow(t.gettext("&Kind"), self.kind)
 
         self.duration = QLineEdit()
-        self.duration.setAccessibleName("Duration")
-        self.duration.setPlaceholderText("5m, 1m30s, 2:30, 90 …")
+        self.duration.setAccessibleName(t.gettext("Duration"))
+        self.duration.setPlaceholderText(t.gettext("5m, 1m30s, 2:30, 90 …"))
         self.duration.setToolTip('Seconds (90) or "90s", "5m", "1m30s", "1h5m", "2:30", "1:02:30".')
         self.duration.textEdited.connect(self._duration_edited)
-        self.manual = QCheckBox("Manual (ends when you press Next)")
-        self.manual.setAccessibleName("Manual phase")
+        self.manual = QCheckBox(t.gettext("Manual (ends when you press Next)"))
+        self.manual.setAccessibleName(t.gettext("Manual phase"))
         self.manual.toggled.connect(self._manual_toggled)
         self.duration_hint = QLabel()
         self.duration_hint.setObjectName("hint")
         row = QHBoxLayout()
         row.addWidget(self.duration, 1)
         row.addWidget(self.duration_hint, 1)
-        form.addRow(_buddy("&Duration", self.duration), row)
+        form.addRow(_buddy(t.gettext("&Duration"), self.duration), row)
         form.addRow("", self.manual)
 
         self.say = QLineEdit()
-        self.say.setAccessibleName("Spoken at the start")
-        self.say.setPlaceholderText("Default: the phase name")
+        self.say.setAccessibleName(t.gettext("Spoken at the start"))
+        self.say.setPlaceholderText(t.gettext("Default: the phase name"))
         self.say.textEdited.connect(lambda text: self.emit_set("say", text or None))
-        speak_say = QPushButton("Speak it")
-        speak_say.setAccessibleName("Speak the start text")
+        speak_say = QPushButton(t.gettext("Speak it"))
+        speak_say.setAccessibleName(t.gettext("Speak the start text"))
         speak_say.clicked.connect(lambda: self.speak.emit(self.say.text() or self.name.text()))
         row = QHBoxLayout()
         row.addWidget(self.say, 1)
         row.addWidget(speak_say)
-        form.addRow(_buddy("&Say", self.say), row)
+        form.addRow(_buddy(t.gettext("&Say"), self.say), row)
 
         self.instructions = QPlainTextEdit()
-        self.instructions.setAccessibleName("Instructions on screen")
-        self.instructions.setPlaceholderText("Shown on screen during the phase, not spoken")
+        self.instructions.setAccessibleName(t.gettext("Instructions on screen"))
+        self.instructions.setPlaceholderText(
+            t.gettext("Shown on screen during the phase, not spoken")
+        )
         self.instructions.setFixedHeight(72)
         self.instructions.textChanged.connect(
             lambda: self.emit_set("instructions", self.instructions.toPlainText() or None)
         )
-        form.addRow("&Instructions", self.instructions)
+        form.addRow(t.gettext("&Instructions"), self.instructions)
 
         self.speed_on = QCheckBox()
-        self.speed_on.setAccessibleName("Speed target on")
+        self.speed_on.setAccessibleName(t.gettext("Speed target on"))
         self.speed = QDoubleSpinBox()
-        self.speed.setAccessibleName("Speed")
+        self.speed.setAccessibleName(t.gettext("Speed"))
         _set_range(self.speed, "speed")
         self.speed.setDecimals(1)
         self.speed.setSingleStep(0.1)
         self.speed_unit = QComboBox()
-        self.speed_unit.setAccessibleName("Speed unit")
+        self.speed_unit.setAccessibleName(t.gettext("Speed unit"))
         self.speed_unit.addItems(["km/h", "mph"])
         self.speed_on.toggled.connect(self._speed_changed)
         self.speed.valueChanged.connect(self._speed_changed)
@@ -288,12 +295,12 @@ class PhaseForm(_Form):
         row.addWidget(self.speed)
         row.addWidget(self.speed_unit)
         row.addStretch(1)
-        form.addRow(_buddy("S&peed", self.speed_on), row)
+        form.addRow(_buddy(t.gettext("S&peed"), self.speed_on), row)
 
         self.incline_on = QCheckBox()
-        self.incline_on.setAccessibleName("Incline target on")
+        self.incline_on.setAccessibleName(t.gettext("Incline target on"))
         self.incline = QDoubleSpinBox()
-        self.incline.setAccessibleName("Incline")
+        self.incline.setAccessibleName(t.gettext("Incline"))
         _set_range(self.incline, "incline")
         self.incline.setDecimals(1)
         self.incline.setSingleStep(0.5)
@@ -304,12 +311,12 @@ class PhaseForm(_Form):
         row.addWidget(self.incline_on)
         row.addWidget(self.incline)
         row.addStretch(1)
-        form.addRow(_buddy("In&cline", self.incline_on), row)
+        form.addRow(_buddy(t.gettext("In&cline"), self.incline_on), row)
 
-        self.countdown_on = QCheckBox("own")
-        self.countdown_on.setAccessibleName("Own countdown")
+        self.countdown_on = QCheckBox(t.gettext("own"))
+        self.countdown_on.setAccessibleName(t.gettext("Own countdown"))
         self.countdown = QSpinBox()
-        self.countdown.setAccessibleName("Countdown seconds")
+        self.countdown.setAccessibleName(t.gettext("Countdown seconds"))
         _set_range(self.countdown, "countdown")
         self.countdown.setSuffix(" s")
         self.countdown_on.toggled.connect(self._countdown_changed)
@@ -318,23 +325,25 @@ class PhaseForm(_Form):
         row.addWidget(self.countdown_on)
         row.addWidget(self.countdown)
         row.addStretch(1)
-        form.addRow(_buddy("Coun&tdown", self.countdown_on), row)
+        form.addRow(_buddy(t.gettext("Coun&tdown"), self.countdown_on), row)
 
         self.reminders = QComboBox()
-        self.reminders.setAccessibleName("Posture reminders")
-        self.reminders.addItem("As the kind says", None)
-        self.reminders.addItem("On", True)
-        self.reminders.addItem("Off", False)
+        self.reminders.setAccessibleName(t.gettext("Posture reminders"))
+        self.reminders.addItem(t.gettext("As the kind says"), None)
+        self.reminders.addItem(t.gettext("On"), True)
+        self.reminders.addItem(t.gettext("Off"), False)
         self.reminders.activated.connect(
             lambda _i: self.emit_set("reminders", self.reminders.currentData(), merge=False)
         )
-        form.addRow("&Reminders", self.reminders)
+        form.addRow(t.gettext("&Reminders"), self.reminders)
 
-        box = QGroupBox("Cues")
+        box = QGroupBox(t.gettext("Cues"))
         cue_layout = QVBoxLayout(box)
         self.cues = QTableWidget(0, 4)
-        self.cues.setAccessibleName("Cues")
-        self.cues.setHorizontalHeaderLabels(["When", "Time", "Say", "Sound"])
+        self.cues.setAccessibleName(t.gettext("Cues"))
+        self.cues.setHorizontalHeaderLabels(
+            [t.gettext("When"), t.gettext("Time"), t.gettext("Say"), t.gettext("Sound")]
+        )
         header = self.cues.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -344,18 +353,20 @@ class PhaseForm(_Form):
         self.cues.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.cues.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.cues.setToolTip(
-            'Time: "2m" from the start, "-30s" before the end, "50%" of the phase. '
-            "Sound: bell, beep, tick, chime, ping, none or a .wav file."
+            t.gettext(
+                'Time: "2m" from the start, "-30s" before the end, "50%" of the phase. '
+                "Sound: bell, beep, tick, chime, ping, none or a .wav file."
+            )
         )
         self.cues.cellChanged.connect(self._cue_cell_changed)
         cue_layout.addWidget(self.cues)
         buttons = QHBoxLayout()
-        self.add_cue = QPushButton("Add cue")
+        self.add_cue = QPushButton(t.gettext("Add cue"))
         self.add_cue.clicked.connect(self._add_cue)
-        self.delete_cue = QPushButton("Delete cue")
+        self.delete_cue = QPushButton(t.gettext("Delete cue"))
         self.delete_cue.clicked.connect(self._delete_cue)
-        self.speak_cue = QPushButton("Speak it")
-        self.speak_cue.setAccessibleName("Speak the selected cue")
+        self.speak_cue = QPushButton(t.gettext("Speak it"))
+        self.speak_cue.setAccessibleName(t.gettext("Speak the selected cue"))
         self.speak_cue.clicked.connect(self._speak_cue)
         for button in (self.add_cue, self.delete_cue, self.speak_cue):
             buttons.addWidget(button)
@@ -384,10 +395,13 @@ class PhaseForm(_Form):
             self.doc = doc
             self.loc = loc
             values = doc.values(loc)
+            phase = (loc.phase or 0) + 1
             where = (
-                f"Step {loc.step + 1} of phase {(loc.phase or 0) + 1}"
+                self.t.gettext("Step {step} of phase {phase}").format(
+                    step=loc.step + 1, phase=phase
+                )
                 if loc.step is not None
-                else (f"Phase {(loc.phase or 0) + 1}")
+                else self.t.gettext("Phase {phase}").format(phase=phase)
             )
             self.title.setText(f"<b>{where}</b>")
             _set_text(self.name, _text(values.get("name")))
@@ -400,7 +414,7 @@ class PhaseForm(_Form):
             self.duration.setEnabled(not manual)
             if not manual:
                 _set_text(self.duration, _text(duration))
-            self.duration_hint.setText(duration_hint(duration))
+            self.duration_hint.setText(duration_hint(duration, self.t))
             _set_text(self.say, _text(values.get("say")))
             _set_plain(self.instructions, _text(values.get("instructions")))
             self._load_speed(values.get("speed"))
@@ -445,11 +459,14 @@ class PhaseForm(_Form):
             combo = self.cues.cellWidget(row, 0)
             if not isinstance(combo, QComboBox):
                 combo = QComboBox()
-                combo.addItems(["at", "every"])
-                combo.setAccessibleName(f"Cue {row + 1}: at or every")
+                combo.addItem(self.t.gettext("at"), "at")
+                combo.addItem(self.t.gettext("every"), "every")
+                combo.setAccessibleName(
+                    self.t.gettext("Cue {row}: at or every").format(row=row + 1)
+                )
                 combo.activated.connect(lambda _i, r=row: self._when_changed(r))
                 self.cues.setCellWidget(row, 0, combo)
-            combo.setCurrentText(when)
+            combo.setCurrentIndex(combo.findData(when))
             for column, value in ((1, cue.get(when)), (2, cue.get("say")), (3, cue.get("sound"))):
                 item = self.cues.item(row, column)
                 text = _text(value)
@@ -540,7 +557,7 @@ class PhaseForm(_Form):
 
     def _when(self, row: int) -> str:
         combo = self.cues.cellWidget(row, 0)
-        return combo.currentText() if isinstance(combo, QComboBox) else "at"
+        return str(combo.currentData() or "at") if isinstance(combo, QComboBox) else "at"
 
     def _cue_cell_changed(self, row: int, column: int) -> None:
         if self.loading or self.doc is None:
@@ -564,14 +581,20 @@ class PhaseForm(_Form):
         value = self.doc.get(loc, other)
         if value is None:
             value = self.doc.get(loc, when)
-        self.command.emit(SetFields(loc, {other: None, when: value}, "Change a cue"), False)
+        self.command.emit(
+            SetFields(loc, {other: None, when: value}, self.t.gettext("Change a cue")), False
+        )
 
     def _add_cue(self) -> None:
         if self.doc is None:
             return
         owner = Loc(phase=self.loc.phase, step=self.loc.step)
         count = self.doc.count(owner, "cue")
-        self.emit_command(add_item(self.doc, owner, "cue", count, {"at": "30s", "say": "New cue."}))
+        self.emit_command(
+            add_item(
+                self.doc, owner, "cue", count, {"at": "30s", "say": self.t.gettext("New cue.")}
+            )
+        )
         self.cues.selectRow(count)
 
     def _delete_cue(self) -> None:
@@ -595,17 +618,18 @@ class BlockForm(_Form):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        t = self.t
         outer = QVBoxLayout(self)
         self.title = QLabel()
         outer.addWidget(self.title)
         form = QFormLayout()
         outer.addLayout(form)
         self.name = QLineEdit()
-        self.name.setAccessibleName("Block name")
+        self.name.setAccessibleName(t.gettext("Block name"))
         self.name.textEdited.connect(lambda text: self.emit_set("name", text))
-        form.addRow(_buddy("&Name", self.name), _name_row(self.name, self.name_hint))
+        form.addRow(_buddy(t.gettext("&Name"), self.name), _name_row(self.name, self.name_hint))
         self.repeat = QSpinBox()
-        self.repeat.setAccessibleName("Rounds")
+        self.repeat.setAccessibleName(t.gettext("Rounds"))
         _set_range(self.repeat, "repeat")
         self.repeat.setSuffix(" rounds")
         self.repeat.setMaximumWidth(140)
@@ -613,11 +637,11 @@ class BlockForm(_Form):
         row = QHBoxLayout()
         row.addWidget(self.repeat)
         row.addStretch(1)
-        form.addRow(_buddy("&Repeat", self.repeat), row)
+        form.addRow(_buddy(t.gettext("&Repeat"), self.repeat), row)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         outer.addWidget(self.summary)
-        button = QPushButton("Add step")
+        button = QPushButton(t.gettext("Add step"))
         button.clicked.connect(self.add_step.emit)
         row = QHBoxLayout()
         row.addWidget(button)
@@ -632,16 +656,23 @@ class BlockForm(_Form):
             self.doc = doc
             self.loc = loc
             values = doc.values(loc)
-            self.title.setText(f"<b>Repeated block, phase {(loc.phase or 0) + 1}</b>")
+            title = self.t.gettext("Repeated block, phase {phase}").format(
+                phase=(loc.phase or 0) + 1
+            )
+            self.title.setText(f"<b>{title}</b>")
             _set_text(self.name, _text(values.get("name")))
             repeat = values.get("repeat")
             if isinstance(repeat, int) and not isinstance(repeat, bool):
                 self.repeat.setValue(repeat)
             steps = doc.count(loc, "step")
-            self.summary.setText(
-                f"Its {steps} step{'s' if steps != 1 else ''} play in order, once per round. "
-                "Select a step on the left to edit it; Ctrl+Up and Ctrl+Down move it."
+            summary = self.t.ngettext(
+                "Its {n} step play in order, once per round. "
+                "Select a step on the left to edit it; Ctrl+Up and Ctrl+Down move it.",
+                "Its {n} steps play in order, once per round. "
+                "Select a step on the left to edit it; Ctrl+Up and Ctrl+Down move it.",
+                steps,
             )
+            self.summary.setText(summary.format(n=steps))
         finally:
             self.loading = False
 
@@ -651,15 +682,18 @@ class _SoundRow(QWidget):
 
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        t = user_phrases()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.combo = QComboBox()
         self.combo.setEditable(True)
         self.combo.addItems(list(BUILTIN_SOUNDS))
-        self.combo.setAccessibleName(f"{label} sound")
-        self.combo.setToolTip("A built-in sound, none, or the path of a .wav file")
-        self.choose = QPushButton("WAV file…")
-        self.choose.setAccessibleName(f"Choose a WAV file for the {label.lower()} sound")
+        self.combo.setAccessibleName(t.gettext("{label} sound").format(label=label))
+        self.combo.setToolTip(t.gettext("A built-in sound, none, or the path of a .wav file"))
+        self.choose = QPushButton(t.gettext("WAV file…"))
+        self.choose.setAccessibleName(
+            t.gettext("Choose a WAV file for the {sound} sound").format(sound=label.lower())
+        )
         layout.addWidget(self.combo, 1)
         layout.addWidget(self.choose)
 
@@ -672,72 +706,75 @@ class SessionForm(_Form):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        t = self.t
         outer = QVBoxLayout(self)
 
-        about = QGroupBox("Session")
+        about = QGroupBox(t.gettext("Session"))
         form = QFormLayout(about)
         self.name = QLineEdit()
-        self.name.setAccessibleName("Session name")
+        self.name.setAccessibleName(t.gettext("Session name"))
         self.name.textEdited.connect(lambda text: self.emit_set("name", text))
-        form.addRow(_buddy("&Name", self.name), _name_row(self.name, self.name_hint))
+        form.addRow(_buddy(t.gettext("&Name"), self.name), _name_row(self.name, self.name_hint))
         self.description = QPlainTextEdit()
-        self.description.setAccessibleName("Description")
+        self.description.setAccessibleName(t.gettext("Description"))
         self.description.setFixedHeight(56)
         self.description.textChanged.connect(
             lambda: self.emit_set("description", self.description.toPlainText() or None)
         )
-        form.addRow("&Description", self.description)
+        form.addRow(t.gettext("&Description"), self.description)
         self.tags = QLineEdit()
-        self.tags.setAccessibleName("Tags")
-        self.tags.setPlaceholderText("treadmill, back-care")
+        self.tags.setAccessibleName(t.gettext("Tags"))
+        self.tags.setPlaceholderText(t.gettext("treadmill, back-care"))
         self.tags.textEdited.connect(self._tags_edited)
-        form.addRow("&Tags", self.tags)
+        form.addRow(t.gettext("&Tags"), self.tags)
         outer.addWidget(about)
 
-        voice = QGroupBox("Voice")
+        voice = QGroupBox(t.gettext("Voice"))
         form = QFormLayout(voice)
         self.voice = QLineEdit()
-        self.voice.setAccessibleName("Voice")
-        self.voice.setPlaceholderText("The speech engine's default (or a language like en-gb)")
+        self.voice.setAccessibleName(t.gettext("Voice"))
+        self.voice.setPlaceholderText(
+            t.gettext("The speech engine's default (or a language like en-gb)")
+        )
         self.voice.textEdited.connect(
             lambda text: self.emit_set("voice", text or None, loc=Loc(table="voice"))
         )
-        form.addRow("&Voice", self.voice)
+        form.addRow(t.gettext("&Voice"), self.voice)
         self.rate = QSpinBox()
-        self.rate.setAccessibleName("Speaking rate")
+        self.rate.setAccessibleName(t.gettext("Speaking rate"))
         _set_range(self.rate, "voice.rate")
         self.rate.setSuffix(" words/min")
         self.rate.valueChanged.connect(
             lambda value: self.emit_set("rate", value, loc=Loc(table="voice"))
         )
         self.volume = QDoubleSpinBox()
-        self.volume.setAccessibleName("Volume")
+        self.volume.setAccessibleName(t.gettext("Volume"))
         _set_range(self.volume, "voice.volume")
         self.volume.setSingleStep(0.05)
         self.volume.setDecimals(2)
         self.volume.valueChanged.connect(
             lambda value: self.emit_set("volume", round(value, 2), loc=Loc(table="voice"))
         )
-        preview = QPushButton("Preview")
-        preview.setAccessibleName("Preview the voice")
+        preview = QPushButton(t.gettext("Preview"))
+        preview.setAccessibleName(t.gettext("Preview the voice"))
         preview.clicked.connect(self.preview_voice.emit)
         row = QHBoxLayout()
         row.addWidget(self.rate)
-        row.addWidget(QLabel("Volume"))
+        row.addWidget(QLabel(t.gettext("Volume")))
         row.addWidget(self.volume)
         row.addWidget(preview)
         row.addStretch(1)
-        form.addRow(_buddy("&Rate", self.rate), row)
+        form.addRow(_buddy(t.gettext("&Rate"), self.rate), row)
         outer.addWidget(voice)
 
-        sounds = QGroupBox("Sounds")
+        sounds = QGroupBox(t.gettext("Sounds"))
         form = QFormLayout(sounds)
         self.sounds: dict[str, _SoundRow] = {}
         for key, label in (
-            ("phase", "Phase change"),
-            ("countdown", "Countdown"),
-            ("finish", "Finish"),
-            ("reminder", "Reminder"),
+            ("phase", t.gettext("Phase change")),
+            ("countdown", t.gettext("Countdown")),
+            ("finish", t.gettext("Finish")),
+            ("reminder", t.gettext("Reminder")),
         ):
             row_widget = _SoundRow(label)
             row_widget.combo.currentTextChanged.connect(
@@ -748,55 +785,57 @@ class SessionForm(_Form):
             form.addRow(label, row_widget)
         outer.addWidget(sounds)
 
-        announce = QGroupBox("Announcements")
+        announce = QGroupBox(t.gettext("Announcements"))
         form = QFormLayout(announce)
         self.countdown = QSpinBox()
-        self.countdown.setAccessibleName("Countdown ticks")
+        self.countdown.setAccessibleName(t.gettext("Countdown ticks"))
         _set_range(self.countdown, "countdown")
         self.countdown.setSuffix(" s")
-        self.countdown.setSpecialValueText("off")
+        self.countdown.setSpecialValueText(t.gettext("off"))
         self.countdown.setMaximumWidth(120)
         self.countdown.valueChanged.connect(
             lambda value: self.emit_set("countdown", value, loc=Loc(table="announce"))
         )
-        form.addRow("&Countdown", self.countdown)
+        form.addRow(t.gettext("&Countdown"), self.countdown)
         self.remaining = QLineEdit()
-        self.remaining.setAccessibleName("Time left announcements")
-        self.remaining.setPlaceholderText("none")
-        self.remaining.setToolTip('"1m, 30s": say the time left at these points of each phase')
+        self.remaining.setAccessibleName(t.gettext("Time left announcements"))
+        self.remaining.setPlaceholderText(t.gettext("none"))
+        self.remaining.setToolTip(
+            t.gettext('"1m, 30s": say the time left at these points of each phase')
+        )
         self.remaining.textEdited.connect(
             lambda text: self.emit_set("remaining", _list_value(text), loc=Loc(table="announce"))
         )
-        form.addRow("Time &left at", self.remaining)
+        form.addRow(t.gettext("Time &left at"), self.remaining)
         row = QHBoxLayout()
-        self.halfway = QCheckBox("Halfway")
-        self.next = QCheckBox("Next phase")
-        self.targets = QCheckBox("Treadmill targets")
+        self.halfway = QCheckBox(t.gettext("Halfway"))
+        self.next = QCheckBox(t.gettext("Next phase"))
+        self.targets = QCheckBox(t.gettext("Treadmill targets"))
         for key, box in (("halfway", self.halfway), ("next", self.next), ("targets", self.targets)):
-            box.setAccessibleName(f"Announce {box.text().lower()}")
+            box.setAccessibleName(t.gettext("Announce {what}").format(what=box.text().lower()))
             box.toggled.connect(
                 lambda on, k=key: self.emit_set(k, on, loc=Loc(table="announce"), merge=False)
             )
             row.addWidget(box)
         row.addStretch(1)
-        form.addRow("Say", row)
+        form.addRow(t.gettext("Say"), row)
         outer.addWidget(announce)
 
-        self.reminders = QGroupBox("Posture reminders")
+        self.reminders = QGroupBox(t.gettext("Posture reminders"))
         self.reminders.setCheckable(True)
-        self.reminders.setAccessibleName("Posture reminders on")
+        self.reminders.setAccessibleName(t.gettext("Posture reminders on"))
         self.reminders.toggled.connect(self._reminders_toggled)
         form = QFormLayout(self.reminders)
         self.every = QLineEdit()
-        self.every.setAccessibleName("Reminder interval")
-        self.every.setPlaceholderText("90s")
+        self.every.setAccessibleName(t.gettext("Reminder interval"))
+        self.every.setPlaceholderText(t.gettext("90s"))
         self.every.textEdited.connect(
             lambda text: self.emit_set("every", duration_value(text), loc=Loc(table="reminders"))
         )
         self.order = QComboBox()
-        self.order.setAccessibleName("Reminder order")
-        self.order.addItem("In order", "cycle")
-        self.order.addItem("Shuffled", "shuffle")
+        self.order.setAccessibleName(t.gettext("Reminder order"))
+        self.order.addItem(t.gettext("In order"), "cycle")
+        self.order.addItem(t.gettext("Shuffled"), "shuffle")
         self.order.activated.connect(
             lambda _i: self.emit_set(
                 "order", self.order.currentData(), loc=Loc(table="reminders"), merge=False
@@ -806,13 +845,13 @@ class SessionForm(_Form):
         row.addWidget(self.every)
         row.addWidget(self.order)
         row.addStretch(1)
-        form.addRow(_buddy("&Every", self.every), row)
+        form.addRow(_buddy(t.gettext("&Every"), self.every), row)
         self.texts = QPlainTextEdit()
-        self.texts.setAccessibleName("Reminder texts, one per line")
-        self.texts.setPlaceholderText("One reminder per line")
+        self.texts.setAccessibleName(t.gettext("Reminder texts, one per line"))
+        self.texts.setPlaceholderText(t.gettext("One reminder per line"))
         self.texts.setFixedHeight(96)
         self.texts.textChanged.connect(self._texts_changed)
-        form.addRow("Te&xts", self.texts)
+        form.addRow(t.gettext("Te&xts"), self.texts)
         outer.addWidget(self.reminders)
         outer.addStretch(1)
 
@@ -888,10 +927,14 @@ class SessionForm(_Form):
         if self.loading:
             return
         if on:
-            values = {"every": "90s", "order": "cycle", "texts": list(DEFAULT_REMINDERS)}
-            self.emit_command(SetTable("reminders", values, "Turn posture reminders on"))
+            texts = [self.t.gettext(text) for text in DEFAULT_REMINDERS]
+            values = {"every": "90s", "order": "cycle", "texts": texts}
+            self.emit_command(
+                SetTable("reminders", values, self.t.gettext("Turn posture reminders on"))
+            )
         else:
-            self.emit_command(SetTable("reminders", None, "Turn posture reminders off"))
+            off = self.t.gettext("Turn posture reminders off")
+            self.emit_command(SetTable("reminders", None, off))
 
 
 def _table(top: dict[str, Any], key: str) -> dict[str, Any]:

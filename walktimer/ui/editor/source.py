@@ -15,6 +15,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from walktimer.ui.words import user_phrases
+
 __all__ = ["SourceView"]
 
 DEBOUNCE_MS = 350
@@ -42,8 +44,9 @@ class SourceView(QPlainTextEdit):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setUndoRedoEnabled(False)  # the editor's undo stack covers the source too
-        self.setAccessibleName("Source")
-        self.setAccessibleDescription("The script as TOML text")
+        t = user_phrases()
+        self.setAccessibleName(t.gettext("Source"))
+        self.setAccessibleDescription(t.gettext("The script as TOML text"))
         self.setTabChangesFocus(False)
         self._setting = False
         self._error_line: int | None = None

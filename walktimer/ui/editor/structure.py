@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from walktimer.core.durations import format_clock
 from walktimer.core.script import Kind
 from walktimer.editing.document import Loc
 from walktimer.editing.outline import Outline, OutlineItem
 from walktimer.ui.theme import kind_colour, kind_label
 from walktimer.ui.timeline import Segment, TimelineStrip
+from walktimer.ui.words import user_phrases
 
 __all__ = ["SESSION_ROW", "StructureView"]
 
@@ -57,8 +59,9 @@ class PhaseTree(QTreeWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        t = user_phrases()
         self.setColumnCount(2)
-        self.setHeaderLabels(["Phase", "Length"])
+        self.setHeaderLabels([t.gettext("Phase"), t.gettext("Length")])
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -70,9 +73,9 @@ class PhaseTree(QTreeWidget):
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.setAccessibleName("Phases")
+        self.setAccessibleName(t.gettext("Phases"))
         self.setAccessibleDescription(
-            "The session's phases in order. Ctrl+Up and Ctrl+Down move the selected one."
+            t.gettext("The session's phases in order. Ctrl+Up and Ctrl+Down move the selected one.")
         )
 
     def drop_target(self, source: Loc, target: QTreeWidgetItem | None, below: bool) -> int | None:
@@ -121,11 +124,12 @@ class StructureView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        t = self.t = user_phrases()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.total = QLabel()
         self.total.setObjectName("total")
-        self.total.setAccessibleName("Session total")
+        self.total.setAccessibleName(t.gettext("Session total"))
         font = self.total.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
@@ -133,7 +137,9 @@ class StructureView(QWidget):
         layout.addWidget(self.total)
         self.timeline = TimelineStrip()
         self.timeline.setMinimumHeight(22)
-        self.timeline.setAccessibleDescription("Every phase in order; click one to select it.")
+        self.timeline.setAccessibleDescription(
+            t.gettext("Every phase in order; click one to select it.")
+        )
         self.timeline.segment_clicked.connect(self._segment_clicked)
         layout.addWidget(self.timeline)
         self.tree = PhaseTree()
@@ -149,7 +155,7 @@ class StructureView(QWidget):
         self._updating = True
         try:
             self.tree.clear()
-            session = QTreeWidgetItem(["Session settings", ""])
+            session = QTreeWidgetItem([self.t.gettext("Session settings"), ""])
             session.setData(0, _LOC, SESSION_ROW)
             font = QFont(session.font(0))
             font.setBold(True)
@@ -179,25 +185,35 @@ class StructureView(QWidget):
             self.timeline.set_segments(
                 [Segment(p.name, p.kind, p.seconds) for p in outline.played()]
             )
-            self.total.setText(f"Total {outline.total_text()}" if outline.items else "No phases")
+            if outline.items:
+                if outline.open_ended:
+                    total = self.t.gettext("Total at least {time}")
+                else:
+                    total = self.t.gettext("Total {time}")
+                total = total.format(time=format_clock(outline.total))
+            else:
+                total = self.t.gettext("No phases")
+            self.total.setText(total)
         finally:
             self._updating = False
 
     def _row(self, item: OutlineItem) -> QTreeWidgetItem:
-        row = QTreeWidgetItem([item.name, item.duration_text])
+        row = QTreeWidgetItem([item.name, self._length(item)])
         row.setData(0, _LOC, item.loc)
         row.setIcon(0, _swatch(item.kind, block=item.is_block))
         row.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if item.is_block:
-            row.setToolTip(0, f"Repeated {item.repeat} times")
+            times = item.repeat or 0
+            repeated = self.t.ngettext("Repeated {n} time", "Repeated {n} times", times)
+            row.setToolTip(0, repeated.format(n=item.repeat))
             font = QFont(row.font(0))
             font.setItalic(True)
             row.setFont(0, font)
             for step in item.steps:
-                child = QTreeWidgetItem([step.name, step.duration_text])
+                child = QTreeWidgetItem([step.name, self._length(step)])
                 child.setData(0, _LOC, step.loc)
                 child.setIcon(0, _swatch(step.kind))
-                child.setToolTip(0, kind_label(step.kind))
+                child.setToolTip(0, self.t.gettext(kind_label(step.kind)))
                 child.setTextAlignment(
                     1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                 )
@@ -205,10 +221,13 @@ class StructureView(QWidget):
                     child.setForeground(1, QBrush(QColor("#b00020")))
                 row.addChild(child)
         else:
-            row.setToolTip(0, kind_label(item.kind))
+            row.setToolTip(0, self.t.gettext(kind_label(item.kind)))
             if item.duration_text == "?":
                 row.setForeground(1, QBrush(QColor("#b00020")))
         return row
+
+    def _length(self, item: OutlineItem) -> str:
+        return self.t.gettext("manual") if item.manual else item.duration_text
 
     def mark_problems(self, marks: dict[Loc, list[str]]) -> None:
         """Mark the rows of phases and steps the loader finds problems in (their name in red,

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from walktimer.editing.commands import Command, SetFields, SetSource
 from walktimer.editing.document import Document
+from walktimer.ui.words import user_phrases
 
 __all__ = [
     "DeletedChoice",
@@ -55,6 +56,7 @@ def _ask(
             button = box.addButton(label)
         buttons.append((button, answer))
     escape = box.addButton(QMessageBox.StandardButton.Cancel)
+    escape.setText(user_phrases().gettext("Cancel"))
     if default is not None:
         box.setDefaultButton(buttons[default][0])
     box.setEscapeButton(escape)
@@ -140,62 +142,78 @@ class QtPrompts:
     """The real, modal questions."""
 
     def unsaved_changes(self, parent: QWidget, title: str, invalid: bool) -> UnsavedChoice:
+        t = user_phrases()
         save: _Choice[UnsavedChoice] = (
-            ("Save anyway (draft)", QMessageBox.ButtonRole.AcceptRole, "save")
+            (t.gettext("Save anyway (draft)"), QMessageBox.ButtonRole.AcceptRole, "save")
             if invalid
-            else (QMessageBox.StandardButton.Save, None, "save")
+            else (t.gettext("Save"), QMessageBox.ButtonRole.AcceptRole, "save")
+        )
+        draft = t.gettext(
+            "The script still has problems: it is saved as a draft that cannot run until "
+            "they are fixed."
         )
         return _ask(
             parent,
-            "Unsaved changes",
-            f"Save the changes to “{title}” before closing?",
-            "The script still has problems: it is saved as a draft that cannot run until "
-            "they are fixed."
-            if invalid
-            else None,
-            [save, ("Don't save", QMessageBox.ButtonRole.DestructiveRole, "discard")],
+            t.gettext("Unsaved changes"),
+            t.gettext("Save the changes to “{title}” before closing?").format(title=title),
+            draft if invalid else None,
+            [save, (t.gettext("Don't save"), QMessageBox.ButtonRole.DestructiveRole, "discard")],
             cancel="cancel",
             default=0,
         )
 
     def external_change(self, parent: QWidget, path: Path) -> ExternalChoice:
+        t = user_phrases()
         return _ask(
             parent,
-            "Changed on disk",
-            f"{path.name} was changed by another program since you opened it.",
-            "Reload it (your unsaved edits are dropped, Undo brings them back), overwrite it "
-            "with your version, or save yours under another name.",
+            t.gettext("Changed on disk"),
+            t.gettext("{file} was changed by another program since you opened it.").format(
+                file=path.name
+            ),
+            t.gettext(
+                "Reload it (your unsaved edits are dropped, Undo brings them back), overwrite it "
+                "with your version, or save yours under another name."
+            ),
             [
-                ("Reload", QMessageBox.ButtonRole.DestructiveRole, "reload"),
-                ("Overwrite", QMessageBox.ButtonRole.AcceptRole, "overwrite"),
-                ("Save As…", QMessageBox.ButtonRole.ActionRole, "save_as"),
+                (t.gettext("Reload"), QMessageBox.ButtonRole.DestructiveRole, "reload"),
+                (t.gettext("Overwrite"), QMessageBox.ButtonRole.AcceptRole, "overwrite"),
+                (t.gettext("Save As…"), QMessageBox.ButtonRole.ActionRole, "save_as"),
             ],
             cancel="cancel",
             default=None,
         )
 
     def file_deleted(self, parent: QWidget, path: Path) -> DeletedChoice:
+        t = user_phrases()
         return _ask(
             parent,
-            "Deleted from disk",
-            f"{path.name} was deleted from the disk since you opened it.",
-            "Save puts it back with your version, Save As keeps your version under another "
-            "name, Close closes the editor. Cancel keeps editing without a file on disk.",
+            t.gettext("Deleted from disk"),
+            t.gettext("{file} was deleted from the disk since you opened it.").format(
+                file=path.name
+            ),
+            t.gettext(
+                "Save puts it back with your version, Save As keeps your version under another "
+                "name, Close closes the editor. Cancel keeps editing without a file on disk."
+            ),
             [
-                ("Save", QMessageBox.ButtonRole.AcceptRole, "save"),
-                ("Save As…", QMessageBox.ButtonRole.ActionRole, "save_as"),
-                ("Close", QMessageBox.ButtonRole.DestructiveRole, "close"),
+                (t.gettext("Save"), QMessageBox.ButtonRole.AcceptRole, "save"),
+                (t.gettext("Save As…"), QMessageBox.ButtonRole.ActionRole, "save_as"),
+                (t.gettext("Close"), QMessageBox.ButtonRole.DestructiveRole, "close"),
             ],
             cancel="cancel",
             default=0,
         )
 
     def save_path(self, parent: QWidget, suggestion: Path, reason: str | None) -> Path | None:
+        t = user_phrases()
         if reason:
-            QMessageBox.information(parent, "Save a copy", reason)
+            QMessageBox.information(parent, t.gettext("Save a copy"), reason)
         suggestion.parent.mkdir(parents=True, exist_ok=True)
         name, _ = QFileDialog.getSaveFileName(
-            parent, "Save the session", str(suggestion), "Session scripts (*.toml)"
+            parent,
+            t.gettext("Save the session"),
+            str(suggestion),
+            t.gettext("Session scripts (*.toml)"),
         )
         if not name:
             return None
@@ -203,20 +221,28 @@ class QtPrompts:
         return path if path.suffix == ".toml" else path.with_name(path.name + ".toml")
 
     def save_before_run(self, parent: QWidget) -> bool:
-        answer = QMessageBox.question(
-            parent,
-            "Save first",
-            "The session runs from its saved file. Save your changes and run it?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
+        t = user_phrases()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            t.gettext("Save first"),
+            t.gettext("The session runs from its saved file. Save your changes and run it?"),
+            parent=parent,
         )
-        return answer == QMessageBox.StandardButton.Save
+        save = box.addButton(QMessageBox.StandardButton.Save)
+        save.setText(t.gettext("Save"))
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        cancel.setText(t.gettext("Cancel"))
+        box.setDefaultButton(save)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is save
 
     def error(self, parent: QWidget, text: str) -> None:
         QMessageBox.warning(parent, "walktimer", text)
 
     def choose_wav(self, parent: QWidget, folder: Path) -> Path | None:
+        t = user_phrases()
         name, _ = QFileDialog.getOpenFileName(
-            parent, "Choose a sound", str(folder), "WAV sounds (*.wav)"
+            parent, t.gettext("Choose a sound"), str(folder), t.gettext("WAV sounds (*.wav)")
         )
         return Path(name) if name else None

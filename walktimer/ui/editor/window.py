@@ -46,35 +46,50 @@ from walktimer.editing.document import Loc, NotEditable
 from walktimer.editing.outline import outline, place_of
 from walktimer.editing.scriptfile import NeedsName, ScriptFile
 from walktimer.editing.storage import ChangedOnDisk, OpenError, SaveError, Stamp
+from walktimer.i18n import N_, Phrases
 from walktimer.ui.editor.forms import BlockForm, PhaseForm, SessionForm
 from walktimer.ui.editor.source import SourceView
 from walktimer.ui.editor.structure import StructureView
 from walktimer.ui.editor.support import EditorPrompts, QtPrompts, UndoEntry
 from walktimer.ui.screenfit import fit_to_screen
+from walktimer.ui.words import user_phrases
 
 __all__ = ["EditorWindow", "OpenError", "SpeechPreview"]
 
 log = logging.getLogger(__name__)
 
 VALIDATE_MS = 250
-_NOT_SAVED = "Not saved: the script has "
-NEW_PHASE = {"name": "New phase", "kind": "walk", "duration": "5m"}
-NEW_STEP = {"name": "New step", "duration": "1m"}
+# The names are written into the script in the window's language (_named).
+NEW_PHASE = {"name": N_("New phase"), "kind": "walk", "duration": "5m"}
+NEW_STEP = {"name": N_("New step"), "duration": "1m"}
 NEW_BLOCK = {
-    "name": "New block",
+    "name": N_("New block"),
     "repeat": 2,
-    "step": [{"name": "Brisk", "duration": "2m"}, {"name": "Easy", "duration": "1m"}],
+    "step": [{"name": N_("Brisk"), "duration": "2m"}, {"name": N_("Easy"), "duration": "1m"}],
 }
 _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
 _SAMPLE_PLACEHOLDERS = {
-    "remaining": "two minutes",
-    "elapsed": "one minute",
-    "next": "the next phase",
-    "rep": "one",
-    "reps": "three",
-    "speed": "four kilometres per hour",
-    "incline": "two percent",
+    "remaining": N_("two minutes"),
+    "elapsed": N_("one minute"),
+    "next": N_("the next phase"),
+    "rep": N_("one"),
+    "reps": N_("three"),
+    "speed": N_("four kilometres per hour"),
+    "incline": N_("two percent"),
 }
+
+
+def _named(item: dict[str, Any], t: Phrases) -> dict[str, Any]:
+    """A new phase, step or block with its names in `t`'s language."""
+    out: dict[str, Any] = {}
+    for key, value in item.items():
+        if key == "name":
+            out[key] = t.gettext(value)
+        elif key == "step":
+            out[key] = [_named(step, t) for step in value]
+        else:
+            out[key] = value
+    return out
 
 
 class SpeechPreview(Protocol):
@@ -165,6 +180,8 @@ class EditorWindow(QMainWindow):
         speaking_rate: int | None = None,
     ) -> None:
         super().__init__(parent)
+        self.t = user_phrases()
+        self._said_not_saved = ""  # the last "Not saved: ..." message shown
         self.file = ScriptFile.open(path) if path is not None else ScriptFile.new(template)
         self.doc = self.file.doc
         self.prompts: EditorPrompts = prompts if prompts is not None else QtPrompts()
@@ -237,12 +254,12 @@ class EditorWindow(QMainWindow):
         self.source = SourceView()
         self.source.edited.connect(self._source_edited)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.forms, "&Form")
-        self.tabs.addTab(self.source, "So&urce")
+        self.tabs.addTab(self.forms, self.t.gettext("&Form"))
+        self.tabs.addTab(self.source, self.t.gettext("So&urce"))
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.problem_list = QListWidget()
-        self.problem_list.setAccessibleName("Problems")
+        self.problem_list.setAccessibleName(self.t.gettext("Problems"))
         self.problem_list.setWordWrap(True)
         self.problem_list.itemActivated.connect(self._problem_clicked)
         self.problem_list.itemClicked.connect(self._problem_clicked)
@@ -283,8 +300,10 @@ class EditorWindow(QMainWindow):
             " border-bottom: 1px solid #e0c98a; }"
         )
         self.banner.setText(
-            "This is a bundled session, kept as it came. Change what you like: saving puts "
-            "your version in your own sessions folder."
+            self.t.gettext(
+                "This is a bundled session, kept as it came. Change what you like: saving puts "
+                "your version in your own sessions folder."
+            )
         )
         self.banner.setVisible(self.file.read_only)
         central = QWidget()
@@ -310,20 +329,28 @@ class EditorWindow(QMainWindow):
         return action
 
     def _actions(self, buttons: QHBoxLayout) -> None:
-        self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save)
+        self.save_action = self._action(
+            self.t.gettext("&Save"), self.save, QKeySequence.StandardKey.Save
+        )
         self.save_as_action = self._action(
-            "Save &As…", self.save_as, QKeySequence.StandardKey.SaveAs
+            self.t.gettext("Save &As…"), self.save_as, QKeySequence.StandardKey.SaveAs
         )
         self.draft_action = self._action(
-            "Save anyway (draft)",
+            self.t.gettext("Save anyway (draft)"),
             self.save_draft,
-            tip="Save the script with its problems, to finish it later. It cannot run until "
-            "they are fixed.",
+            tip=self.t.gettext(
+                "Save the script with its problems, to finish it later. It cannot run until "
+                "they are fixed."
+            ),
         )
-        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.undo_action = self._action(
+            self.t.gettext("&Undo"), self.undo, QKeySequence.StandardKey.Undo
+        )
+        self.redo_action = self._action(
+            self.t.gettext("&Redo"), self.redo, QKeySequence.StandardKey.Redo
+        )
         self.redo_action.setShortcuts(_unique([*_redo_keys()]))
-        self.redo_action.setToolTip("Redo (Ctrl+Y or Ctrl+Shift+Z)")
+        self.redo_action.setToolTip(self.t.gettext("Redo (Ctrl+Y or Ctrl+Shift+Z)"))
         self._undo_keys = _UndoKeys(self)
         app = QApplication.instance()
         if app is not None:
@@ -334,25 +361,34 @@ class EditorWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.run_action = self._action(
-            "▶ &Run now", self.run_now, "Ctrl+R", "Save and start this session"
+            self.t.gettext("▶ &Run now"),
+            self.run_now,
+            "Ctrl+R",
+            self.t.gettext("Save and start this session"),
         )
-        self.add_action = self._action("Add phase", self.add_phase, "Ctrl+Ins")
-        self.block_action = self._action("Add block", self.add_block, "Ctrl+Shift+Ins")
-        self.duplicate_action = self._action("Duplicate", self.duplicate, "Ctrl+D")
-        self.delete_action = self._action("Delete", self.delete, QKeySequence.StandardKey.Delete)
+        self.add_action = self._action(self.t.gettext("Add phase"), self.add_phase, "Ctrl+Ins")
+        self.block_action = self._action(
+            self.t.gettext("Add block"), self.add_block, "Ctrl+Shift+Ins"
+        )
+        self.duplicate_action = self._action(self.t.gettext("Duplicate"), self.duplicate, "Ctrl+D")
+        self.delete_action = self._action(
+            self.t.gettext("Delete"), self.delete, QKeySequence.StandardKey.Delete
+        )
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.structure.tree.addAction(self.delete_action)
         self.up_action = self._action(
-            "▲", lambda: self.move_selected(-1), "Ctrl+Up", "Move up (Ctrl+Up)"
+            "▲", lambda: self.move_selected(-1), "Ctrl+Up", self.t.gettext("Move up (Ctrl+Up)")
         )
         self.down_action = self._action(
-            "▼", lambda: self.move_selected(1), "Ctrl+Down", "Move down (Ctrl+Down)"
+            "▼", lambda: self.move_selected(1), "Ctrl+Down", self.t.gettext("Move down (Ctrl+Down)")
         )
         self.convert_action = self._action(
-            "Make block", self.convert, tip="Turn a phase into a repeated block, or back"
+            self.t.gettext("Make block"),
+            self.convert,
+            tip=self.t.gettext("Turn a phase into a repeated block, or back"),
         )
 
-        toolbar = self.addToolBar("Editor")
+        toolbar = self.addToolBar(self.t.gettext("Editor"))
         toolbar.setObjectName("editorToolbar")
         toolbar.setMovable(False)
         for action in (self.save_action, self.save_as_action, self.draft_action):
@@ -381,14 +417,16 @@ class EditorWindow(QMainWindow):
             if action in (self.up_action, self.down_action):
                 button.setFixedWidth(36)
             buttons.addWidget(button)
-        self.statusBar().showMessage("Ready")
+        self.statusBar().showMessage(self.t.gettext("Ready"))
 
     # -- applying changes -------------------------------------------------------------------------
 
     def execute(self, command: C.Command, merge: bool = False) -> bool:
         """Apply a command and put it on the undo stack; False when it could not be made."""
         if not self.doc.parsed and not isinstance(command, C.SetSource):
-            self.statusBar().showMessage("Fix the syntax error in the source first.")
+            self.statusBar().showMessage(
+                self.t.gettext("Fix the syntax error in the source first.")
+            )
             return False
         try:
             command.apply(self.doc)
@@ -473,11 +511,12 @@ class EditorWindow(QMainWindow):
         self.up_action.setEnabled(has)
         self.down_action.setEnabled(has)
         block = has and loc is not None and loc.step is None and self.doc.is_block(loc.phase or 0)
-        self.convert_action.setText("Split block" if block else "Make block")
-        self.convert_action.setEnabled(has and loc is not None and loc.step is None)
-        self.add_action.setText(
-            "Add step" if has and loc is not None and loc.step is not None else "Add phase"
+        self.convert_action.setText(
+            self.t.gettext("Split block") if block else self.t.gettext("Make block")
         )
+        self.convert_action.setEnabled(has and loc is not None and loc.step is None)
+        step = has and loc is not None and loc.step is not None
+        self.add_action.setText(self.t.gettext("Add step") if step else self.t.gettext("Add phase"))
 
     def _clean_changed(self, _clean: bool) -> None:
         self._update_title()
@@ -486,15 +525,15 @@ class EditorWindow(QMainWindow):
         QTimer.singleShot(0, self.check_disk)
 
     def _undo_text(self, text: str) -> None:
-        self.undo_action.setToolTip(f"Undo {text}".strip())
+        self.undo_action.setToolTip(self.t.gettext("Undo {what}").format(what=text).strip())
 
     def _update_title(self) -> None:
         title = self.file.title
         if self.file.read_only:
-            title += " (bundled, read-only: saving makes a copy)"
+            title += self.t.gettext(" (bundled, read-only: saving makes a copy)")
         elif self.file.path is None:
-            title += " (new)"
-        self.setWindowTitle(f"{title} [*] — walktimer editor")
+            title += self.t.gettext(" (new)")
+        self.setWindowTitle(self.t.gettext("{title} [*] — walktimer editor").format(title=title))
         self.setWindowModified(not self.stack.isClean())
 
     def problems_have_syntax(self) -> bool:
@@ -510,15 +549,20 @@ class EditorWindow(QMainWindow):
         for problem in self.problems:
             item = QListWidgetItem(self.problem_text(problem))
             item.setData(Qt.ItemDataRole.UserRole, problem)
-            item.setToolTip("Click to go there")
+            item.setToolTip(self.t.gettext("Click to go there"))
             self.problem_list.addItem(item)
         count = len(self.problems)
         if count:
-            self.problem_title.setText(
-                f"<b>{count} problem{'s' if count != 1 else ''}</b> — click one to go there"
+            found = self.t.ngettext(
+                "<b>{n} problem</b> — click one to go there",
+                "<b>{n} problems</b> — click one to go there",
+                count,
             )
+            self.problem_title.setText(found.format(n=count))
         else:
-            self.problem_title.setText("<b>No problems</b> — the script is ready to run")
+            self.problem_title.setText(
+                self.t.gettext("<b>No problems</b> — the script is ready to run")
+            )
         self.draft_action.setVisible(count > 0)
         self.problem_list.setVisible(count > 0)
         syntax = next((p for p in self.problems if p.where == "TOML syntax"), None)
@@ -532,11 +576,13 @@ class EditorWindow(QMainWindow):
         )
         if self.doc.parsed:
             self._mark_form()
-        if self.statusBar().currentMessage().startswith(_NOT_SAVED):
+        if self._said_not_saved and self.statusBar().currentMessage() == self._said_not_saved:
             if count:
                 self._say_not_saved()  # the count follows the fixes
             else:  # the refusal no longer holds: do not leave it standing
-                self.statusBar().showMessage("No problems left: the script can be saved.")
+                self.statusBar().showMessage(
+                    self.t.gettext("No problems left: the script can be saved.")
+                )
 
         self._show_warnings()
 
@@ -556,14 +602,18 @@ class EditorWindow(QMainWindow):
         for warning in self.warnings:
             item = QListWidgetItem(self.problem_text(warning))
             item.setData(Qt.ItemDataRole.UserRole, warning)
-            item.setToolTip("Click to go there")
+            item.setToolTip(self.t.gettext("Click to go there"))
             self.problem_list.addItem(item)
         if self.warnings:
             count = len(self.warnings)
-            self.problem_title.setText(
-                f"<b>No problems</b> — the script is ready to run, with {count} "
-                f"warning{'s' if count != 1 else ''}: click one to go there"
+            ready = self.t.ngettext(
+                "<b>No problems</b> — the script is ready to run, with {n} "
+                "warning: click one to go there",
+                "<b>No problems</b> — the script is ready to run, with {n} "
+                "warnings: click one to go there",
+                count,
             )
+            self.problem_title.setText(ready.format(n=count))
             self.problem_list.setVisible(True)
 
     def _user_rate(self) -> int:
@@ -582,15 +632,25 @@ class EditorWindow(QMainWindow):
         script not saved yet, "line 14: ..." instead of a made-up file name."""
         if self.file.path is not None:
             return str(problem)
-        where = f"line {problem.line}: " if problem.line is not None else ""
-        return f"{where}{problem.where}: {problem.what}"
+        if problem.line is None:
+            return f"{problem.where}: {problem.what}"
+        line = self.t.gettext("line {line}: {where}: {what}")
+        return line.format(line=problem.line, where=problem.where, what=problem.what)
 
     def _say_not_saved(self) -> None:
         count = len(self.problems)
-        self.statusBar().showMessage(
-            f"{_NOT_SAVED}{count} problem{'s' if count != 1 else ''}. Fix "
-            "them, or use Save anyway (draft) to keep it unfinished."
+        self._said_not_saved = self._not_saved(count)
+        self.statusBar().showMessage(self._said_not_saved)
+
+    def _not_saved(self, count: int) -> str:
+        text = self.t.ngettext(
+            "Not saved: the script has {n} problem. Fix them, or use Save anyway (draft) to "
+            "keep it unfinished.",
+            "Not saved: the script has {n} problems. Fix them, or use Save anyway (draft) to "
+            "keep it unfinished.",
+            count,
         )
+        return text.format(n=count)
 
     def _problem_clicked(self, item: QListWidgetItem) -> None:
         problem = item.data(Qt.ItemDataRole.UserRole)
@@ -695,15 +755,15 @@ class EditorWindow(QMainWindow):
         count = self.doc.count(Loc(), "phase")
         index = (loc.phase or 0) + 1 if loc is not None else count
         self._run_structural(
-            C.add_item(self.doc, Loc(), "phase", index, NEW_PHASE), Loc(phase=index)
+            C.add_item(self.doc, Loc(), "phase", index, _named(NEW_PHASE, self.t)), Loc(phase=index)
         )
 
     def add_block(self) -> None:
         loc = self.current
         count = self.doc.count(Loc(), "phase")
         index = (loc.phase or 0) + 1 if loc is not None else count
-        command = C.add_item(self.doc, Loc(), "phase", index, NEW_BLOCK)
-        command.label = "Add a repeated block"
+        command = C.add_item(self.doc, Loc(), "phase", index, _named(NEW_BLOCK, self.t))
+        command.label = self.t.gettext("Add a repeated block")
         self._run_structural(command, Loc(phase=index))
 
     def _add_step(self) -> None:
@@ -713,7 +773,7 @@ class EditorWindow(QMainWindow):
         owner = Loc(phase=loc.phase)
         index = loc.step + 1 if loc.step is not None else self.doc.count(owner, "step")
         self._run_structural(
-            C.add_item(self.doc, owner, "step", index, NEW_STEP),
+            C.add_item(self.doc, owner, "step", index, _named(NEW_STEP, self.t)),
             Loc(phase=loc.phase, step=index),
         )
 
@@ -805,7 +865,8 @@ class EditorWindow(QMainWindow):
                 self._previewer = Previewer()
             except (ImportError, OSError, RuntimeError) as error:
                 log.warning("no speech preview: %s", error)
-                self.statusBar().showMessage(f"Speech is not available: {error}")
+                message = self.t.gettext("Speech is not available: {reason}")
+                self.statusBar().showMessage(message.format(reason=error))
                 return None
         return self._previewer
 
@@ -813,11 +874,13 @@ class EditorWindow(QMainWindow):
         """Say a text with the session's voice (placeholders read as examples)."""
         text = text.strip()
         if not text:
-            self.statusBar().showMessage("There is nothing to say: write the text first.")
+            self.statusBar().showMessage(
+                self.t.gettext("There is nothing to say: write the text first.")
+            )
             return
         if self._is_muted():
             self.statusBar().showMessage(
-                "Speech is muted in Settings: unmute it to hear the preview."
+                self.t.gettext("Speech is muted in Settings: unmute it to hear the preview.")
             )
             return
         previewer = self.previewer()
@@ -825,18 +888,21 @@ class EditorWindow(QMainWindow):
             return
         failure = previewer.failure()
         if failure:
-            self.statusBar().showMessage(f"Speech is off: {failure}")
+            message = self.t.gettext("Speech is off: {reason}")
+            self.statusBar().showMessage(message.format(reason=failure))
             return
         phase_name = self.phase_form.name.text() if self.current is not None else ""
-        samples = {**_SAMPLE_PLACEHOLDERS, "phase": phase_name or "this phase"}
+        samples = {key: self.t.gettext(value) for key, value in _SAMPLE_PLACEHOLDERS.items()}
+        samples["phase"] = phase_name or self.t.gettext("this phase")
         spoken = re.sub(r"\{(\w+)\}", lambda m: samples.get(m.group(1), m.group(0)), text)
         voice, rate, volume = self._voice_settings()
         previewer.preview(spoken, voice, rate, volume)
-        self.statusBar().showMessage(f"Speaking: {spoken}")
+        self.statusBar().showMessage(self.t.gettext("Speaking: {text}").format(text=spoken))
 
     def _preview_voice(self) -> None:
-        name = self.doc.get(Loc(), "name", "your session")
-        self.speak(f"This is how {name} sounds. Head level, eyes forward.")
+        name = self.doc.get(Loc(), "name", self.t.gettext("your session"))
+        sample = self.t.gettext("This is how {name} sounds. Head level, eyes forward.")
+        self.speak(sample.format(name=name))
 
     def _choose_wav(self, key: str) -> None:
         folder = self.file.path.parent if self.file.path is not None else Path.home()
@@ -847,7 +913,13 @@ class EditorWindow(QMainWindow):
         if self.file.path is not None:
             with contextlib.suppress(ValueError):
                 value = str(chosen.relative_to(self.file.path.parent))
-        self.execute(C.SetFields(Loc(table="sounds"), {key: value}, f"Choose the {key} sound"))
+        self.execute(
+            C.SetFields(
+                Loc(table="sounds"),
+                {key: value},
+                self.t.gettext("Choose the {key} sound").format(key=key),
+            )
+        )
 
     # -- saving -----------------------------------------------------------------------------------
 
@@ -912,7 +984,8 @@ class EditorWindow(QMainWindow):
             return False
         if not isinstance(name, str) or name != original:
             return False
-        return self.execute(C.SetFields(Loc(), {"name": f"{name} (my copy)"[:80]}, "Name the copy"))
+        copy = self.t.gettext("{name} (my copy)").format(name=name)[:80]
+        return self.execute(C.SetFields(Loc(), {"name": copy}, self.t.gettext("Name the copy")))
 
     def _saved(self) -> None:
         self.stack.setClean()
@@ -965,7 +1038,9 @@ class EditorWindow(QMainWindow):
         now = Stamp.of(path)
         self._ignored = _GONE if now is None else now
         if saving:
-            self.statusBar().showMessage("Not saved: the file on disk was changed elsewhere.")
+            self.statusBar().showMessage(
+                self.t.gettext("Not saved: the file on disk was changed elsewhere.")
+            )
         return False
 
     def _resolve_deleted(self, path: Path, *, saving: bool) -> bool:
@@ -984,7 +1059,8 @@ class EditorWindow(QMainWindow):
             QTimer.singleShot(0, self.close)
             return False
         if saving:
-            self.statusBar().showMessage(f"Not saved: {path.name} was deleted from the disk.")
+            message = self.t.gettext("Not saved: {file} was deleted from the disk.")
+            self.statusBar().showMessage(message.format(file=path.name))
         return False
 
     def reload(self) -> bool:
@@ -995,14 +1071,16 @@ class EditorWindow(QMainWindow):
         try:
             text = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            self.prompts.error(self, f"{path.name} cannot be read again: {error}")
+            message = self.t.gettext("{file} cannot be read again: {reason}")
+            self.prompts.error(self, message.format(file=path.name, reason=error))
             return False
         if text != self.doc.text():
-            self.execute(C.SetSource(text, "Reload from disk"))
+            self.execute(C.SetSource(text, self.t.gettext("Reload from disk")))
         self.file.saved_text = text
         self.file.stamp = Stamp.of(path)
         self._saved()
-        self.statusBar().showMessage(f"Reloaded {path.name} from disk")
+        message = self.t.gettext("Reloaded {file} from disk")
+        self.statusBar().showMessage(message.format(file=path.name))
         return True
 
     # -- running ----------------------------------------------------------------------------------
@@ -1017,7 +1095,9 @@ class EditorWindow(QMainWindow):
                 return
         self.validate()
         if self.problems:
-            self.statusBar().showMessage("Fix the problems before running the session.")
+            self.statusBar().showMessage(
+                self.t.gettext("Fix the problems before running the session.")
+            )
             return
         if self.file.path is not None:
             self.run_requested.emit(self.file.path)
