@@ -20,7 +20,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def _editors(window: MainWindow) -> list[EditorWindow]:
-    return [e for e in window._editors if isinstance(e, EditorWindow)]
+    return [e for e in window.side.editors if isinstance(e, EditorWindow)]
 
 
 def _close(editors: list[EditorWindow]) -> None:

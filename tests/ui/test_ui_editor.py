@@ -697,7 +697,7 @@ def test_the_librarys_new_offers_blank_and_every_bundled_session(
     template = resources.bundled_sessions()[1]
     pick = next(a for a in menu.actions() if a.text() == names[1])
     pick.trigger()
-    (editor,) = [e for e in window._editors if isinstance(e, EditorWindow)]
+    (editor,) = [e for e in window.side.editors if isinstance(e, EditorWindow)]
     editor.prompts = prompts
     prompts.unsaved = "discard"
     qtbot.addWidget(editor)
@@ -717,7 +717,7 @@ def test_the_librarys_new_blank_opens_the_blank_script(
 ) -> None:
     window.new_menu.aboutToShow.emit()
     window.new_menu.actions()[0].trigger()
-    (editor,) = [e for e in window._editors if isinstance(e, EditorWindow)]
+    (editor,) = [e for e in window.side.editors if isinstance(e, EditorWindow)]
     editor.prompts = prompts
     prompts.unsaved = "discard"
     qtbot.addWidget(editor)

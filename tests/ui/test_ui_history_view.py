@@ -305,7 +305,7 @@ def test_an_empty_chart_still_paints(qtbot: Any) -> None:
 def test_the_window_opens_the_history(qtbot: Any, window: MainWindow) -> None:
     year_end_history()
     window.action("history").trigger()
-    shown = window._history
+    shown = window.side.history
     assert isinstance(shown, HistoryView)
     qtbot.waitExposed(shown)
     assert shown.isWindow()
@@ -313,7 +313,7 @@ def test_the_window_opens_the_history(qtbot: Any, window: MainWindow) -> None:
     assert shown.dialogs is window.dialogs
     # Asking again raises the same window.
     window.show_history()
-    assert window._history is shown
+    assert window.side.history is shown
     shown.close()
 
 

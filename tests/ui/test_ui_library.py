@@ -330,7 +330,7 @@ def test_the_real_editor_opens_and_its_run_button_opens_the_session(
     window.refresh_library()
     assert window.library.select(short_file.resolve())
     window.edit_session()
-    editors = [e for e in window._editors if isinstance(e, EditorWindow)]
+    editors = [e for e in window.side.editors if isinstance(e, EditorWindow)]
     assert len(editors) == 1
     editor = editors[0]
     qtbot.addWidget(editor)
@@ -350,7 +350,7 @@ def test_the_editors_run_shows_the_main_window_again_after_it_was_closed(
     window.refresh_library()
     assert window.library.select(short_file.resolve())
     window.edit_session()
-    editor = next(e for e in window._editors if isinstance(e, EditorWindow))
+    editor = next(e for e in window.side.editors if isinstance(e, EditorWindow))
     qtbot.addWidget(editor)
     assert window.close()
     assert not window.isVisible()
@@ -377,7 +377,7 @@ def test_an_editor_that_cannot_open_the_file_says_why(
     fake = types.ModuleType("walktimer.ui.editor")
     fake.EditorWindow = EditorWindow  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "walktimer.ui.editor", fake)
-    window._open_editor(Path("/nowhere/walk.toml"))
+    window.side.open_editor(Path("/nowhere/walk.toml"))
     assert dialogs.informs == [
         (
             "Cannot open the session",

@@ -106,7 +106,7 @@ def test_edit_on_a_vanished_row_opens_no_editor(
     first.unlink()
     shown.edit_session()
     assert [title for title, _text in dialogs.informs] == ["Session not found"]
-    assert shown._editors == []
+    assert shown.side.editors == []
     assert _names(shown) == set()
 
 

@@ -47,13 +47,13 @@ def test_the_summary_leads_to_the_history_and_ctrl_h_opens_it(
     assert link.isVisible()
     assert "weekly progress" in link.text()
     qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
-    history = window._history
+    history = window.side.history
     assert isinstance(history, HistoryView)
     history.close()
-    window._history = None
+    window.side.history = None
     link.linkActivated.emit("history")
-    assert isinstance(window._history, HistoryView)
-    window._history.close()
+    assert isinstance(window.side.history, HistoryView)
+    window.side.history.close()
 
 
 def test_the_toolbar_buttons_keep_their_place_when_pause_becomes_resume(

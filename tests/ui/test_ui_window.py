@@ -511,7 +511,7 @@ def test_voices_are_listed_once_however_often_settings_open(
         asked.append(1)
         return [("en-gb", "English (GB)")]
 
-    window.list_voices = voices
+    window.side.list_voices = voices
     opened: list[SettingsDialog] = []
 
     def fake_exec(self: SettingsDialog) -> int:

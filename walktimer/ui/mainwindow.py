@@ -2,7 +2,8 @@
 
 Nothing here keeps time or runs a session: a RunController (walktimer.ui.controller) owns the
 open session and this window draws what it reports. Commands and their keys are declared in
-walktimer.ui.actions, files come in through walktimer.ui.opening, and every question to the
+walktimer.ui.actions, files come in through walktimer.ui.opening, the editors, the history
+and Settings are opened by walktimer.ui.side_windows, and every question to the
 user goes through a Dialogs port, so tests answer without blocking. The services are built
 by the composition root (walktimer.ui.app.run_gui) and handed in.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,22 +41,18 @@ from walktimer.ui.dialogs import Dialogs
 from walktimer.ui.host import GET_READY_SECONDS
 from walktimer.ui.icons import app_icon
 from walktimer.ui.inhibit import Inhibitor
-from walktimer.ui.media_keys import MediaKeysPort
+from walktimer.ui.media_keys import MediaKeysPort, window_controls
 from walktimer.ui.opening import SessionFiles, dropped_session
 from walktimer.ui.runview import RunView
 from walktimer.ui.screenfit import clamp_to_screen, fit_to_screen
 from walktimer.ui.settings import Settings
+from walktimer.ui.side_windows import SideWindows, VoiceList
 from walktimer.ui.theme import apply_theme, colours_for, is_dark
 
 if TYPE_CHECKING:
-    from walktimer.audio.preview import Previewer
-    from walktimer.core.problems import Problem
-    from walktimer.ui.editor.window import EditorWindow
     from walktimer.ui.help_overlay import HelpOverlay
-    from walktimer.ui.history_view import HistoryView
     from walktimer.ui.library import LibraryView
     from walktimer.ui.resume_prompt import RunTracker
-    from walktimer.ui.settings_dialog import VoiceEntry
     from walktimer.ui.summary import SummaryView
     from walktimer.ui.today import TodayWalks
 
@@ -67,10 +64,6 @@ SAFETY_TEXT = (
     "<b>Before you start:</b> check with your doctor or physiotherapist that walking "
     "sessions like these suit you. Stop at once if you feel dizzy, off balance or in pain."
 )
-
-# The speech engine's voices as (id, label[, languages]); called on the settings dialog's
-# loader thread.
-VoiceList = Callable[[], "Sequence[VoiceEntry]"]
 
 
 class MainWindow(QMainWindow):
@@ -102,24 +95,23 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.dialogs = dialogs
-        self.list_voices = list_voices
         self.media_keys = media_keys
         self.runs = RunController(
             settings, clock=clock, sink_factory=sink_factory, inhibitor=inhibitor,
             confirm=self._confirm, get_ready=get_ready, parent=self,
         )  # fmt: skip
-        self.files = SessionFiles(dialogs, self, edit=self._edit_problem)
+        self.side = SideWindows(
+            self, dialogs, settings, list_voices,
+            saved=self._library_changed, run=self._run_from_editor,
+        )  # fmt: skip
+        self.files = SessionFiles(dialogs, self, edit=self.side.edit_problem)
         self.history_tracker: RunTracker | None = None  # given by the app once it is up
         self._app = app
         self._library_loaded = False
         self._was_maximized = False
-        self._editors: list[QWidget] = []
-        self._history: HistoryView | None = None
         self.today: TodayWalks | None = None  # today's walk and the diary, after first paint
         self._dark = False
         self._painted = False
-        self._previewer: Previewer | None = None
-        self._voices: Sequence[VoiceEntry] | None = None  # listed once, on first need
         self._after_paint: list[Callable[[], object]] = []
 
         self.setWindowTitle("WalkTimer")
@@ -170,27 +162,11 @@ class MainWindow(QMainWindow):
             self.run_view.add_notice(problem)
 
     def _media_controls(self) -> Controls:
-        """What media keys and headset buttons do: what Space, N, P and Stop do."""
+        def state() -> State | None:
+            run = self.runs.run
+            return run.host.state() if run is not None else None
 
-        def when(wanted: State) -> Callable[[], None]:
-            def toggle_if() -> None:
-                run = self.runs.run
-                if run is not None and run.host.state() is wanted:
-                    self.toggle()
-
-            return toggle_if
-
-        def raise_window() -> None:
-            if self.isMinimized():
-                self.showNormal()
-            self.raise_()
-            self.activateWindow()
-
-        return Controls(
-            play_pause=self.toggle, play=when(State.PAUSED), pause=when(State.RUNNING),
-            next=self.next_phase, previous=self.previous_phase, stop=self.stop_session,
-            raise_window=raise_window,
-        )  # fmt: skip
+        return window_controls(self, self, state)
 
     def _confirm(self, title: str, text: str, action: str) -> bool:
         return self.dialogs.confirm(self, title, text, action)
@@ -391,31 +367,10 @@ class MainWindow(QMainWindow):
         return banner
 
     def show_settings(self) -> None:
-        from walktimer.ui.settings_dialog import SettingsDialog
-
         run = self.run
-        dialog = SettingsDialog(
-            self.settings, self, voices=self._voice_list_once, preview=self._preview,
-            script_rate=run.plan.session.voice.rate if run is not None else None,
-        )  # fmt: skip
-        if dialog.exec():
+        if self.side.show_settings(run.plan.session.voice.rate if run is not None else None):
             self.apply_settings(theme=True)
             self.runs.set_muted(self.settings.mute)
-
-    def _voice_list_once(self) -> Sequence[VoiceEntry]:
-        """The voices, asked of the speech engine the first time only: listing them starts
-        a speech worker process, which opening the settings again should not repeat."""
-        if self._voices is None:
-            self._voices = self.list_voices()  # on the dialog's loader thread
-        return self._voices
-
-    def _preview(self, text: str, voice: str | None, rate: int, volume: float) -> None:
-        """The settings dialog's "Try the voice": said at once, without blocking."""
-        if self._previewer is None:
-            from walktimer.audio.preview import Previewer
-
-            self._previewer = Previewer()
-        self._previewer.preview(text, voice=voice, rate=rate, volume=volume)
 
     # ------------------------------------------------------------------ pages
 
@@ -702,42 +657,6 @@ class MainWindow(QMainWindow):
         self.library.search.setFocus()
         self.library.search.selectAll()
 
-    def _open_editor(self, path: Path | None, template: Path | None = None) -> EditorWindow | None:
-        try:
-            from walktimer.ui.editor import EditorWindow  # on first use: not at start-up
-        except ImportError:
-            log.info("the session editor is not available", exc_info=True)
-            self.dialogs.inform(
-                self,
-                "No editor",
-                "The session editor is not part of this version of WalkTimer. Edit the "
-                "session file in a text editor; WalkTimer reads it again when you open it.",
-            )
-            return None
-        try:
-            if path is not None:
-                editor = EditorWindow(path)
-            elif template is not None:
-                editor = EditorWindow(template=template)
-            else:
-                editor = EditorWindow()
-        except OSError as error:  # the editor's OpenError: one sentence for the user
-            self.dialogs.inform(self, "Cannot open the session", str(error))
-            return None
-        self._editors = [e for e in self._editors if e.isVisible()]
-        self._editors.append(editor)
-        editor.saved.connect(lambda *_args: self._library_changed())
-        # "Run" in the editor: the session opens here, ready for Space.
-        editor.run_requested.connect(self._run_from_editor)
-        editor.show()
-        return editor
-
-    def _edit_problem(self, path: Path, problem: Problem | None) -> None:
-        """Edit in the problem dialog: the file in the editor, at its first problem."""
-        editor = self._open_editor(path)
-        if editor is not None and problem is not None:
-            editor.go_to_problem(problem)
-
     def _run_from_editor(self, path: Path) -> None:
         if self.open_session(Path(path)):
             # The main window may have been closed (or minimised) while the editor stayed
@@ -756,25 +675,17 @@ class MainWindow(QMainWindow):
     def edit_session(self) -> None:
         path = self._selected_path()
         if path is None or not self._vanished(path):
-            self._open_editor(path)
+            self.side.open_editor(path)
 
     def new_session(self) -> None:
-        self._open_editor(None)
+        self.side.open_editor(None)
 
     def new_from_template(self, template: Path) -> None:
         """A new, unsaved session that starts as a copy of `template` (a bundled session)."""
-        self._open_editor(None, template=template)
+        self.side.open_editor(None, template=template)
 
     def show_history(self) -> None:
-        try:
-            from walktimer.ui.history_view import show_history  # on first use
-        except ImportError:
-            log.info("the history view is not available", exc_info=True)
-            self.dialogs.inform(
-                self, "No history", "The walk history is not part of this version of WalkTimer."
-            )
-            return
-        self._history = show_history(self, self.dialogs, self._history, self.history_tracker)
+        self.side.show_history(self.history_tracker)
 
     # ------------------------------------------------------------------ drag and drop
 
@@ -824,10 +735,5 @@ class MainWindow(QMainWindow):
             self.settings.geometry = self.saveGeometry()
             self.settings.sync()
         self.runs.shutdown()
-        if self._previewer is not None:
-            self._previewer.close()
-            self._previewer = None
-        from walktimer.ui.settings_dialog import finish_voice_loaders
-
-        finish_voice_loaders()  # a voice list still coming from a closed Settings dialog
+        self.side.close()
         super().closeEvent(event)

@@ -15,9 +15,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from walktimer.desktop.mpris import Controls, MprisService, player_state
 
 if TYPE_CHECKING:
-    from walktimer.core.engine import View
+    from PySide6.QtWidgets import QWidget
 
-__all__ = ["MediaKeys", "MediaKeysPort", "NoMediaKeys"]
+    from walktimer.core.engine import State, View
+
+__all__ = ["MediaKeys", "MediaKeysPort", "NoMediaKeys", "WalkCommands", "window_controls"]
 
 _NAMES = ("play_pause", "play", "pause", "next", "previous", "stop", "raise_window")
 
@@ -93,3 +95,42 @@ class NoMediaKeys:
 
     def close(self) -> None:
         """Nothing is held."""
+
+
+class WalkCommands(Protocol):
+    """The window's commands that media keys stand for: Space, N, P and Stop."""
+
+    def toggle(self) -> None: ...
+
+    def next_phase(self) -> None: ...
+
+    def previous_phase(self) -> None: ...
+
+    def stop_session(self) -> None: ...
+
+
+def window_controls(
+    window: QWidget, commands: WalkCommands, state: Callable[[], State | None]
+) -> Controls:
+    """What media keys and headset buttons do: what Space, N, P and Stop do in `window`.
+    Play and Pause act only when the walk is paused or running (`state`); Raise shows it."""
+    from walktimer.core.engine import State
+
+    def when(wanted: State) -> Callable[[], None]:
+        def toggle_if() -> None:
+            if state() is wanted:
+                commands.toggle()
+
+        return toggle_if
+
+    def raise_window() -> None:
+        if window.isMinimized():
+            window.showNormal()
+        window.raise_()
+        window.activateWindow()
+
+    return Controls(
+        play_pause=commands.toggle, play=when(State.PAUSED), pause=when(State.RUNNING),
+        next=commands.next_phase, previous=commands.previous_phase, stop=commands.stop_session,
+        raise_window=raise_window,
+    )  # fmt: skip
