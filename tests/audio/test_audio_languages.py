@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_audio_real import DRIVER, device, played, run, seconds
+from test_audio_real import DRIVER, check_spoken, device, played, run, seconds
 
 from walktimer.audio.clip import read_wav
 
@@ -55,7 +55,7 @@ def test_a_cue_is_spoken_in_the_scripts_language(
     subprocess.run(
         ["espeak-ng", "-v", language, "-s", "160", "-w", str(reference), words], check=True
     )
-    assert abs(seconds(spoken) - seconds(reference)) < 0.15 * seconds(reference) + 0.1
+    check_spoken(spoken, seconds(reference))
     # Both texts, the words and walktimer's own finish in the language, were rendered.
     cache = Path(os.environ["XDG_CACHE_HOME"], "walktimer", "speech")
     assert len(list(cache.glob("*.wav"))) == 2
