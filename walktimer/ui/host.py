@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 GET_READY_SECONDS = 3
 MAX_TIMER_MS = 60 * 60 * 1000  # re-check at least hourly; QTimer takes int milliseconds
 BELT_MS = 500  # how often a connected treadmill's readings are looked at
+BELT_MIN_MS = 20  # and never more often than this, even for a deadline that is due
 
 
 class SessionHost(QObject):
@@ -213,7 +214,6 @@ class SessionHost(QObject):
         """Stop the timers and silence the sink (the window is closing or leaving)."""
         self._deadline.stop()
         self._display.stop()
-        self._belt.stop()
         self._ready_until = None
         if self.state() in (State.RUNNING, State.PAUSED):
             try:
@@ -221,6 +221,7 @@ class SessionHost(QObject):
             except EngineError as error:
                 log.debug("stop on shutdown refused: %s", error)
             self.belt_turn()  # a belt walktimer controls stops with the session
+        self._belt.stop()  # after that last turn, which would start it again
         self._sink.stop()
 
     def belt_turn(self) -> None:
@@ -243,7 +244,8 @@ class SessionHost(QObject):
                 base_ms = BELT_MS
                 if wait is not None:
                     base_ms = min(BELT_MS, to_milliseconds(self._clock.to_base(wait)))
-                self._belt.start(max(0, base_ms))
+                # A deadline that stays due (a start waiting for the link) must not spin.
+                self._belt.start(max(BELT_MIN_MS, base_ms))
         self.belt_changed.emit()
 
     # The pump.

@@ -472,7 +472,7 @@ class MainWindow(QMainWindow):
         """Start a session built in memory (a programme's walk) from its 3-2-1 count."""
         if not self.runs.confirm_leave():
             return False
-        self._show_run(session, build_plan(session), path, None, [], start=True)
+        self._show_run(session, self._plan(session), path, None, [], start=True)
         return True
 
     def _forget_recent_if_gone(self, path: Path) -> None:
