@@ -31,6 +31,7 @@ from tomlkit.items import AoT, Array, InlineTable, Item, String, StringType, Tab
 from walktimer.core.problems import Problem
 from walktimer.core.script import Session
 from walktimer.editing.regions import Span, spans, trailer
+from walktimer.i18n import ENGLISH, Phrases
 
 __all__ = [
     "SESSION_TABLES",
@@ -187,17 +188,17 @@ class Document:
     def _changed(self) -> None:
         self._text = self.toml.as_string()
 
-    def problems(self) -> list[Problem]:
-        """What `walktimer check` says about the text as it is now."""
+    def problems(self, phrases: Phrases = ENGLISH) -> list[Problem]:
+        """What `walktimer check` says about the text as it is now, worded in `phrases`."""
         from walktimer.core.loader import check_text
 
-        return check_text(self._text, self.path)
+        return check_text(self._text, self.path, phrases=phrases)
 
-    def to_session(self) -> Session:
+    def to_session(self, phrases: Phrases = ENGLISH) -> Session:
         """The session the text describes; raises SessionError when it is not valid."""
         from walktimer.core.loader import load_text
 
-        return load_text(self._text, self.path)
+        return load_text(self._text, self.path, phrases=phrases)
 
     # -- reading --------------------------------------------------------------------------------
 

@@ -90,7 +90,7 @@ def duration_hint(value: Any, t: Phrases | None = None) -> str:
     if is_manual(value):
         return (t or user_phrases()).gettext("until you press Next")
     try:
-        return f"= {format_clock(parse_duration(value))}"
+        return f"= {format_clock(parse_duration(value, phrases=t or user_phrases()))}"
     except ValueProblem as error:
         return str(error)
 

@@ -537,14 +537,14 @@ class EditorWindow(QMainWindow):
         self.setWindowModified(not self.stack.isClean())
 
     def problems_have_syntax(self) -> bool:
-        return any(p.where == "TOML syntax" for p in self.problems)
+        return any(p.where == self.t.gettext("TOML syntax") for p in self.problems)
 
     # -- validation -------------------------------------------------------------------------------
 
     def validate(self) -> None:
         """Recompute the problem lines now (normally debounced after each change)."""
         self._validate_timer.stop()
-        self.problems = self.doc.problems()
+        self.problems = self.doc.problems(self.t)
         self.problem_list.clear()
         for problem in self.problems:
             item = QListWidgetItem(self.problem_text(problem))
@@ -565,7 +565,7 @@ class EditorWindow(QMainWindow):
             )
         self.draft_action.setVisible(count > 0)
         self.problem_list.setVisible(count > 0)
-        syntax = next((p for p in self.problems if p.where == "TOML syntax"), None)
+        syntax = next((p for p in self.problems if p.where == self.t.gettext("TOML syntax")), None)
         if syntax is not None:
             self.source.mark_error(syntax.line, syntax.col, syntax.what)
         elif self.doc.parsed:
@@ -598,7 +598,9 @@ class EditorWindow(QMainWindow):
             session = self.doc.to_session()
         except SessionError:
             return
-        self.warnings = overlap_warnings(session, self.doc.text(), self._user_rate() or None)
+        self.warnings = overlap_warnings(
+            session, self.doc.text(), self._user_rate() or None, phrases=self.t
+        )
         for warning in self.warnings:
             item = QListWidgetItem(self.problem_text(warning))
             item.setData(Qt.ItemDataRole.UserRole, warning)
