@@ -382,7 +382,8 @@ class Checker:
             top,
             missing=t.gettext("missing name: give the session a name, e.g. name = {example}"),
             empty=t.gettext("name is empty: give the session a name of {low} to {high} characters"),
-            example='"Back-care walk"',
+            # Translators: an example of a session's name, in a script's quotes.
+            example=t.gettext('"Back-care walk"'),
         )
         description = self.text(doc, "description", (), top)
         author = self.text(doc, "author", (), top)

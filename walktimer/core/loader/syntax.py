@@ -20,64 +20,73 @@ __all__ = [
 ]
 
 
-SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
-    ("Invalid statement", N_("this line is not a key = value pair, a [table] header or a comment")),
-    (
-        "Expected newline or end of document",
-        N_(
-            "expected the end of the line after the value: put each key = value on its own line, "
-            "and start comments with #"
+def _hints() -> tuple[tuple[str, str], ...]:
+    """How each of tomli's messages starts (its English, matched against and never shown),
+    with the hint that says what it means for a script."""
+    return (
+        (
+            "Invalid statement",
+            N_("this line is not a key = value pair, a [table] header or a comment"),
         ),
-    ),
-    (
-        "Expected '=' after a key",
-        N_('expected "=" after the key: write key = value, with text values in quotes'),
-    ),
-    ("Cannot declare", N_("this table is declared twice: merge the two into one")),
-    (
-        "Cannot overwrite a value",
-        N_("this key is already set above, or clashes with a table of the same name: keep one"),
-    ),
-    (
-        "Cannot redefine namespace",
-        N_(
-            "this dotted key adds to a table that already has its own [header]: "
-            "put the key under that header"
+        (
+            "Expected newline or end of document",
+            N_(
+                "expected the end of the line after the value: put each key = value on its own "
+                "line, and start comments with #"
+            ),
         ),
-    ),
-    (
-        "Cannot mutate immutable namespace",
-        N_("this adds to a table or list that was written inline above: write it in one place"),
-    ),
-    ("Expected ']' at the end", N_('a table header needs its closing "]"')),
-    (
-        "Expected ']]' at the end",
-        N_('an array-of-tables header like [[phase]] needs its closing "]]"'),
-    ),
-    (
-        "Invalid initial character for a key",
-        N_('a key cannot start here: keys are letters, digits, "_" and "-", or text in quotes'),
-    ),
-    ("Unclosed array", N_('this list is not closed: add the missing "]"')),
-    ("Unclosed inline table", N_('this inline table is not closed: add the missing "}"')),
-    ("Duplicate inline table key", N_("this inline table sets the same key twice: keep one")),
-    (
-        "Unescaped '\\'",
-        N_("a backslash in \"...\" text must be doubled (\\\\), or use '...' quotes instead"),
-    ),
-    ("Invalid hex value", N_("this escape needs hexadecimal digits, like \\u00e9")),
-    ("Escaped character is not a Unicode", N_("this escape is not a valid character")),
-    ("Unterminated string", N_("this text is not closed: add the closing quote")),
-    ("Illegal character", N_("this character is not allowed in text: remove it or escape it")),
-    ("Invalid date or datetime", N_("this looks like a date or time but is not a valid one")),
-    (
-        "Invalid value",
-        N_(
-            'this value is not valid TOML: put text in quotes ("5m"), and write true or false in '
-            "lower case"
+        (
+            "Expected '=' after a key",
+            N_('expected "=" after the key: write key = value, with text values in quotes'),
         ),
-    ),
-)
+        ("Cannot declare", N_("this table is declared twice: merge the two into one")),
+        (
+            "Cannot overwrite a value",
+            N_("this key is already set above, or clashes with a table of the same name: keep one"),
+        ),
+        (
+            "Cannot redefine namespace",
+            N_(
+                "this dotted key adds to a table that already has its own [header]: "
+                "put the key under that header"
+            ),
+        ),
+        (
+            "Cannot mutate immutable namespace",
+            N_("this adds to a table or list that was written inline above: write it in one place"),
+        ),
+        ("Expected ']' at the end", N_('a table header needs its closing "]"')),
+        (
+            "Expected ']]' at the end",
+            N_('an array-of-tables header like [[phase]] needs its closing "]]"'),
+        ),
+        (
+            "Invalid initial character for a key",
+            N_('a key cannot start here: keys are letters, digits, "_" and "-", or text in quotes'),
+        ),
+        ("Unclosed array", N_('this list is not closed: add the missing "]"')),
+        ("Unclosed inline table", N_('this inline table is not closed: add the missing "}"')),
+        ("Duplicate inline table key", N_("this inline table sets the same key twice: keep one")),
+        (
+            "Unescaped '\\'",
+            N_("a backslash in \"...\" text must be doubled (\\\\), or use '...' quotes instead"),
+        ),
+        ("Invalid hex value", N_("this escape needs hexadecimal digits, like \\u00e9")),
+        ("Escaped character is not a Unicode", N_("this escape is not a valid character")),
+        ("Unterminated string", N_("this text is not closed: add the closing quote")),
+        ("Illegal character", N_("this character is not allowed in text: remove it or escape it")),
+        ("Invalid date or datetime", N_("this looks like a date or time but is not a valid one")),
+        (
+            "Invalid value",
+            N_(
+                'this value is not valid TOML: put text in quotes ("5m"), and write true or false '
+                "in lower case"
+            ),
+        ),
+    )
+
+
+SYNTAX_HINTS = _hints()
 
 
 def syntax_message(error: tomli.TOMLDecodeError, phrases: Phrases = ENGLISH) -> str:
