@@ -22,13 +22,13 @@ def _refusal(engine: Engine, command: str, *args: int) -> str:
 def test_a_german_plan_refuses_in_german() -> None:
     engine = Engine(build_plan(SESSION, language="de"), FakeClock(0.0))
     assert _refusal(engine, "pause") == (
-        "Pausieren nicht möglich: die Sitzung hat noch nicht begonnen."
+        "Pausieren nicht möglich: die Einheit hat noch nicht begonnen."
     )
     assert _refusal(engine, "start", 3) == (
-        "Start bei Phase 4 nicht möglich: die Sitzung hat die Phasen 1 bis 1."
+        "Start bei Phase 4 nicht möglich: die Einheit hat die Phasen 1 bis 1."
     )
     engine.start()
-    assert _refusal(engine, "start") == "Starten nicht möglich: die Sitzung hat bereits begonnen."
+    assert _refusal(engine, "start") == "Starten nicht möglich: die Einheit hat bereits begonnen."
 
 
 def test_the_hosts_phrases_word_the_refusal_whatever_the_plans_language() -> None:

@@ -55,7 +55,7 @@ def test_check_says_an_unknown_key_and_a_bad_duration_in_german_at_the_same_plac
         "reminders, phase",
         f'{script}:7:1: error: Phase 1 "Gehen": duration: erwartet wird eine Dauer wie 90, '
         '"90s", "5m", "1m30s", "2:30" oder "1:02:30", oder "manual" für eine Phase, die endet, '
-        'wenn Sie auf Weiter drücken, nicht "5x"',
+        'wenn du auf Weiter drückst, nicht "5x"',
     ]
     english = _check(tmp_path, "en")
     assert [line.split(" error: ")[0] for line in english] == [
@@ -96,7 +96,7 @@ def test_a_syntax_error_is_named_in_german_and_quotes_the_parser() -> None:
     assert [(p.where, p.what) for p in problems] == [
         (
             "TOML-Syntax",
-            'Textwerte brauchen Anführungszeichen: schreiben Sie name = "walk" (der '
+            'Textwerte brauchen Anführungszeichen: schreib name = "walk" (der '
             "TOML-Parser sagt: Invalid value)",
         )
     ]
@@ -120,7 +120,7 @@ def test_the_parsers_word_their_messages_in_the_phrases_given() -> None:
     )
     with pytest.raises(ValueProblem) as spanish:
         parse_speed("4", phrases=phrases("es"))
-    assert str(spanish.value).startswith('"4" necesita una unidad: escriba "4 km/h" o "4 mph"')
+    assert str(spanish.value).startswith('"4" necesita una unidad: escribe "4 km/h" o "4 mph"')
     with pytest.raises(ValueProblem) as english:
         parse_duration("5x")
     assert str(english.value).startswith("expected a duration like 90")
@@ -132,3 +132,34 @@ def test_the_editor_document_lists_its_problems_in_the_phrases_given() -> None:
     assert [p.where for p in german] == ["oberste Ebene", 'Phase 1 "Gehen"']
     assert [p.where for p in doc.problems()] == ["top level", 'phase 1 "Gehen"']
     assert doc.problems(ENGLISH) == doc.problems()
+
+
+@pytest.mark.parametrize("language", ["de", "es"])
+def test_a_new_script_is_a_valid_session_in_the_users_words(language: str) -> None:
+    from walktimer.editing.scriptfile import ScriptFile
+
+    new = ScriptFile.new(phrases=phrases(language))
+    session = load_text(new.doc.text())
+    assert session.name == {"de": "Mein Gang", "es": "Mi paseo"}[language]
+    assert new.title == session.name
+    assert session.phases[0].name == {"de": "Aufwärmen", "es": "Calentamiento"}[language]
+
+
+def test_the_editors_undo_steps_and_file_messages_are_german(tmp_path: Path) -> None:
+    from walktimer.editing import commands as C
+    from walktimer.editing.document import Loc
+    from walktimer.editing.storage import OpenError, read_script
+
+    t = phrases("de")
+    doc = Document(SCRIPT, None, phrases=t)
+    assert C.SetFields(Loc(phase=0, cue=1), {"at": "1m"}, phrases=t).label == (
+        "at von Phase 1, Ansage 2 ändern"
+    )
+    assert C.delete_item(doc, Loc(), "phase", 0, phrases=t).label == "Phase löschen"
+    assert C.phase_to_block(doc, 0, phrases=t).label == "Zum wiederholten Block machen"
+    assert C.SetFields(Loc(phase=0), {"name": "x"}).label == "Change name of phase 1"
+    with pytest.raises(OpenError) as missing:
+        read_script(tmp_path / "gone.toml", phrases=t)
+    assert str(missing.value).endswith(
+        "gone.toml gibt es nicht; wähle eine andere Datei oder beginne eine neue."
+    )

@@ -29,6 +29,11 @@ TRANSLATED = [
     "core/plan.py",
     "core/treadmill.py",
     "cli.py",
+    "editing/commands.py",
+    "editing/document.py",
+    "editing/outline.py",
+    "editing/scriptfile.py",
+    "editing/storage.py",
     "verbs/cache.py",
     "verbs/history.py",
     "verbs/import_zwo.py",
@@ -52,6 +57,10 @@ NOT_YET = {
     # The phases' statuses are values the history stores; __init__ refuses a plan without
     # phases, which is a programming error.
     "core/engine.py": {"PhaseStatus", "__init__"},
+    # Undo before apply and an unknown session table are programming errors.
+    "editing/commands.py": {"undo", "__init__"},
+    # A Loc that is no list element is a programming error.
+    "editing/document.py": {"parent_list"},
     # The JSON schema's descriptions: the schema is English data for text editors.
     "core/format/values.py": {
         "duration_schema",
@@ -68,7 +77,7 @@ LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
 # Calls whose text the user never reads (a style sheet).
 NOT_SHOWN = {"setStyleSheet"}
 # Calls that match a text against another's start or end: the text is compared, not shown.
-MATCHED = {"startswith", "endswith"}
+MATCHED = {"endswith", "removeprefix", "removesuffix", "startswith"}
 # Words with spaces between them ("Next: the end"), or a capitalised sentence ("Halfway.").
 # In an f-string, a value between two words counts as a space ("Freed {} files.").
 PROSE = re.compile(r"[A-Za-z]{2,}[,:;.!?]?( +| *\{\} *)[A-Za-z]{2,}|^[A-Z][a-z]+[.!?]$")
