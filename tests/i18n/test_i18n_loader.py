@@ -163,3 +163,22 @@ def test_the_editors_undo_steps_and_file_messages_are_german(tmp_path: Path) -> 
     assert str(missing.value).endswith(
         "gone.toml gibt es nicht; wähle eine andere Datei oder beginne eine neue."
     )
+
+
+def test_a_failed_save_gives_walktimers_own_reason_in_german(tmp_path: Path) -> None:
+    import errno
+
+    from walktimer.editing.storage import _failure
+
+    error = FileExistsError(errno.EEXIST, "no free temporary name", str(tmp_path))
+    assert str(_failure(tmp_path / "walk.toml", error, phrases("de"))) == (
+        "walk.toml konnte nicht gespeichert werden: kein freier Name für die temporäre Datei. "
+        "Die Datei auf der Festplatte ist unverändert."
+    )
+
+
+def test_a_speed_is_said_in_german_with_a_decimal_comma() -> None:
+    from walktimer.core.script import Speed
+
+    assert Speed(kmh=3.5).said(phrases("de")).startswith("3,5 ")
+    assert Speed(kmh=3.5).spoken == "3.5 kilometres per hour"

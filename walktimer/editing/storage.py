@@ -93,7 +93,7 @@ def read_script(path: Path, *, phrases: Phrases = ENGLISH) -> tuple[str, Stamp]:
     """A script's text for editing and the stamp to compare against at save time."""
     t = phrases
     try:
-        data = files.read_bounded(path, MAX_FILE_BYTES)
+        data = files.read_bounded(path, MAX_FILE_BYTES, phrases=t)
         stamp = Stamp.of_bytes(path, data)
     except files.FileTooLarge:
         message = t.gettext("{path} is larger than a session script may be (1 MiB).")
@@ -130,7 +130,9 @@ def _failure(path: Path, error: OSError, t: Phrases) -> SaveError:
         reason = t.gettext("the disk is read-only; use Save As to put it somewhere else")
     else:
         refused = t.gettext("the system refused to write it")
-        reason = (error.strerror or str(error) or refused).rstrip(".")
+        # walktimer's own reasons (walktimer.files) are in the catalogue; the system's are not.
+        own = t.gettext(error.strerror) if error.strerror else None
+        reason = (own or str(error) or refused).rstrip(".")
         reason = reason[:1].lower() + reason[1:]
     message = t.gettext("Could not save {name}: {reason}. The file on disk is unchanged.")
     return SaveError(message.format(name=path.name, reason=reason))
