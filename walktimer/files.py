@@ -31,6 +31,8 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from walktimer.i18n import ENGLISH, N_, Phrases
+
 __all__ = [
     "STALE_AFTER",
     "FileTooLarge",
@@ -56,15 +58,17 @@ class FileTooLarge(OSError):
         return str(self.strerror)
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
+def read_bounded(path: Path, limit: int, *, phrases: Phrases = ENGLISH) -> bytes:
     """The file's bytes, reading at most `limit` + 1 of them. Raises FileTooLarge past the
-    limit, IsADirectoryError for a folder, and any other OSError as it comes."""
+    limit (its reason in `phrases`), IsADirectoryError for a folder, and any other OSError as
+    it comes."""
     with open(path, "rb") as stream:
         if stat.S_ISDIR(os.fstat(stream.fileno()).st_mode):
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise FileTooLarge(errno.EFBIG, f"larger than {limit} bytes", str(path))
+        reason = phrases.gettext("larger than {limit} bytes").format(limit=limit)
+        raise FileTooLarge(errno.EFBIG, reason, str(path))
     return data
 
 
@@ -143,7 +147,8 @@ def write_new(candidates: Iterable[Path], data: bytes, *, attempts: int = 1000) 
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
-    raise FileExistsError(errno.EEXIST, "no free name", str(first.parent))
+    # The reasons walktimer gives an OSError are marked; whoever shows one translates it.
+    raise FileExistsError(errno.EEXIST, N_("no free name"), str(first.parent))
 
 
 def _temp_pattern(target: Path) -> re.Pattern[str]:
@@ -185,7 +190,7 @@ def _write_temp(target: Path, data: bytes, mode: int | None, new_mode: int) -> P
         except FileExistsError:
             continue
     else:
-        raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
+        raise FileExistsError(errno.EEXIST, N_("no free temporary name"), str(target.parent))
     try:
         try:
             if mode is not None:

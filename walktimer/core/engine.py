@@ -39,6 +39,7 @@ from walktimer.core.plan import (
     fill_text,
 )
 from walktimer.core.script import Incline, Kind, Sound, Speed
+from walktimer.i18n import N_, Phrases
 
 __all__ = [
     "RESTART_AFTER",
@@ -251,18 +252,19 @@ class Snapshot(NamedTuple):
 
 
 # Why a command is refused, by state. A few (command, state) pairs read better worded apart.
+# The refusal is "REFUSED: REASON.", from a refused command ("cannot pause") and this reason.
 _STATE_REASON = {
-    State.READY: "the session has not started",
-    State.RUNNING: "the session is already running",
-    State.PAUSED: "the session is paused",
-    State.FINISHED: "the session has finished",
-    State.STOPPED: "the session was stopped",
+    State.READY: N_("the session has not started"),
+    State.RUNNING: N_("the session is already running"),
+    State.PAUSED: N_("the session is paused"),
+    State.FINISHED: N_("the session has finished"),
+    State.STOPPED: N_("the session was stopped"),
 }
 _SPECIAL_REASON = {
-    ("pause", State.PAUSED): "the session is already paused",
-    ("resume", State.RUNNING): "the session is not paused",
-    ("start", State.RUNNING): "the session has already started",
-    ("start", State.PAUSED): "the session has already started; resume it instead",
+    (N_("cannot pause"), State.PAUSED): N_("the session is already paused"),
+    (N_("cannot resume"), State.RUNNING): N_("the session is not paused"),
+    (N_("cannot start"), State.RUNNING): N_("the session has already started"),
+    (N_("cannot start"), State.PAUSED): N_("the session has already started; resume it instead"),
 }
 
 
@@ -344,12 +346,21 @@ class _Source:
 class Engine:
     """Runs one Plan against a Clock. Create one per run."""
 
-    def __init__(self, plan: Plan, clock: Clock, *, stall_limit: float = STALL_LIMIT) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        clock: Clock,
+        *,
+        stall_limit: float = STALL_LIMIT,
+        phrases: Phrases | None = None,
+    ) -> None:
         """`stall_limit`: how late (session seconds) a cue may still fire. A host on a sped-up
-        clock scales it by the factor, so a hiccup of a few real milliseconds is no stall."""
+        clock scales it by the factor, so a hiccup of a few real milliseconds is no stall.
+        `phrases` words a refused command's EngineError (the plan's own by default)."""
         if not plan.phases:
             raise ValueError("a plan has at least one phase")
         self.plan = plan
+        self.t = plan.phrases if phrases is None else phrases
         self.clock = clock
         self.stall_limit = stall_limit
         self._has_manual = plan.has_manual
@@ -565,8 +576,11 @@ class Engine:
 
     def start(self, phase_index: int = 0) -> list[Fired]:
         """Begin the session (at its first phase, or at `phase_index`)."""
-        self._require("start", State.READY)
-        self._check_index(phase_index, "start at phase")
+        self._require(N_("cannot start"), State.READY)
+        self._check_index(
+            phase_index,
+            N_("cannot start at phase {number}: the session has phases 1 to {count}."),
+        )
         self._state = State.RUNNING
         self._resumed_at = self.clock.now()
         self._enter(phase_index, self._base)
@@ -575,7 +589,7 @@ class Engine:
 
     def pause(self) -> list[Fired]:
         """Stop session time. Returns what was due up to this moment."""
-        self._require("pause", State.RUNNING)
+        self._require(N_("cannot pause"), State.RUNNING)
         self._catch_up()
         if self._state is State.RUNNING:
             self._base = self._clock_session()
@@ -583,7 +597,7 @@ class Engine:
         return self._drain()
 
     def resume(self) -> list[Fired]:
-        self._require("resume", State.PAUSED)
+        self._require(N_("cannot resume"), State.PAUSED)
         self._resumed_at = self.clock.now()
         self._state = State.RUNNING
         self._catch_up()
@@ -597,11 +611,11 @@ class Engine:
             return self.pause()
         if self._state is State.PAUSED:
             return self.resume()
-        raise EngineError(self._reason("pause or resume"))
+        raise EngineError(self._reason(N_("cannot pause or resume")))
 
     def next(self) -> list[Fired]:
         """Go to the next phase's start; on the last phase, finish. Ends a manual phase."""
-        self._require("go to the next phase", State.RUNNING, State.PAUSED)
+        self._require(N_("cannot go to the next phase"), State.RUNNING, State.PAUSED)
         self._catch_up()
         if self._state.active:
             now = self.session_elapsed()
@@ -617,7 +631,7 @@ class Engine:
     def previous(self) -> list[Fired]:
         """Restart the current phase when more than RESTART_AFTER seconds into it, else go to
         the previous phase's start (the first phase restarts)."""
-        self._require("go back", State.RUNNING, State.PAUSED)
+        self._require(N_("cannot go back"), State.RUNNING, State.PAUSED)
         self._catch_up()
         if self._state.active:
             now = self.session_elapsed()
@@ -630,8 +644,11 @@ class Engine:
 
     def jump(self, phase_index: int) -> list[Fired]:
         """Go to the start of any phase (a click on the timeline)."""
-        self._require("jump to a phase", State.RUNNING, State.PAUSED)
-        self._check_index(phase_index, "jump to phase")
+        self._require(N_("cannot jump to a phase"), State.RUNNING, State.PAUSED)
+        self._check_index(
+            phase_index,
+            N_("cannot jump to phase {number}: the session has phases 1 to {count}."),
+        )
         self._catch_up()
         if self._state.active:
             now = self.session_elapsed()
@@ -645,10 +662,12 @@ class Engine:
         cues at a share of it ("Halfway", percentages) still to come stay at that share. A cue
         counted from the end that already sounded comes round again; one at a share does not.
         `every` cues and reminders go on at their interval into the added time."""
-        self._require("extend the phase", State.RUNNING, State.PAUSED)
+        self._require(N_("cannot extend the phase"), State.RUNNING, State.PAUSED)
         if not (math.isfinite(seconds) and seconds > 0):
             raise EngineError(
-                f"cannot extend the phase by {seconds:g} seconds: give a time greater than zero."
+                self.t.gettext(
+                    "cannot extend the phase by {seconds} seconds: give a time greater than zero."
+                ).format(seconds=f"{seconds:g}")
             )
         self._catch_up()
         if not self._state.active:
@@ -656,7 +675,11 @@ class Engine:
         index = self._index
         duration = self._durations[index]
         if duration is None:
-            raise EngineError("cannot extend the phase: a manual phase lasts until you press Next.")
+            raise EngineError(
+                self.t.gettext(
+                    "cannot extend the phase: a manual phase lasts until you press Next."
+                )
+            )
         self._durations[index] = duration + seconds
         self._extended[index] += seconds
         # Cues counted from the end that already sounded come round again at the new end.
@@ -679,7 +702,7 @@ class Engine:
 
     def stop(self) -> list[Fired]:
         """End the session early. Returns what was still due up to this moment."""
-        self._require("stop", State.RUNNING, State.PAUSED)
+        self._require(N_("cannot stop"), State.RUNNING, State.PAUSED)
         self._catch_up()
         if self._state.active:
             now = self.session_elapsed()
@@ -705,24 +728,30 @@ class Engine:
         *,
         session_elapsed: float | None = None,
         stall_limit: float = STALL_LIMIT,
+        phrases: Phrases | None = None,
     ) -> Engine:
         """A paused engine at `phase_elapsed` seconds into phase `phase_index`, to pick a run
         up after a crash. `record_so_far` (from the resume file) carries over the outcomes,
         extensions and active time; without it, earlier phases count as done. On resume the
         phase's start is announced again; cues before `phase_elapsed` are not."""
-        engine = cls(plan, clock, stall_limit=stall_limit)
-        engine._check_index(phase_index, "resume at phase")
+        engine = cls(plan, clock, stall_limit=stall_limit, phrases=phrases)
+        engine._check_index(
+            phase_index,
+            N_("cannot resume at phase {number}: the session has phases 1 to {count}."),
+        )
         if not (math.isfinite(phase_elapsed) and phase_elapsed >= 0):
             raise EngineError(
-                f"cannot resume at {phase_elapsed:g} seconds into a phase: "
-                "give a time of zero or more."
+                engine.t.gettext(
+                    "cannot resume at {seconds} seconds into a phase: give a time of zero or more."
+                ).format(seconds=f"{phase_elapsed:g}")
             )
         if record_so_far is not None:
             if len(record_so_far.phases) != len(plan.phases):
                 raise EngineError(
-                    "cannot resume: the saved run has "
-                    f"{len(record_so_far.phases)} phases but the session now has "
-                    f"{len(plan.phases)}."
+                    engine.t.gettext(
+                        "cannot resume: the saved run has {saved} phases but the session now has "
+                        "{count}."
+                    ).format(saved=len(record_so_far.phases), count=len(plan.phases))
                 )
             for outcome in record_so_far.phases:
                 i = outcome.index
@@ -776,14 +805,19 @@ class Engine:
         if self._state not in states:
             raise EngineError(self._reason(action))
 
-    def _reason(self, action: str) -> str:
-        why = _SPECIAL_REASON.get((action, self._state), _STATE_REASON[self._state])
-        return f"cannot {action}: {why}."
+    def _reason(self, refused: str) -> str:
+        """Why `refused` ("cannot pause", marked with N_) is refused now, in a sentence."""
+        why = _SPECIAL_REASON.get((refused, self._state), _STATE_REASON[self._state])
+        # Translators: {refused} is a refused command ("cannot pause"), {reason} why.
+        return self.t.gettext("{refused}: {reason}.").format(
+            refused=self.t.gettext(refused), reason=self.t.gettext(why)
+        )
 
-    def _check_index(self, index: int, action: str) -> None:
+    def _check_index(self, index: int, message: str) -> None:
+        """Refuse a phase number the plan does not have; `message` has {number} and {count}."""
         count = len(self.plan.phases)
         if not 0 <= index < count:
-            raise EngineError(f"cannot {action} {index + 1}: the session has phases 1 to {count}.")
+            raise EngineError(self.t.gettext(message).format(number=index + 1, count=count))
 
     def _status(self, index: int) -> PhaseStatus:
         if self._completed[index]:

@@ -19,6 +19,7 @@ from walktimer.core.format.tables import (
     MAX_FILE_BYTES,
     PLACEHOLDERS,
 )
+from walktimer.i18n import ENGLISH, Phrases
 
 __all__ = [
     "BUILTIN_SOUNDS",
@@ -97,8 +98,15 @@ class Speed:
 
     @property
     def spoken(self) -> str:
-        unit = "miles per hour" if self.unit == "mph" else "kilometres per hour"
-        return f"{_trim(self.value)} {unit}"
+        return self.said(ENGLISH)
+
+    def said(self, phrases: Phrases) -> str:
+        """The speed as it is said: "3.5 kilometres per hour"."""
+        if self.unit == "mph":
+            message = phrases.gettext("{value} miles per hour")
+        else:
+            message = phrases.gettext("{value} kilometres per hour")
+        return message.format(value=_trim(self.value).replace(".", phrases.decimal_mark))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from walktimer.editing.document import (
     NotEditable,
     describe,
 )
+from walktimer.i18n import ENGLISH, N_, Phrases
 
 __all__ = [
     "Command",
@@ -92,9 +93,18 @@ class SetFields(Command):
     they restore the text itself. In place is far quicker on a long script than a re-parse.
     """
 
-    def __init__(self, loc: Loc, values: Mapping[str, Any], label: str | None = None) -> None:
+    def __init__(
+        self,
+        loc: Loc,
+        values: Mapping[str, Any],
+        label: str | None = None,
+        *,
+        phrases: Phrases = ENGLISH,
+    ) -> None:
         keys = ", ".join(values)
-        super().__init__(label or f"Change {keys} of {describe(loc)}")
+        # Translators: an undo step; {keys} are key names, {place} is "phase 2, cue 1".
+        default = phrases.gettext("Change {keys} of {place}")
+        super().__init__(label or default.format(keys=keys, place=describe(loc, phrases)))
         self.loc = loc
         self.values = dict(values)
         self._old: dict[str, Item | None] | None = None
@@ -158,8 +168,8 @@ def _simple(item: Item) -> bool:
 class SetSource(Command):
     """Replace the whole text (an edit in the source view); the text may not parse."""
 
-    def __init__(self, text: str, label: str = "Edit the source") -> None:
-        super().__init__(label)
+    def __init__(self, text: str, label: str | None = None, *, phrases: Phrases = ENGLISH) -> None:
+        super().__init__(label or phrases.gettext("Edit the source"))
         self.text = text
 
     def perform(self, doc: Document) -> None:
@@ -176,11 +186,22 @@ class SetSource(Command):
 class SetTable(Command):
     """Add a session table (with values) or remove it (values None): e.g. reminders on/off."""
 
-    def __init__(self, name: str, values: Mapping[str, Any] | None, label: str | None = None):
+    def __init__(
+        self,
+        name: str,
+        values: Mapping[str, Any] | None,
+        label: str | None = None,
+        *,
+        phrases: Phrases = ENGLISH,
+    ):
         if name not in SESSION_TABLES:
             raise ValueError(f"not a session table: {name}")
-        verb = "Remove" if values is None else "Add"
-        super().__init__(label or f"{verb} [{name}]")
+        table = f"[{name}]"
+        if values is None:
+            default = phrases.gettext("Remove {table}").format(table=table)
+        else:
+            default = phrases.gettext("Add {table}").format(table=table)
+        super().__init__(label or default)
         self.name = name
         self.values = None if values is None else dict(values)
 
@@ -204,7 +225,21 @@ class RebuildList(Command):
         doc.rebuild_list(self.owner, self.key, self.entries)
 
 
-_NOUNS = {"phase": "phase", "step": "step", "cue": "cue"}
+# The undo step's name for each change to a list, by the list's key.
+_LABELS = {
+    ("add", "phase"): N_("Add phase"),
+    ("add", "step"): N_("Add step"),
+    ("add", "cue"): N_("Add cue"),
+    ("duplicate", "phase"): N_("Duplicate phase"),
+    ("duplicate", "step"): N_("Duplicate step"),
+    ("duplicate", "cue"): N_("Duplicate cue"),
+    ("delete", "phase"): N_("Delete phase"),
+    ("delete", "step"): N_("Delete step"),
+    ("delete", "cue"): N_("Delete cue"),
+    ("move", "phase"): N_("Move phase"),
+    ("move", "step"): N_("Move step"),
+    ("move", "cue"): N_("Move cue"),
+}
 
 
 def _kept(doc: Document, owner: Loc, key: str) -> list[Entry]:
@@ -212,52 +247,70 @@ def _kept(doc: Document, owner: Loc, key: str) -> list[Entry]:
 
 
 def add_item(
-    doc: Document, owner: Loc, key: str, index: int, values: Mapping[str, Any]
+    doc: Document,
+    owner: Loc,
+    key: str,
+    index: int,
+    values: Mapping[str, Any],
+    *,
+    phrases: Phrases = ENGLISH,
 ) -> RebuildList:
     entries = _kept(doc, owner, key)
     index = max(0, min(index, len(entries)))
     entries.insert(index, Entry(values=dict(values)))
-    return RebuildList(owner, key, entries, f"Add {_NOUNS[key]}")
+    return RebuildList(owner, key, entries, phrases.gettext(_LABELS["add", key]))
 
 
-def duplicate_item(doc: Document, owner: Loc, key: str, index: int) -> RebuildList:
+def duplicate_item(
+    doc: Document, owner: Loc, key: str, index: int, *, phrases: Phrases = ENGLISH
+) -> RebuildList:
     entries = _kept(doc, owner, key)
     entries.insert(index + 1, Entry(old=index))
-    return RebuildList(owner, key, entries, f"Duplicate {_NOUNS[key]}")
+    return RebuildList(owner, key, entries, phrases.gettext(_LABELS["duplicate", key]))
 
 
-def delete_item(doc: Document, owner: Loc, key: str, index: int) -> RebuildList:
+def delete_item(
+    doc: Document, owner: Loc, key: str, index: int, *, phrases: Phrases = ENGLISH
+) -> RebuildList:
     entries = _kept(doc, owner, key)
     del entries[index]
-    return RebuildList(owner, key, entries, f"Delete {_NOUNS[key]}")
+    return RebuildList(owner, key, entries, phrases.gettext(_LABELS["delete", key]))
 
 
-def move_item(doc: Document, owner: Loc, key: str, index: int, to: int) -> RebuildList:
+def move_item(
+    doc: Document, owner: Loc, key: str, index: int, to: int, *, phrases: Phrases = ENGLISH
+) -> RebuildList:
     """Move one element so that it ends up at position `to`."""
     entries = _kept(doc, owner, key)
     entry = entries.pop(index)
     entries.insert(max(0, min(to, len(entries))), entry)
-    return RebuildList(owner, key, entries, f"Move {_NOUNS[key]}")
+    return RebuildList(owner, key, entries, phrases.gettext(_LABELS["move", key]))
 
 
-def phase_to_block(doc: Document, index: int, repeat: int = 2) -> RebuildList:
-    """Turn a phase into a repeated block whose single step is that phase."""
+def phase_to_block(
+    doc: Document, index: int, repeat: int = 2, *, phrases: Phrases = ENGLISH
+) -> RebuildList:
+    """Turn a phase into a repeated block whose single step is that phase; the block is
+    named after it, in `phrases`."""
+    t = phrases
     values = doc.values(Loc(phase=index))
-    name = values.get("name", "Block")
-    block = {"name": f"{name} block" if isinstance(name, str) else "Block", "repeat": repeat}
+    name = values.get("name", t.gettext("Block"))
+    # Translators: the name of a repeated block made from the phase {name}.
+    named = t.gettext("{name} block").format(name=name) if isinstance(name, str) else None
+    block = {"name": t.gettext("Block") if named is None else named, "repeat": repeat}
     block["step"] = [values]
     entries = _kept(doc, Loc(), "phase")
     entries[index] = Entry(values=block)
-    return RebuildList(Loc(), "phase", entries, "Make a repeated block")
+    return RebuildList(Loc(), "phase", entries, t.gettext("Make a repeated block"))
 
 
-def block_to_phases(doc: Document, index: int) -> RebuildList:
+def block_to_phases(doc: Document, index: int, *, phrases: Phrases = ENGLISH) -> RebuildList:
     """Turn a repeated block into its steps as plain phases (played once)."""
     steps = doc.values(Loc(phase=index)).get("step", [])
     entries = _kept(doc, Loc(), "phase")
     replacement = [Entry(values=step) for step in steps if isinstance(step, dict)]
     entries[index : index + 1] = replacement
-    return RebuildList(Loc(), "phase", entries, "Turn the block into phases")
+    return RebuildList(Loc(), "phase", entries, phrases.gettext("Turn the block into phases"))
 
 
 class History:

@@ -31,6 +31,7 @@ from tomlkit.items import AoT, Array, InlineTable, Item, String, StringType, Tab
 from walktimer.core.problems import Problem
 from walktimer.core.script import Session
 from walktimer.editing.regions import Span, spans, trailer
+from walktimer.i18n import ENGLISH, Phrases
 
 __all__ = [
     "SESSION_TABLES",
@@ -148,8 +149,10 @@ def make_item(value: Plain, old: Item | None = None) -> Item:
 class Document:
     """A session script being edited: its text, its tomlkit tree while the text parses."""
 
-    def __init__(self, text: str, path: Path | None = None) -> None:
+    def __init__(self, text: str, path: Path | None = None, *, phrases: Phrases = ENGLISH) -> None:
         self.path = path
+        # The words of its messages and of the problems it lists.
+        self.t = phrases
         self._toml: TOMLDocument | None = None
         self._text = text
         self.syntax_error: SyntaxProblem | None = None
@@ -170,7 +173,8 @@ class Document:
             self.syntax_error = SyntaxProblem(error.line, error.col + 1, _parse_message(error))
         except (ValueError, TypeError, RecursionError) as error:
             self._toml = None
-            self.syntax_error = SyntaxProblem(1, 1, str(error) or "this is not valid TOML")
+            why = str(error) or self.t.gettext("this is not valid TOML")
+            self.syntax_error = SyntaxProblem(1, 1, why)
         else:
             self.syntax_error = None
 
@@ -181,23 +185,26 @@ class Document:
     @property
     def toml(self) -> TOMLDocument:
         if self._toml is None:
-            raise NotEditable("the text is not valid TOML; fix it in the source first")
+            raise NotEditable(
+                self.t.gettext("the text is not valid TOML; fix it in the source first")
+            )
         return self._toml
 
     def _changed(self) -> None:
         self._text = self.toml.as_string()
 
-    def problems(self) -> list[Problem]:
-        """What `walktimer check` says about the text as it is now."""
+    def problems(self, phrases: Phrases | None = None) -> list[Problem]:
+        """What `walktimer check` says about the text as it is now, worded in `phrases` (the
+        document's own when None)."""
         from walktimer.core.loader import check_text
 
-        return check_text(self._text, self.path)
+        return check_text(self._text, self.path, phrases=phrases or self.t)
 
-    def to_session(self) -> Session:
+    def to_session(self, phrases: Phrases | None = None) -> Session:
         """The session the text describes; raises SessionError when it is not valid."""
         from walktimer.core.loader import load_text
 
-        return load_text(self._text, self.path)
+        return load_text(self._text, self.path, phrases=phrases or self.t)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -208,7 +215,8 @@ class Document:
             if loc.table is not None:
                 found = doc[loc.table]
                 if not isinstance(found, Table | InlineTable):
-                    raise NotEditable(f"[{loc.table}] is not a table")
+                    message = self.t.gettext("{place} is not a table")
+                    raise NotEditable(message.format(place=f"[{loc.table}]"))
                 return found
             if loc.phase is None:
                 return doc
@@ -218,9 +226,11 @@ class Document:
             if loc.cue is not None:
                 current = current["cue"][loc.cue]
         except (KeyError, IndexError, TypeError) as error:
-            raise NotEditable(f"there is no {describe(loc)} in this script") from error
+            message = self.t.gettext("there is no {place} in this script")
+            raise NotEditable(message.format(place=describe(loc, self.t))) from error
         if not isinstance(current, Table | InlineTable):
-            raise NotEditable(f"{describe(loc)} is not a table")
+            message = self.t.gettext("{place} is not a table")
+            raise NotEditable(message.format(place=describe(loc, self.t)))
         return current
 
     def exists(self, loc: Loc) -> bool:
@@ -507,25 +517,24 @@ class Document:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def describe(loc: Loc) -> str:
+def describe(loc: Loc, phrases: Phrases = ENGLISH) -> str:
     """A place as words: "phase 3, step 1, cue 2" (1-based, as the problems name them)."""
+    t = phrases
     parts: list[str] = []
     if loc.table is not None:
         parts.append(f"[{loc.table}]")
     if loc.phase is not None:
-        parts.append(f"phase {loc.phase + 1}")
+        parts.append(t.gettext("phase {number}").format(number=loc.phase + 1))
     if loc.step is not None:
-        parts.append(f"step {loc.step + 1}")
+        parts.append(t.gettext("step {number}").format(number=loc.step + 1))
     if loc.cue is not None:
-        parts.append(f"cue {loc.cue + 1}")
-    return ", ".join(parts) or "top level"
+        parts.append(t.gettext("cue {number}").format(number=loc.cue + 1))
+    return ", ".join(parts) or t.gettext("top level")
 
 
 def _parse_message(error: ParseError) -> str:
-    message = str(error)
-    suffix = f" at line {error.line} col {error.col}"
-    if message.endswith(suffix):
-        message = message[: -len(suffix)]
+    # tomlkit ends its message with the place, which the editor shows apart.
+    message = str(error).removesuffix(f" at line {error.line} col {error.col}")
     return message[:1].lower() + message[1:]
 
 

@@ -9,6 +9,7 @@ from walktimer.core.durations import DurationError, format_clock, parse_duration
 from walktimer.core.positions import KeyPath
 from walktimer.core.script import Kind
 from walktimer.editing.document import Document, Loc
+from walktimer.i18n import ENGLISH, Phrases
 
 __all__ = ["Outline", "OutlineItem", "outline", "place_of"]
 
@@ -55,9 +56,11 @@ class Outline:
         """A manual or not yet valid phase: the total is then "at least"."""
         return any(item.seconds is None for item in self.played())
 
-    def total_text(self) -> str:
+    def total_text(self, phrases: Phrases = ENGLISH) -> str:
         clock = format_clock(self.total)
-        return f"at least {clock}" if self.open_ended else clock
+        if self.open_ended:
+            return phrases.gettext("at least {clock}").format(clock=clock)
+        return clock
 
 
 def _kind(value: object) -> Kind:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from walktimer import files
 from walktimer.core.script import MAX_FILE_BYTES
+from walktimer.i18n import ENGLISH, Phrases
 
 __all__ = [
     "ChangedOnDisk",
@@ -47,10 +48,12 @@ class OpenError(OSError):
 class ChangedOnDisk(Exception):
     """The file on disk is not the one that was opened (someone else saved it)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, phrases: Phrases = ENGLISH) -> None:
         super().__init__(
-            f"{path} was changed by another program since you opened it: reload it, "
-            "overwrite it with your version, or save yours under another name."
+            phrases.gettext(
+                "{path} was changed by another program since you opened it: reload it, "
+                "overwrite it with your version, or save yours under another name."
+            ).format(path=path)
         )
         self.path = path
 
@@ -86,45 +89,62 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def read_script(path: Path) -> tuple[str, Stamp]:
+def read_script(path: Path, *, phrases: Phrases = ENGLISH) -> tuple[str, Stamp]:
     """A script's text for editing and the stamp to compare against at save time."""
+    t = phrases
     try:
-        data = files.read_bounded(path, MAX_FILE_BYTES)
+        data = files.read_bounded(path, MAX_FILE_BYTES, phrases=t)
         stamp = Stamp.of_bytes(path, data)
     except files.FileTooLarge:
-        raise OpenError(f"{path} is larger than a session script may be (1 MiB).") from None
+        message = t.gettext("{path} is larger than a session script may be (1 MiB).")
+        raise OpenError(message.format(path=path)) from None
     except FileNotFoundError:
-        raise OpenError(f"{path} does not exist; pick another file or start a new one.") from None
+        message = t.gettext("{path} does not exist; pick another file or start a new one.")
+        raise OpenError(message.format(path=path)) from None
     except IsADirectoryError:
-        raise OpenError(f"{path} is a folder, not a session script.") from None
+        message = t.gettext("{path} is a folder, not a session script.")
+        raise OpenError(message.format(path=path)) from None
     except OSError as error:
-        raise OpenError(f"{path} cannot be read: {error.strerror or error}.") from None
+        message = t.gettext("{path} cannot be read: {reason}.")
+        raise OpenError(message.format(path=path, reason=error.strerror or error)) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise OpenError(
-            f"{path} is not UTF-8 text (byte {error.start + 1}); save it as UTF-8 and try again."
-        ) from None
+        message = t.gettext(
+            "{path} is not UTF-8 text (byte {byte}); save it as UTF-8 and try again."
+        )
+        raise OpenError(message.format(path=path, byte=error.start + 1)) from None
     return text, stamp
 
 
-def _failure(path: Path, error: OSError) -> SaveError:
+def _failure(path: Path, error: OSError, t: Phrases) -> SaveError:
     if error.errno == errno.ENOSPC or error.errno == getattr(errno, "EDQUOT", None):
-        reason = "the disk is full; free some space and save again"
+        reason = t.gettext("the disk is full; free some space and save again")
     elif isinstance(error, PermissionError) or error.errno in (errno.EACCES, errno.EPERM):
-        reason = "you may not write there; use Save As to put it in another folder"
+        reason = t.gettext("you may not write there; use Save As to put it in another folder")
     elif error.errno == errno.ELOOP:
-        reason = "it is a symbolic link that leads back to itself; remove the link or use Save As"
+        reason = t.gettext(
+            "it is a symbolic link that leads back to itself; remove the link or use Save As"
+        )
     elif error.errno == errno.EROFS:
-        reason = "the disk is read-only; use Save As to put it somewhere else"
+        reason = t.gettext("the disk is read-only; use Save As to put it somewhere else")
     else:
-        reason = (error.strerror or str(error) or "the system refused to write it").rstrip(".")
+        refused = t.gettext("the system refused to write it")
+        # walktimer's own reasons (walktimer.files) are in the catalogue; the system's are not.
+        own = t.gettext(error.strerror) if error.strerror else None
+        reason = (own or str(error) or refused).rstrip(".")
         reason = reason[:1].lower() + reason[1:]
-    return SaveError(f"Could not save {path.name}: {reason}. The file on disk is unchanged.")
+    message = t.gettext("Could not save {name}: {reason}. The file on disk is unchanged.")
+    return SaveError(message.format(name=path.name, reason=reason))
 
 
 def atomic_write(
-    path: Path, data: bytes, *, backup: bool = True, expect: Stamp | None = None
+    path: Path,
+    data: bytes,
+    *,
+    backup: bool = True,
+    expect: Stamp | None = None,
+    phrases: Phrases = ENGLISH,
 ) -> Stamp:
     """Write `data` to `path` all at once and return the new stamp.
 
@@ -132,7 +152,7 @@ def atomic_write(
     The previous version is kept as NAME.bak (when `backup` and the file existed).
     """
     if expect is not None and not expect.same_file(Stamp.of(path)):
-        raise ChangedOnDisk(path)
+        raise ChangedOnDisk(path, phrases)
     try:
         target = files.write_target(path)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +162,7 @@ def atomic_write(
         files.write_atomic(target, data)
         return Stamp.of_bytes(target, data)
     except OSError as error:
-        raise _failure(path, error) from error
+        raise _failure(path, error, phrases) from error
 
 
 def slug(name: str) -> str:

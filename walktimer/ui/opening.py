@@ -19,6 +19,7 @@ from walktimer.core.loader import load_path
 from walktimer.core.problems import Problem, SessionError
 from walktimer.core.script import Session
 from walktimer.ui.dialogs import Dialogs
+from walktimer.ui.words import user_phrases
 
 __all__ = ["SESSION_SUFFIXES", "Opened", "SessionFiles", "dropped_session"]
 
@@ -86,7 +87,7 @@ class SessionFiles:
         """Load a script; on problems show them all in one dialog (whose Edit opens the
         editor on the first of them)."""
         try:
-            return load_path(path)
+            return load_path(path, phrases=user_phrases())
         except SessionError as error:
             lines = [str(p) for p in error.problems] or [str(error)]
             count = len(lines)

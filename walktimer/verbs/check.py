@@ -83,8 +83,10 @@ def summary(session: Session) -> str:
 def run(args: argparse.Namespace) -> int:
     from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path, overlap_warnings
+    from walktimer.i18n import interface
     from walktimer.resources import resolve_session
 
+    t = interface()
     status = 0
     for name in args.files:
         if name.lower().endswith(".zwo"):
@@ -92,14 +94,14 @@ def run(args: argparse.Namespace) -> int:
             print(printable(_zwo_sentence(name)))
             continue
         try:
-            session = load_path(resolve_session(name) or name)
+            session = load_path(resolve_session(name) or name, phrases=t)
         except SessionError as error:
             status = 1
             for problem in error.problems:
                 print(printable(str(problem)))
             continue
         print(printable(summary(session), keep_newlines=True))
-        for warning in overlap_warnings(session, _text(session), args.rate):
+        for warning in overlap_warnings(session, _text(session), args.rate, phrases=t):
             print(printable(str(warning)))
     return status
 

@@ -225,7 +225,7 @@ def run(args: argparse.Namespace) -> int:
     from walktimer.resources import resolve_session
 
     try:
-        session = load_path(resolve_session(args.file) or args.file)
+        session = load_path(resolve_session(args.file) or args.file, phrases=interface())
     except SessionError as error:
         for problem in error.problems:
             print(printable(str(problem)), file=sys.stderr)

@@ -210,10 +210,11 @@ def run(args: argparse.Namespace) -> int:
 
     from walktimer.core.format.text import printable
     from walktimer.core.loader import SessionError, load_path
+    from walktimer.i18n import interface
     from walktimer.runner import run_terminal
 
     try:
-        session = load_path(path)
+        session = load_path(path, phrases=interface())
     except SessionError as error:
         for problem in error.problems:
             print(printable(str(problem)), file=sys.stderr)

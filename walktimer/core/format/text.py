@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from walktimer.i18n import ENGLISH, N_, Phrases
+
 __all__ = [
     "MULTI_LINE_TEXTS",
     "control_character",
@@ -36,23 +38,26 @@ def control_character(text: str, *, multi_line: bool = False) -> int | None:
 
 
 _NAMES = {
-    "\x00": "null",
-    "\x07": "bell",
-    "\x08": "backspace",
-    "\t": "tab",
-    "\n": "line break",
-    "\x0b": "vertical tab",
-    "\x0c": "form feed",
-    "\r": "carriage return",
-    "\x1b": "escape",
-    "\x7f": "delete",
+    "\x00": N_("null"),
+    "\x07": N_("bell"),
+    "\x08": N_("backspace"),
+    "\t": N_("tab"),
+    "\n": N_("line break"),
+    "\x0b": N_("vertical tab"),
+    "\x0c": N_("form feed"),
+    "\r": N_("carriage return"),
+    "\x1b": N_("escape"),
+    "\x7f": N_("delete"),
 }
 
 
-def describe_control(char: str) -> str:
+def describe_control(char: str, phrases: Phrases = ENGLISH) -> str:
     """A control character as a reader can name it: "U+001B (escape)", "U+009B"."""
     name = _NAMES.get(char)
-    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+    code = f"U+{ord(char):04X}"
+    if name is None:
+        return code
+    return phrases.gettext("{code} ({name})").format(code=code, name=phrases.gettext(name))
 
 
 _ESCAPES = {"\t": "\\t", "\n": "\\n"}

@@ -24,6 +24,7 @@ from walktimer.core.format.tables import (
 )
 from walktimer.core.format.text import printable
 from walktimer.core.script import Incline, Kind, ReminderOrder, Sound, Speed
+from walktimer.i18n import ENGLISH, N_, Phrases
 
 __all__ = [
     "DURATION_PATTERN",
@@ -69,7 +70,13 @@ class ValueProblem(ValueError):
 
 
 class DurationError(ValueProblem):
-    """A value that is not a duration (or an offset); the message says what would be right."""
+    """A value that is not a duration (or an offset); the message says what would be right.
+    `expected` is True when the value is of no duration's form at all (rather than a duration
+    out of range), where the loader words a hint of its own."""
+
+    def __init__(self, message: str, *, expected: bool = False) -> None:
+        super().__init__(message)
+        self.expected = expected
 
 
 # -- describing values ---------------------------------------------------------------------------
@@ -78,8 +85,9 @@ _LONGEST_SHOWN = 40
 _LARGEST_SHOWN = 10**15
 
 
-def show(value: object) -> str:
+def show(value: object, phrases: Phrases = ENGLISH) -> str:
     """A value as the user wrote it (roughly), for messages: never a very long line."""
+    t = phrases
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -88,7 +96,7 @@ def show(value: object) -> str:
             return f'"{shown}"'
         return printable(json.dumps(shown, ensure_ascii=False))
     if isinstance(value, int):
-        return str(value) if abs(value) < _LARGEST_SHOWN else "a very large number"
+        return str(value) if abs(value) < _LARGEST_SHOWN else t.gettext("a very large number")
     if isinstance(value, float):
         if math.isnan(value):
             return "nan"
@@ -96,19 +104,19 @@ def show(value: object) -> str:
             return "inf" if value > 0 else "-inf"
         return repr(value)
     if isinstance(value, dict):
-        return "a table"
+        return t.gettext("a table")
     if isinstance(value, list):
-        return "a list"
+        return t.gettext("a list")
     if isinstance(value, datetime):
-        return "a date and time"
+        return t.gettext("a date and time")
     if isinstance(value, date):
-        return "a date"
+        return t.gettext("a date")
     if isinstance(value, time):
-        return "a time of day"
-    return "that value"
+        return t.gettext("a time of day")
+    return t.gettext("that value")
 
 
-def _describe(value: object) -> str:
+def _describe(value: object, t: Phrases) -> str:
     """A value in a duration's message, as the durations parser has always written it."""
     if isinstance(value, str):
         if len(value) > _LONGEST_SHOWN:
@@ -117,7 +125,7 @@ def _describe(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int) and abs(value) >= _LARGEST_SHOWN:
-        return "a very large number"
+        return t.gettext("a very large number")
     return repr(value)
 
 
@@ -170,26 +178,39 @@ _KINDS = tuple(kind.value for kind in Kind)
 _ORDERS = tuple(order.value for order in ReminderOrder)
 
 
-def parse_kind(value: object) -> Kind:
+def parse_kind(value: object, *, phrases: Phrases = ENGLISH) -> Kind:
     """What a phase is for, in any letter case."""
+    t = phrases
     word = value.strip().lower() if isinstance(value, str) else None
     if word in _KINDS:
         return Kind(word)
     close = difflib.get_close_matches(word, _KINDS, n=1, cutoff=0.6) if word is not None else []
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    raise ValueProblem(f"expected one of {', '.join(_KINDS)}, not {show(value)}{hint}")
+    kinds, shown = ", ".join(_KINDS), show(value, t)
+    if close:
+        raise ValueProblem(
+            t.gettext("expected one of {kinds}, not {value} (did you mean {close}?)").format(
+                kinds=kinds, value=shown, close=close[0]
+            )
+        )
+    raise ValueProblem(
+        t.gettext("expected one of {kinds}, not {value}").format(kinds=kinds, value=shown)
+    )
 
 
 def kind_schema() -> dict[str, Any]:
     return {**words_schema(list(_KINDS)), "default": Kind.WALK.value}
 
 
-def parse_order(value: object) -> ReminderOrder:
+def parse_order(value: object, *, phrases: Phrases = ENGLISH) -> ReminderOrder:
     """The order of the posture reminders."""
     word = value.strip().lower() if isinstance(value, str) else ""
     if word in _ORDERS:
         return ReminderOrder(word)
-    raise ValueProblem(f'expected "cycle" (in turn) or "shuffle" (mixed), not {show(value)}')
+    raise ValueProblem(
+        phrases.gettext('expected "cycle" (in turn) or "shuffle" (mixed), not {value}').format(
+            value=show(value, phrases)
+        )
+    )
 
 
 def order_schema() -> dict[str, Any]:
@@ -210,7 +231,7 @@ _HMMSS = re.compile(r"^(?P<h>\d+):(?P<m>[0-5]\d):(?P<s>[0-5]\d)$", re.ASCII)
 # number is too long whatever it is, and converting it could exceed Python's digit limit.
 _MOST_DIGITS = len(str(MAX_SESSION_SECONDS)) + 1
 
-_EXPECTED = 'a duration like 90, "90s", "5m", "1m30s", "1h5m", "2:30" or "1:02:30"'
+_EXPECTED = N_('a duration like 90, "90s", "5m", "1m30s", "1h5m", "2:30" or "1:02:30"')
 
 # 90s, 5m, 1m30s, 1h5m, 2:30, 1:02:30 (all zero is refused by the look-ahead)
 _DURATION_BODY = (
@@ -270,29 +291,54 @@ def is_manual(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() == "manual"
 
 
-def parse_duration(value: object) -> int:
+def parse_duration(value: object, *, phrases: Phrases = ENGLISH) -> int:
     """Seconds (> 0) for a duration value: an integer or one of the string forms."""
+    t = phrases
+
+    def expected() -> DurationError:
+        return DurationError(
+            t.gettext("expected {duration}, not {value}").format(
+                duration=t.gettext(_EXPECTED), value=_describe(value, t)
+            ),
+            expected=True,
+        )
+
+    def too_long() -> DurationError:
+        return DurationError(
+            t.gettext("{value} is longer than a session may be (24 hours)").format(
+                value=_describe(value, t)
+            )
+        )
+
     if isinstance(value, bool):
-        raise DurationError(f"expected {_EXPECTED}, not {_describe(value)}")
+        raise expected()
     if isinstance(value, int):
         seconds = value
     elif isinstance(value, float):
         if not math.isfinite(value) or value <= 0:
-            raise DurationError(f"expected {_EXPECTED}, not {_describe(value)}")
+            raise expected()
         if value > MAX_SESSION_SECONDS:
-            raise DurationError(f"{_describe(value)} is longer than a session may be (24 hours)")
-        raise DurationError(f"durations are whole seconds: write {math.floor(value)} or a string")
+            raise too_long()
+        raise DurationError(
+            t.gettext("durations are whole seconds: write {whole} or a string").format(
+                whole=math.floor(value)
+            )
+        )
     elif isinstance(value, str):
         parsed = _parse_unsigned_text(value.strip())
         if parsed is None:
-            raise DurationError(f"expected {_EXPECTED}, not {_describe(value)}")
+            raise expected()
         seconds = parsed
     else:
-        raise DurationError(f"expected {_EXPECTED}, not {_describe(value)}")
+        raise expected()
     if seconds <= 0:
-        raise DurationError(f"a duration must be greater than zero, not {_describe(value)}")
+        raise DurationError(
+            t.gettext("a duration must be greater than zero, not {value}").format(
+                value=_describe(value, t)
+            )
+        )
     if seconds > MAX_SESSION_SECONDS:
-        raise DurationError(f"{_describe(value)} is longer than a session may be (24 hours)")
+        raise too_long()
     return seconds
 
 
@@ -317,37 +363,45 @@ OFFSET_PATTERN = (
 )
 
 
-def parse_offset(value: object) -> tuple[str, float]:
+def parse_offset(value: object, *, phrases: Phrases = ENGLISH) -> tuple[str, float]:
     """A cue's `at`: ("start", s), ("end", s) counted back from the phase end, or ("percent", p)."""
+    t = phrases
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
             number = text[:-1].strip()
-            expected = f'expected a share of the phase like "50%", not {_describe(value)}'
+            expected = t.gettext('expected a share of the phase like "50%", not {value}').format(
+                value=_describe(value, t)
+            )
             try:
                 percent = float(number)
             except ValueError:
                 raise DurationError(expected) from None
             if not 0 <= percent <= 100 or not math.isfinite(percent):
                 raise DurationError(
-                    f"a share of the phase is from 0% to below 100%, not {_describe(value)}"
+                    t.gettext("a share of the phase is from 0% to below 100%, not {value}").format(
+                        value=_describe(value, t)
+                    )
                 )
             if _SHARE.fullmatch(number) is None:  # -0, 1e1, 1_0: float() reads more than this
                 raise DurationError(expected)
             return ("percent", percent)
         if text.startswith("-"):
-            return ("end", float(parse_duration(text[1:].strip())))
+            return ("end", float(parse_duration(text[1:].strip(), phrases=t)))
         if text in {"0", "0s", "0:00"}:
             return ("start", 0.0)
-        return ("start", float(parse_duration(text)))
+        return ("start", float(parse_duration(text, phrases=t)))
     if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
-            return ("end", float(parse_duration(-value)))
+            return ("end", float(parse_duration(-value, phrases=t)))
         if value == 0:
             return ("start", 0.0)
-        return ("start", float(parse_duration(value)))
+        return ("start", float(parse_duration(value, phrases=t)))
     raise DurationError(
-        f'expected an offset like "2m", "-30s" (from the end) or "50%", not {_describe(value)}'
+        t.gettext(
+            'expected an offset like "2m", "-30s" (from the end) or "50%", not {value}'
+        ).format(value=_describe(value, t)),
+        expected=True,
     )
 
 
@@ -376,8 +430,9 @@ SPEED_PATTERN = rf"^\s*{_NUMBER}\s*(?:{'|'.join(any_case(unit) for unit in SPEED
 INCLINE_PATTERN = rf"^\s*[+-]?{_NUMBER}\s*%\s*$"
 
 
-def parse_speed(value: object) -> Speed:
+def parse_speed(value: object, *, phrases: Phrases = ENGLISH) -> Speed:
     """A treadmill speed: a number in km/h, or text like "3.5 km/h" or "2.2 mph"."""
+    t = phrases
     low, high = LIMITS["speed"]
     kmh: float | None = None
     unit = "km/h"
@@ -390,19 +445,29 @@ def parse_speed(value: object) -> Speed:
             unit = "mph" if match["unit"].lower() == "mph" else "km/h"
             kmh = number * KMH_PER_MPH if unit == "mph" else number
         elif _BARE_NUMBER.fullmatch(value.strip()):
-            number_text = value.strip()
             raise ValueProblem(
-                f'{show(value)} needs a unit: write "{number_text} km/h" or '
-                f'"{number_text} mph", or the bare number {number_text} for km/h'
+                t.gettext(
+                    '{value} needs a unit: write "{number} km/h" or "{number} mph", or the bare '
+                    "number {number} for km/h"
+                ).format(value=show(value, t), number=value.strip())
             )
     if kmh is None:
         raise ValueProblem(
-            f'expected a number in km/h or text like "3.5 km/h" or "2.2 mph", not {show(value)}'
+            t.gettext(
+                'expected a number in km/h or text like "3.5 km/h" or "2.2 mph", not {value}'
+            ).format(value=show(value, t))
         )
     if not low <= kmh <= high:
         raise ValueProblem(
-            f"{show(value)} is not a walking speed a treadmill can set: use "
-            f"{low} to {high:.0f} km/h ({high / KMH_PER_MPH:.1f} mph)"
+            t.gettext(
+                "{value} is not a walking speed a treadmill can set: use {low} to {high} km/h "
+                "({mph} mph)"
+            ).format(
+                value=show(value, t),
+                low=low,
+                high=f"{high:.0f}",
+                mph=f"{high / KMH_PER_MPH:.1f}",
+            )
         )
     return Speed(kmh=kmh, unit=unit)
 
@@ -433,8 +498,9 @@ def speed_schema() -> dict[str, Any]:
     )
 
 
-def parse_incline(value: object) -> Incline:
+def parse_incline(value: object, *, phrases: Phrases = ENGLISH) -> Incline:
     """A treadmill incline in percent: a number or text like "2%"."""
+    t = phrases
     low, high = LIMITS["incline"]
     percent: float | None = None
     if _is_number(value):
@@ -444,9 +510,17 @@ def parse_incline(value: object) -> Incline:
         if match:
             percent = float(match["n"])
     if percent is None:
-        raise ValueProblem(f'expected a percentage like 2 or "2%", not {show(value)}')
+        raise ValueProblem(
+            t.gettext('expected a percentage like 2 or "2%", not {value}').format(
+                value=show(value, t)
+            )
+        )
     if not low <= percent <= high:
-        raise ValueProblem(f"{show(value)} is out of range: use {low:.0f}% to {high:.0f}%")
+        raise ValueProblem(
+            t.gettext("{value} is out of range: use {low}% to {high}%").format(
+                value=show(value, t), low=f"{low:.0f}", high=f"{high:.0f}"
+            )
+        )
     return Incline(percent=percent)
 
 
@@ -461,24 +535,37 @@ def incline_schema() -> dict[str, Any]:
 
 # -- sounds --------------------------------------------------------------------------------------
 
-SOUND_HINT = "bell, beep, tick, chime, ping or none, or the path of a .wav file"
+SOUND_HINT = N_("bell, beep, tick, chime, ping or none, or the path of a .wav file")
 WAV_PATTERN = rf"{any_case('.wav')}\s*$"
 
 
-def parse_sound(value: object) -> Sound | str | None:
+def parse_sound(value: object, *, phrases: Phrases = ENGLISH) -> Sound | str | None:
     """A built-in sound (None for "none"), or the name of a .wav file as written (stripped),
     which the caller resolves against the script's folder and checks."""
+    t = phrases
     if not isinstance(value, str):
-        raise ValueProblem(f"expected {SOUND_HINT} in quotes, not {show(value)}")
+        raise ValueProblem(
+            t.gettext("expected {sounds} in quotes, not {value}").format(
+                sounds=t.gettext(SOUND_HINT), value=show(value, t)
+            )
+        )
     name = value.strip()
     lowered = name.lower()
     if lowered in BUILTIN_SOUNDS:
         return None if lowered == "none" else Sound(name=lowered)
     if not lowered.endswith(".wav"):
         close = difflib.get_close_matches(lowered, list(BUILTIN_SOUNDS), n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]}?)" if close else ""
+        if close:
+            message = t.gettext(
+                "{value} is neither a built-in sound nor a .wav file (did you mean {close}?): "
+                "use {sounds}"
+            )
+        else:
+            message = t.gettext("{value} is neither a built-in sound nor a .wav file: use {sounds}")
         raise ValueProblem(
-            f"{show(value)} is neither a built-in sound nor a .wav file{hint}: use {SOUND_HINT}"
+            message.format(
+                value=show(value, t), close=close[0] if close else "", sounds=t.gettext(SOUND_HINT)
+            )
         )
     return name
 
@@ -499,28 +586,34 @@ def sound_schema() -> dict[str, Any]:
 # -- whole numbers and the volume ----------------------------------------------------------------
 
 
-def _whole(value: object, limit: str, meaning: str, note: str = "") -> int:
+def _whole(value: object, limit: str, wrong: str, t: Phrases) -> int:
+    """A whole number within LIMITS[limit]; `wrong` is the message for any other value, with
+    {low}, {high} and {value}."""
     low, high = (int(bound) for bound in LIMITS[limit])
     if not _is_int(value) or not low <= value <= high:  # type: ignore[operator]
-        raise ValueProblem(
-            f"expected a whole number of {meaning} from {low} to {high}{note}, not {show(value)}"
-        )
+        raise ValueProblem(t.gettext(wrong).format(low=low, high=high, value=show(value, t)))
     return int(value)  # type: ignore[call-overload,no-any-return]
 
 
-def parse_voice_rate(value: object) -> int:
+def parse_voice_rate(value: object, *, phrases: Phrases = ENGLISH) -> int:
     """[voice] rate: words per minute."""
-    return _whole(value, "voice.rate", "words per minute")
+    wrong = N_("expected a whole number of words per minute from {low} to {high}, not {value}")
+    return _whole(value, "voice.rate", wrong, phrases)
 
 
-def parse_countdown(value: object) -> int:
+def parse_countdown(value: object, *, phrases: Phrases = ENGLISH) -> int:
     """Seconds of countdown ticks, in [announce] and in a phase; 0 turns them off."""
-    return _whole(value, "countdown", "seconds", " (0 turns the ticks off)")
+    wrong = N_(
+        "expected a whole number of seconds from {low} to {high} (0 turns the ticks off), "
+        "not {value}"
+    )
+    return _whole(value, "countdown", wrong, phrases)
 
 
-def parse_repeat(value: object) -> int:
+def parse_repeat(value: object, *, phrases: Phrases = ENGLISH) -> int:
     """How many rounds a repeated block plays."""
-    return _whole(value, "repeat", "rounds")
+    wrong = N_("expected a whole number of rounds from {low} to {high}, not {value}")
+    return _whole(value, "repeat", wrong, phrases)
 
 
 def whole_schema(limit: str, **extra: Any) -> dict[str, Any]:
@@ -528,11 +621,14 @@ def whole_schema(limit: str, **extra: Any) -> dict[str, Any]:
     return {"type": "integer", "minimum": int(low), "maximum": int(high), **extra}
 
 
-def parse_volume(value: object) -> float:
+def parse_volume(value: object, *, phrases: Phrases = ENGLISH) -> float:
     """[voice] volume, from 0.0 (silent) to 1.0 (full)."""
+    t = phrases
     low, high = LIMITS["voice.volume"]
     if not _is_number(value) or not low <= value <= high:  # type: ignore[operator]
         raise ValueProblem(
-            f"expected a number from {low:.1f} (silent) to {high:.1f} (full), not {show(value)}"
+            t.gettext("expected a number from {low} (silent) to {high} (full), not {value}").format(
+                low=f"{low:.1f}", high=f"{high:.1f}", value=show(value, t)
+            )
         )
     return float(value)  # type: ignore[arg-type]

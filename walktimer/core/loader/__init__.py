@@ -8,7 +8,8 @@ engine and the screens never see a bad value.
 The work is split by what it does: `reading` reads a file within the size limit and decodes
 it, `syntax` words tomli's syntax errors, `checker` checks the parsed document against the
 rules of `walktimer.core.format`, `wav` checks sound files, `messages` holds the shared
-wording. This module is the entry point.
+wording. This module is the entry point; each entry takes the `phrases` its messages are
+worded in (English by default).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from walktimer.core.loader.syntax import long_number, long_number_position, synt
 from walktimer.core.positions import key_positions
 from walktimer.core.problems import Problem, SessionError
 from walktimer.core.script import Session
+from walktimer.i18n import ENGLISH, Phrases
 
 __all__ = [
     "KEYS",
@@ -42,35 +44,45 @@ __all__ = [
 ]
 
 
-def load_path(path: Path | str) -> Session:
+def load_path(path: Path | str, *, phrases: Phrases = ENGLISH) -> Session:
     """Read, parse and check a script file; raise SessionError with every problem."""
     file = Path(path)
-    return load_bytes(read_file(file, str(path)), file)
+    return load_bytes(read_file(file, str(path), phrases), file, phrases=phrases)
 
 
-def load_bytes(data: bytes, path: Path | str | None = None) -> Session:
+def load_bytes(
+    data: bytes, path: Path | str | None = None, *, phrases: Phrases = ENGLISH
+) -> Session:
     """Decode UTF-8 bytes and load them as a script."""
     label = label_of(path)
     if len(data) > MAX_FILE_BYTES:
-        raise SessionError(path, [file_problem(label, too_big(len(data)))])
-    return load_text(decode(data, path, label), path)
+        raise SessionError(
+            path, [file_problem(label, too_big(len(data), phrases), phrases=phrases)]
+        )
+    return load_text(decode(data, path, label, phrases), path, phrases=phrases)
 
 
-def load_text(text: str, path: Path | str | None = None) -> Session:
+def load_text(text: str, path: Path | str | None = None, *, phrases: Phrases = ENGLISH) -> Session:
     """Parse and check a script's text. `path` names it in messages and anchors sound files."""
-    session, problems = _load(text, path)
+    session, problems = _load(text, path, phrases)
     if problems or session is None:
         raise SessionError(path, problems)
     return session
 
 
-def check_text(text: str, path: Path | str | None = None) -> list[Problem]:
+def check_text(
+    text: str, path: Path | str | None = None, *, phrases: Phrases = ENGLISH
+) -> list[Problem]:
     """Every problem in a script's text, in file order; empty when it is valid."""
-    return _load(text, path)[1]
+    return _load(text, path, phrases)[1]
 
 
 def overlap_warnings(
-    session: Session, text: str | None = None, rate: int | None = None
+    session: Session,
+    text: str | None = None,
+    rate: int | None = None,
+    *,
+    phrases: Phrases = ENGLISH,
 ) -> list[Problem]:
     """Warnings for the places where a loaded script's words are still being said when the
     next sound is due, at `rate` words per minute (the script's own when None). `text` is the
@@ -78,57 +90,67 @@ def overlap_warnings(
     label = label_of(session.source)
     positions = key_positions(text) if text is not None else {}
     warnings = []
-    for at, where, what in overlap_findings(session, rate):
+    for at, where, what in overlap_findings(session, rate, phrases):
         line, col = positions.get(at, (None, None))
         warnings.append(Problem(label, line, col, where, what, key=at, severity="warning"))
     return warnings
 
 
-def _load(text: str, path: Path | str | None) -> tuple[Session | None, list[Problem]]:
+def _load(text: str, path: Path | str | None, t: Phrases) -> tuple[Session | None, list[Problem]]:
     label = label_of(path)
     if len(text) > MAX_FILE_BYTES or (
         len(text) * 4 > MAX_FILE_BYTES
         and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES
     ):
-        return None, [file_problem(label, too_big(len(text.encode("utf-8", "surrogatepass"))))]
+        size = len(text.encode("utf-8", "surrogatepass"))
+        return None, [file_problem(label, too_big(size, t), phrases=t)]
     if not text.strip():
         return None, [
             file_problem(
                 label,
-                "the file is empty: a session script needs format = 1, a name and at least "
-                "one [[phase]] table",
+                t.gettext(
+                    "the file is empty: a session script needs format = 1, a name and at least "
+                    "one [[phase]] table"
+                ),
+                phrases=t,
             )
         ]
+    syntax = t.gettext(SYNTAX)
     try:
         doc = tomli.loads(text)
     except tomli.TOMLDecodeError as error:
-        return None, [Problem(label, error.lineno, error.colno, SYNTAX, syntax_message(error))]
+        return None, [Problem(label, error.lineno, error.colno, syntax, syntax_message(error, t))]
     except ValueError:
         # tomli turns an integer's digits into an int, which Python refuses past its digit
         # limit (4,300 by default); no number of the format needs more than a few digits.
         line, col = long_number_position(text)
-        return None, [Problem(label, line, col, SYNTAX, long_number())]
+        return None, [Problem(label, line, col, syntax, long_number(t))]
     except RecursionError:
         return None, [
             Problem(
                 label,
                 None,
                 None,
-                SYNTAX,
-                "lists or tables are nested too deeply to read: a session script needs only "
-                "a few levels",
+                syntax,
+                t.gettext(
+                    "lists or tables are nested too deeply to read: a session script needs only "
+                    "a few levels"
+                ),
             )
         ]
     if not doc:
         return None, [
             file_problem(
                 label,
-                "the file holds only comments: a session script needs format = 1, a name and "
-                "at least one [[phase]] table",
+                t.gettext(
+                    "the file holds only comments: a session script needs format = 1, a name "
+                    "and at least one [[phase]] table"
+                ),
+                phrases=t,
             )
         ]
     base = Path(os.path.abspath(Path(path).parent if path is not None else Path()))
-    checker = Checker(base)
+    checker = Checker(base, t)
     session = checker.session(doc)
     if not checker.found:
         return replace(session, source=None if path is None else Path(path)), []

@@ -69,6 +69,7 @@ from walktimer.core.script import (
     Speed,
     Voice,
 )
+from walktimer.i18n import ENGLISH, N_, Phrases
 
 __all__ = ["Checker", "Ctx", "overlap_findings"]
 
@@ -95,8 +96,9 @@ class Ctx:
 
 
 class Checker:
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, phrases: Phrases = ENGLISH) -> None:
         self.base = base
+        self.t = phrases
         # (the key path that gives the position, where, what, the key path it concerns)
         self.found: list[tuple[KeyPath, str, str, KeyPath]] = []
         # Each sound file is read once, however many cues play it.
@@ -104,6 +106,10 @@ class Checker:
         self.has_reminders_table = False
         # Keys an unknown key was taken for ("durtion" -> duration): not reported as missing too.
         self.suggested: set[KeyPath] = set()
+        self.top = phrases.gettext(TOP)
+
+    def show(self, value: object) -> str:
+        return show(value, self.t)
 
     def problem(self, at: KeyPath, where: str, what: str, concerns: KeyPath | None = None) -> None:
         """Record a problem found at `at`; `concerns` names a key that is not written there (a
@@ -112,20 +118,24 @@ class Checker:
 
     def controls(self, text: str, at: KeyPath, where: str, key: str, label: str = "") -> bool:
         """Report a control character the text may not hold (with its place in the text)."""
+        t = self.t
         multi_line = key in MULTI_LINE_TEXTS
         index = control_character(text, multi_line=multi_line)
         if index is None:
             return False
-        allowed = (
-            "only tabs and line breaks may be written in it"
-            if multi_line
-            else "it is one line, without tabs or line breaks"
-        )
+        if multi_line:
+            message = t.gettext(
+                "{label}: character {index} of the text is the control character {character}: "
+                "remove it (only tabs and line breaks may be written in it)"
+            )
+        else:
+            message = t.gettext(
+                "{label}: character {index} of the text is the control character {character}: "
+                "remove it (it is one line, without tabs or line breaks)"
+            )
+        character = describe_control(text[index], t)
         self.problem(
-            at,
-            where,
-            f"{label or key}: character {index + 1} of the text is the control character "
-            f"{describe_control(text[index])}: remove it ({allowed})",
+            at, where, message.format(label=label or key, index=index + 1, character=character)
         )
         return True
 
@@ -143,27 +153,35 @@ class Checker:
         at: KeyPath,
         where: str,
         label: str,
-        special: Callable[[str], str | None] | None = None,
+        special: Callable[[str, Phrases], str | None] | None = None,
     ) -> None:
+        """Report the keys `table` may not hold; `label` names the table in the message."""
+        t = self.t
         for key in table:
             if key in allowed:
                 continue
-            message = special(key) if special is not None else None
+            message = special(key, t) if special is not None else None
             if message is None:
                 # A key that belongs in another table was most likely put in the wrong place;
                 # otherwise it is most likely mistyped.
-                places = homes(key)
+                places = homes(key, t)
                 close = None if places else closest(key, allowed)
+                shown = self.show(key)
                 if places:
-                    message = (
-                        f"unknown key {show(key)} here: {key} belongs {or_list(places)}; "
-                        "move it there"
-                    )
+                    message = t.gettext(
+                        "unknown key {shown} here: {key} belongs {places}; move it there"
+                    ).format(shown=shown, key=key, places=or_list(places, t))
                 elif close is not None:
                     self.suggested.add((*at, close))
-                    message = f"unknown key {show(key)}: did you mean {close}?"
+                    message = t.gettext("unknown key {shown}: did you mean {close}?").format(
+                        shown=shown, close=close
+                    )
                 else:
-                    message = f"unknown key {show(key)}: {label} takes only {', '.join(allowed)}"
+                    # Translators: {table} is "the top level", "a phase", "a cue" or a table's
+                    # name like [voice]; {keys} are key names, as they are written.
+                    message = t.gettext("unknown key {shown}: {table} takes only {keys}").format(
+                        shown=shown, table=label, keys=", ".join(allowed)
+                    )
             self.problem((*at, key), where, message)
 
     def table(
@@ -171,7 +189,8 @@ class Checker:
     ) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.problem(at, where, f"{key}: expected a table like {example}, not {show(value)}")
+        message = self.t.gettext("{key}: expected a table like {example}, not {value}")
+        self.problem(at, where, message.format(key=key, example=example, value=self.show(value)))
         return None
 
     def text(
@@ -185,16 +204,17 @@ class Checker:
         reminder: bool = False,
     ) -> str | None:
         """An optional non-empty string; texts that are spoken get their placeholders checked."""
+        t = self.t
         if key not in table:
             return None
         value = table[key]
         if not isinstance(value, str):
-            self.problem((*at, key), where, f"{key}: expected text in quotes, not {show(value)}")
+            message = t.gettext("{key}: expected text in quotes, not {value}")
+            self.problem((*at, key), where, message.format(key=key, value=self.show(value)))
             return None
         if not value.strip():
-            self.problem(
-                (*at, key), where, f"{key} is empty: write the text, or remove the {key} line"
-            )
+            message = t.gettext("{key} is empty: write the text, or remove the {key} line")
+            self.problem((*at, key), where, message.format(key=key))
             return None
         if self.controls(value, (*at, key), where, key):
             return None
@@ -203,15 +223,28 @@ class Checker:
         return value
 
     def placeholders(self, text: str, at: KeyPath, where: str, label: str, ctx: Ctx | None) -> None:
+        t = self.t
         for match in _PLACEHOLDER.finditer(text):
             name = match.group(1).strip()
             shown = "{" + match.group(1) + "}"
             if name not in PLACEHOLDERS:
                 known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
                 close = closest(name, PLACEHOLDERS)
-                hint = f" (did you mean {{{close}}}?)" if close else ""
+                if close:
+                    message = t.gettext(
+                        "{label}: unknown placeholder {placeholder} (did you mean {close}?): "
+                        "use one of {known}"
+                    )
+                else:
+                    message = t.gettext(
+                        "{label}: unknown placeholder {placeholder}: use one of {known}"
+                    )
                 self.problem(
-                    at, where, f"{label}: unknown placeholder {shown}{hint}: use one of {known}"
+                    at,
+                    where,
+                    message.format(
+                        label=label, placeholder=shown, close=f"{{{close}}}", known=known
+                    ),
                 )
             elif ctx is None:
                 continue
@@ -219,15 +252,19 @@ class Checker:
                 self.problem(
                     at,
                     where,
-                    f"{label}: {shown} only works inside a repeated block (a phase with repeat "
-                    "and [[phase.step]] tables): remove it here",
+                    t.gettext(
+                        "{label}: {placeholder} only works inside a repeated block (a phase with "
+                        "repeat and [[phase.step]] tables): remove it here"
+                    ).format(label=label, placeholder=shown),
                 )
             elif name == "remaining" and ctx.duration_ok and ctx.duration is None:
                 self.problem(
                     at,
                     where,
-                    f"{label}: {{remaining}} cannot be used in a manual phase, which has no set "
-                    "end: use {elapsed} instead",
+                    t.gettext(
+                        "{label}: {remaining} cannot be used in a manual phase, which has no set "
+                        "end: use {elapsed} instead"
+                    ).format(label=label, remaining="{remaining}", elapsed="{elapsed}"),
                 )
 
     def boolean(self, table: Mapping[str, Any], key: str, at: KeyPath, where: str) -> bool | None:
@@ -235,38 +272,55 @@ class Checker:
             return None
         value = table[key]
         if not isinstance(value, bool):
-            self.problem((*at, key), where, f"{key}: expected true or false, not {show(value)}")
+            message = self.t.gettext("{key}: expected true or false, not {value}")
+            self.problem((*at, key), where, message.format(key=key, value=self.show(value)))
             return None
         return value
 
     def duration(
         self, value: object, at: KeyPath, where: str, key: str, *, manual: bool = False
     ) -> int | None:
+        t = self.t
+        hint = t.gettext(DURATION_HINT)
         if isinstance(value, float) and not math.isfinite(value):
             # parse_duration would fail to round these; they are no duration at all.
-            self.problem(at, where, f"{key}: expected {DURATION_HINT}, not {show(value)}")
+            message = t.gettext("{key}: expected {duration}, not {value}")
+            self.problem(at, where, message.format(key=key, duration=hint, value=self.show(value)))
             return None
         try:
-            return parse_duration(value)
+            return parse_duration(value, phrases=t)
         except DurationError as error:
             message = str(error)
+            expected = error.expected
+        shown = self.show(value)
         if isinstance(value, float) and math.isfinite(value) and 0 < value <= MAX_SESSION_SECONDS:
             whole = sorted({math.floor(value), math.ceil(value)} - {0})
-            message = (
-                f"durations are whole seconds: write {or_list(str(n) for n in whole)}, or text "
-                f'like "1m30s", not {show(value)}'
-            )
+            message = t.gettext(
+                'durations are whole seconds: write {seconds}, or text like "1m30s", not {value}'
+            ).format(seconds=or_list((str(n) for n in whole), t), value=shown)
         elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             number = plain_seconds(value)
             if number is None:  # thousands of digits
-                message = f"{show(value)} is longer than a session may be (24 hours)"
+                message = t.gettext("{value} is longer than a session may be (24 hours)").format(
+                    value=shown
+                )
             elif number > 0:
-                message = f'a number of seconds goes without quotes: write {number} or "{number}s"'
+                message = t.gettext(
+                    'a number of seconds goes without quotes: write {number} or "{number}s"'
+                ).format(number=number)
             else:
-                message = f"a duration must be greater than zero, not {show(value)}"
-        elif message.startswith("expected "):
-            also = ', or "manual" for a phase that ends when you press Next' if manual else ""
-            message = f"expected {DURATION_HINT}{also}, not {show(value)}"
+                message = t.gettext("a duration must be greater than zero, not {value}").format(
+                    value=shown
+                )
+        elif expected:
+            if manual:
+                message = t.gettext(
+                    'expected {duration}, or "manual" for a phase that ends when you press '
+                    "Next, not {value}"
+                )
+            else:
+                message = t.gettext("expected {duration}, not {value}")
+            message = message.format(duration=hint, value=shown)
         self.problem(at, where, f"{key}: {message}")
         return None
 
@@ -276,13 +330,14 @@ class Checker:
         key: str,
         at: KeyPath,
         where: str,
-        parse: Callable[[object], _V],
+        parse: Callable[..., _V],
     ) -> _V | None:
-        """An optional value of one kind, read by its parser in walktimer.core.format."""
+        """An optional value of one kind, read by its parser in walktimer.core.format (which
+        takes the `phrases` its message is worded in)."""
         if key not in table:
             return None
         try:
-            return parse(table[key])
+            return parse(table[key], phrases=self.t)
         except ValueProblem as error:
             self.problem((*at, key), where, f"{key}: {error}")
             return None
@@ -290,7 +345,7 @@ class Checker:
     def sound(self, value: object, at: KeyPath, where: str, key: str) -> tuple[bool, Sound | None]:
         """(valid, sound); `none` is a valid None."""
         try:
-            parsed = parse_sound(value)
+            parsed = parse_sound(value, phrases=self.t)
         except ValueProblem as error:
             self.problem(at, where, f"{key}: {error}")
             return False, None
@@ -299,14 +354,18 @@ class Checker:
         file = Path(os.path.abspath(self.base / parsed))
         trouble = self.wav_problem(file)
         if trouble is not None:
-            self.problem(at, where, f"{key}: the sound file {show(parsed)} {trouble}")
+            # Translators: {problem} is one of the sound file's problems ("does not exist: ...").
+            message = self.t.gettext("{key}: the sound file {name} {problem}")
+            self.problem(
+                at, where, message.format(key=key, name=self.show(parsed), problem=trouble)
+            )
             return False, None
         return True, Sound(path=file)
 
     def wav_problem(self, file: Path) -> str | None:
         key = str(file)
         if key not in self.wav_cache:
-            self.wav_cache[key] = wav_problem(file)
+            self.wav_cache[key] = wav_problem(file, self.t)
         return self.wav_cache[key]
 
     # -- the session ------------------------------------------------------------------------------
@@ -314,11 +373,20 @@ class Checker:
     def session(self, doc: dict[str, Any]) -> Session:
         if not self.format(doc):
             return Session(name="", phases=())
-        self.unknown_keys(doc, KEYS["top"], (), TOP, TABLE_LABEL["top"])
+        t, top = self.t, self.top
+        self.unknown_keys(doc, KEYS["top"], (), top, t.gettext(TABLE_LABEL["top"]))
         self.format_value(doc)
-        name = self.name(doc, (), TOP, "the session", example='"Back-care walk"')
-        description = self.text(doc, "description", (), TOP)
-        author = self.text(doc, "author", (), TOP)
+        name = self.name(
+            doc,
+            (),
+            top,
+            missing=t.gettext("missing name: give the session a name, e.g. name = {example}"),
+            empty=t.gettext("name is empty: give the session a name of {low} to {high} characters"),
+            # Translators: an example of a session's name, in a script's quotes.
+            example=t.gettext('"Back-care walk"'),
+        )
+        description = self.text(doc, "description", (), top)
+        author = self.text(doc, "author", (), top)
         tags = self.tags(doc)
         voice = self.voice(doc)
         sounds = self.sounds(doc)
@@ -344,49 +412,62 @@ class Checker:
         if isinstance(value, int) and not isinstance(value, bool) and value > FORMAT_VERSION:
             self.problem(
                 ("format",),
-                TOP,
-                f"this script was written for a newer walktimer (format {show(value)}); this "
-                f"walktimer reads format {FORMAT_VERSION}: update walktimer to use it",
+                self.top,
+                self.t.gettext(
+                    "this script was written for a newer walktimer (format {written}); this "
+                    "walktimer reads format {version}: update walktimer to use it"
+                ).format(written=self.show(value), version=FORMAT_VERSION),
             )
             return False
         return True
 
     def format_value(self, doc: Mapping[str, Any]) -> None:
+        t = self.t
         if "format" not in doc:
-            self.missing((), "format", TOP, "missing format: add the line format = 1 at the top")
+            message = t.gettext("missing format: add the line format = 1 at the top")
+            self.missing((), "format", self.top, message)
             return
         value = doc["format"]
         if value != FORMAT_VERSION or not _is_int(value):
-            self.problem(("format",), TOP, f"format: expected {FORMAT_VERSION}, not {show(value)}")
+            message = t.gettext("format: expected {version}, not {value}").format(
+                version=FORMAT_VERSION, value=self.show(value)
+            )
+            self.problem(("format",), self.top, message)
 
     def name(
-        self, table: Mapping[str, Any], at: KeyPath, where: str, what: str, example: str
+        self,
+        table: Mapping[str, Any],
+        at: KeyPath,
+        where: str,
+        *,
+        missing: str,
+        empty: str,
+        example: str,
     ) -> str:
+        """The name of the session, a phase or a step; `missing` and `empty` are the messages
+        for no name and an empty one, with {example}, {low} and {high}."""
+        t = self.t
         low, high = LIMITS["name"]
         if "name" not in table:
-            self.missing(
-                at, "name", where, f"missing name: give {what} a name, e.g. name = {example}"
-            )
+            self.missing(at, "name", where, missing.format(example=example))
             return ""
         value = table["name"]
         if not isinstance(value, str):
-            self.problem((*at, "name"), where, f"name: expected text in quotes, not {show(value)}")
+            message = t.gettext("{key}: expected text in quotes, not {value}")
+            self.problem((*at, "name"), where, message.format(key="name", value=self.show(value)))
             return ""
         name = value.strip()
         if not name:
-            self.problem(
-                (*at, "name"),
-                where,
-                f"name is empty: give {what} a name"
-                + (f" of {low:.0f} to {high:.0f} characters" if at == () else ""),
-            )
+            self.problem((*at, "name"), where, empty.format(low=f"{low:.0f}", high=f"{high:.0f}"))
         elif self.controls(value, (*at, "name"), where, "name"):
             return ""
         elif at == () and len(name) > high:
             self.problem(
                 (*at, "name"),
                 where,
-                f"name is {len(name)} characters long: shorten it to {high:.0f} or fewer",
+                t.gettext("name is {length} characters long: shorten it to {high} or fewer").format(
+                    length=len(name), high=f"{high:.0f}"
+                ),
             )
         return name
 
@@ -397,19 +478,24 @@ class Checker:
         if not isinstance(value, list):
             self.problem(
                 ("tags",),
-                TOP,
-                f'tags: expected a list of words like ["treadmill", "beginner"], not {show(value)}',
+                self.top,
+                self.t.gettext(
+                    'tags: expected a list of words like ["treadmill", "beginner"], not {value}'
+                ).format(value=self.show(value)),
             )
             return ()
         tags: list[str] = []
         for i, tag in enumerate(value):
+            label = self.t.gettext("tag {number}").format(number=i + 1)
             if not isinstance(tag, str) or not tag.strip():
                 self.problem(
                     ("tags", i),
-                    TOP,
-                    f"tag {i + 1}: expected a non-empty word in quotes, not {show(tag)}",
+                    self.top,
+                    self.t.gettext(
+                        "{label}: expected a non-empty word in quotes, not {value}"
+                    ).format(label=label, value=self.show(tag)),
                 )
-            elif not self.controls(tag, ("tags", i), TOP, "tags", f"tag {i + 1}"):
+            elif not self.controls(tag, ("tags", i), self.top, "tags", label):
                 tags.append(tag.strip())
         return tuple(tags)
 
@@ -418,7 +504,8 @@ class Checker:
             return Voice()
         at: KeyPath = ("voice",)
         where = "[voice]"
-        table = self.table(doc["voice"], at, TOP, "voice", "[voice] with rate and volume")
+        example = self.t.gettext("[voice] with rate and volume")
+        table = self.table(doc["voice"], at, self.top, "voice", example)
         if table is None:
             return Voice()
         self.unknown_keys(table, KEYS["voice"], at, where, "[voice]")
@@ -437,7 +524,8 @@ class Checker:
             return Sounds()
         at: KeyPath = ("sounds",)
         where = "[sounds]"
-        table = self.table(doc["sounds"], at, TOP, "sounds", '[sounds] with phase = "bell"')
+        example = self.t.gettext('[sounds] with phase = "bell"')
+        table = self.table(doc["sounds"], at, self.top, "sounds", example)
         if table is None:
             return Sounds()
         self.unknown_keys(table, KEYS["sounds"], at, where, "[sounds]")
@@ -454,7 +542,8 @@ class Checker:
             return Announce()
         at: KeyPath = ("announce",)
         where = "[announce]"
-        table = self.table(doc["announce"], at, TOP, "announce", "[announce] with next = true")
+        example = self.t.gettext("[announce] with next = true")
+        table = self.table(doc["announce"], at, self.top, "announce", example)
         if table is None:
             return Announce()
         self.unknown_keys(table, KEYS["announce"], at, where, "[announce]")
@@ -478,12 +567,14 @@ class Checker:
 
     def remaining(self, value: object, at: KeyPath, where: str) -> tuple[int, ...]:
         if not isinstance(value, list):
-            example = f"[{show(value)}]" if isinstance(value, str | int) else '["1m"]'
+            example = f"[{self.show(value)}]" if isinstance(value, str | int) else '["1m"]'
             self.problem(
                 at,
                 where,
-                f"remaining: expected a list of durations like {example} (or [] for none), "
-                f"not {show(value)}",
+                self.t.gettext(
+                    "remaining: expected a list of durations like {example} (or [] for none), "
+                    "not {value}"
+                ).format(example=example, value=self.show(value)),
             )
             return ()
         out: list[int] = []
@@ -499,50 +590,61 @@ class Checker:
         self.has_reminders_table = True
         at: KeyPath = ("reminders",)
         where = "[reminders]"
-        table = self.table(
-            doc["reminders"], at, TOP, "reminders", '[reminders] with every = "90s" and texts'
-        )
+        example = self.t.gettext('[reminders] with every = "90s" and texts')
+        table = self.table(doc["reminders"], at, self.top, "reminders", example)
         if table is None:
             return None
         self.unknown_keys(table, KEYS["reminders"], at, where, "[reminders]")
+        t = self.t
         every = 60
         if "every" not in table:
             self.missing(
                 at,
                 "every",
                 where,
-                'missing every: say how often reminders come, e.g. every = "90s"',
+                t.gettext('missing every: say how often reminders come, e.g. every = "90s"'),
             )
         else:
             parsed = self.duration(table["every"], (*at, "every"), where, "every")
             every = parsed if parsed is not None else every
         order = self.parsed(table, "order", at, where, parse_order)
         texts: list[str] = []
-        example = 'texts = ["Head level, eyes forward."]'
+        # Translators: a reminder's text in a script's example; the key texts stays as it is.
+        reminder = t.gettext("Head level, eyes forward.")
+        texts_list = f'["{reminder}"]'
+        example = f"texts = {texts_list}"
         if "texts" not in table:
-            self.missing(at, "texts", where, f"missing texts: list what to remind, e.g. {example}")
+            message = t.gettext("missing texts: list what to remind, e.g. {example}")
+            self.missing(at, "texts", where, message.format(example=example))
         elif not isinstance(table["texts"], list):
             self.problem(
                 (*at, "texts"),
                 where,
-                f"texts: expected a list of texts like {example[8:]}, not {show(table['texts'])}",
+                t.gettext("texts: expected a list of texts like {example}, not {value}").format(
+                    example=texts_list, value=self.show(table["texts"])
+                ),
             )
         elif not table["texts"]:
             self.problem(
                 (*at, "texts"),
                 where,
-                f"texts is empty: add at least one reminder, e.g. {example}",
+                t.gettext("texts is empty: add at least one reminder, e.g. {example}").format(
+                    example=example
+                ),
             )
         else:
             for i, text in enumerate(table["texts"]):
+                label = t.gettext("text {number}").format(number=i + 1)
                 if not isinstance(text, str) or not text.strip():
                     self.problem(
                         (*at, "texts", i),
                         where,
-                        f"text {i + 1}: expected a non-empty text in quotes, not {show(text)}",
+                        t.gettext(
+                            "{label}: expected a non-empty text in quotes, not {value}"
+                        ).format(label=label, value=self.show(text)),
                     )
-                elif not self.controls(text, (*at, "texts", i), where, "texts", f"text {i + 1}"):
-                    self.placeholders(text, (*at, "texts", i), where, f"text {i + 1}", None)
+                elif not self.controls(text, (*at, "texts", i), where, "texts", label):
+                    self.placeholders(text, (*at, "texts", i), where, label, None)
                     texts.append(text)
         return Reminders(
             every=every, order=ReminderOrder.CYCLE if order is None else order, texts=tuple(texts)
@@ -551,13 +653,16 @@ class Checker:
     # -- phases -----------------------------------------------------------------------------------
 
     def phases(self, doc: Mapping[str, Any]) -> tuple[Phase | Block, ...]:
+        t, top = self.t, self.top
         if "phase" not in doc:
             self.missing(
                 (),
                 "phase",
-                TOP,
-                "missing phases: add at least one [[phase]] table with a name and a duration, "
-                'e.g. [[phase]] name = "Walk" duration = "10m"',
+                top,
+                t.gettext(
+                    "missing phases: add at least one [[phase]] table with a name and a "
+                    'duration, e.g. [[phase]] name = "Walk" duration = "10m"'
+                ),
             )
             return ()
         raw = doc["phase"]
@@ -565,17 +670,19 @@ class Checker:
         if isinstance(raw, dict):
             self.problem(
                 ("phase",),
-                TOP,
-                "phase is a single table: write each phase as [[phase]], with double brackets",
+                top,
+                t.gettext(
+                    "phase is a single table: write each phase as [[phase]], with double brackets"
+                ),
             )
             items = [(("phase",), raw)]
         elif not isinstance(raw, list):
-            self.problem(("phase",), TOP, f"phase: expected [[phase]] tables, not {show(raw)}")
+            message = t.gettext("phase: expected [[phase]] tables, not {value}")
+            self.problem(("phase",), top, message.format(value=self.show(raw)))
             return ()
         elif not raw:
-            self.problem(
-                ("phase",), TOP, "phase is an empty list: add at least one [[phase]] table"
-            )
+            message = t.gettext("phase is an empty list: add at least one [[phase]] table")
+            self.problem(("phase",), top, message)
             return ()
         else:
             items = [(("phase", i), item) for i, item in enumerate(raw)]
@@ -586,12 +693,14 @@ class Checker:
             if not isinstance(item, dict):
                 self.problem(
                     at,
-                    TOP,
-                    f"phase {number}: expected a table with a name and a duration, "
-                    f"not {show(item)}",
+                    top,
+                    t.gettext(
+                        "phase {number}: expected a table with a name and a duration, not {value}"
+                    ).format(number=number, value=self.show(item)),
                 )
                 continue
-            where = where_of(f"phase {number}", item)
+            # Translators: a place in the script, before its problems: "phase 3: ...".
+            where = where_of(t.gettext("phase {number}").format(number=number), item)
             if "repeat" in item or "step" in item:
                 block = self.block(item, at, where)
                 out.append(block)
@@ -605,46 +714,62 @@ class Checker:
         if total > MAX_SESSION_SECONDS:
             self.problem(
                 (),
-                TOP,
-                f"the phases add up to {clock(total)}, and a session may last at most "
-                "24 hours: shorten phases or lower repeat counts",
+                top,
+                t.gettext(
+                    "the phases add up to {length}, and a session may last at most 24 hours: "
+                    "shorten phases or lower repeat counts"
+                ).format(length=clock(total)),
             )
         most = int(LIMITS["played_phases"][1])
         if played > most:
             self.problem(
                 (),
-                TOP,
-                f"the session plays {played} phases once repeats are counted, and at most "
-                f"{most} are allowed: lower the repeat counts",
+                top,
+                t.gettext(
+                    "the session plays {played} phases once repeats are counted, and at most "
+                    "{most} are allowed: lower the repeat counts"
+                ).format(played=played, most=most),
             )
         return tuple(out)
 
     def block(self, table: dict[str, Any], at: KeyPath, where: str) -> Block:
-        name = self.name(table, at, where, "the block", example='"Intervals"')
+        t = self.t
+        name = self.name(
+            table,
+            at,
+            where,
+            missing=t.gettext("missing name: give the block a name, e.g. name = {example}"),
+            empty=t.gettext("name is empty: give the block a name"),
+            example='"Intervals"',
+        )
         if "duration" in table:
             self.problem(
                 (*at, "duration"),
                 where,
-                "a phase has either duration or repeat with [[phase.step]] tables, never both: "
-                "remove duration (each step has its own), or remove repeat and the steps",
+                t.gettext(
+                    "a phase has either duration or repeat with [[phase.step]] tables, never "
+                    "both: remove duration (each step has its own), or remove repeat and the steps"
+                ),
             )
 
         for key in table:
             if key in KEYS["block"] or key == "duration":
                 continue
             if key in KEYS["phase"]:
-                message = (
+                message = t.gettext(
                     "a repeated block carries only name, repeat and its [[phase.step]] tables: "
-                    f"move {key} into each step"
-                )
+                    "move {key} into each step"
+                ).format(key=key)
             else:
                 close = closest(key, KEYS["block"])
                 message = (
-                    f"unknown key {show(key)}: did you mean {close}?"
+                    t.gettext("unknown key {shown}: did you mean {close}?")
                     if close
-                    else f"unknown key {show(key)}: a repeated block takes only name, repeat "
-                    "and [[phase.step]] tables"
-                )
+                    else t.gettext(
+                        "unknown key {shown}: a repeated block takes only name, repeat and "
+                        "[[phase.step]] tables"
+                    )
+                ).format(shown=self.show(key), close=close)
             self.problem((*at, key), where, message)
 
         repeat = 1
@@ -652,7 +777,9 @@ class Checker:
             self.problem(
                 at,
                 where,
-                "steps need a repeat count: add repeat = 2 (or repeat = 1 to play them once)",
+                t.gettext(
+                    "steps need a repeat count: add repeat = 2 (or repeat = 1 to play them once)"
+                ),
             )
         else:
             parsed = self.parsed(table, "repeat", at, where, parse_repeat)
@@ -662,17 +789,21 @@ class Checker:
             self.problem(
                 (*at, "repeat"),
                 where,
-                "repeat needs steps to repeat: add [[phase.step]] tables below this phase, "
-                'or replace repeat with a duration such as duration = "5m"',
+                t.gettext(
+                    "repeat needs steps to repeat: add [[phase.step]] tables below this phase, "
+                    'or replace repeat with a duration such as duration = "5m"'
+                ),
             )
         else:
             raw = table["step"]
             if not isinstance(raw, list) or not raw:
-                shown = "an empty list" if isinstance(raw, list) else show(raw)
+                shown = t.gettext("an empty list") if isinstance(raw, list) else self.show(raw)
                 self.problem(
                     (*at, "step"),
                     where,
-                    f"step: expected one or more [[phase.step]] tables, not {shown}",
+                    t.gettext(
+                        "step: expected one or more [[phase.step]] tables, not {value}"
+                    ).format(value=shown),
                 )
             else:
                 for number, item in enumerate(raw, start=1):
@@ -681,33 +812,46 @@ class Checker:
                         self.problem(
                             step_at,
                             where,
-                            f"step {number}: expected a table with a name and a duration, "
-                            f"not {show(item)}",
+                            t.gettext(
+                                "step {number}: expected a table with a name and a duration, "
+                                "not {value}"
+                            ).format(number=number, value=self.show(item)),
                         )
                         continue
-                    step_where = where_of(f"{where}, step {number}", item)
+                    # Translators: a step's place after its phase's: "phase 2, step 1".
+                    place = t.gettext("{where}, step {number}").format(where=where, number=number)
+                    step_where = where_of(place, item)
                     steps.append(self.phase(item, step_at, step_where, in_block=True))
         return Block(name=name, repeat=repeat, steps=tuple(steps))
 
     def phase(self, table: dict[str, Any], at: KeyPath, where: str, *, in_block: bool) -> Phase:
-        label = "a step" if in_block else "a phase"
+        t = self.t
+        label = t.gettext("a step") if in_block else t.gettext("a phase")
         self.unknown_keys(table, KEYS["step"], at, where, label, nested if in_block else None)
-        name = self.name(table, at, where, "each step" if in_block else "each phase",
-                         example='"Warm-up"')  # fmt: skip
+        if in_block:
+            missing = t.gettext("missing name: give each step a name, e.g. name = {example}")
+            empty = t.gettext("name is empty: give each step a name")
+        else:
+            missing = t.gettext("missing name: give each phase a name, e.g. name = {example}")
+            empty = t.gettext("name is empty: give each phase a name")
+        name = self.name(table, at, where, missing=missing, empty=empty, example='"Warm-up"')
 
         kind = self.parsed(table, "kind", at, where, parse_kind)
 
         duration: int | None = 60
         duration_ok = False
         if "duration" not in table:
-            self.missing(
-                at,
-                "duration",
-                where,
-                'missing duration: add duration = "5m" (or "manual" for a phase that ends when '
-                "you press Next)"
-                + ("" if in_block else ", or make it a repeated block with repeat and steps"),
-            )
+            if in_block:
+                message = t.gettext(
+                    'missing duration: add duration = "5m" (or "manual" for a phase that ends '
+                    "when you press Next)"
+                )
+            else:
+                message = t.gettext(
+                    'missing duration: add duration = "5m" (or "manual" for a phase that ends '
+                    "when you press Next), or make it a repeated block with repeat and steps"
+                )
+            self.missing(at, "duration", where, message)
         else:
             value = table["duration"]
             if isinstance(value, str) and value.strip().lower() == "manual":
@@ -728,7 +872,7 @@ class Checker:
             self.problem(
                 (*at, "countdown"),
                 where,
-                "a manual phase has no end to count down to: remove countdown",
+                t.gettext("a manual phase has no end to count down to: remove countdown"),
             )
 
         reminders = self.boolean(table, "reminders", at, where)
@@ -736,16 +880,20 @@ class Checker:
             self.problem(
                 (*at, "reminders"),
                 where,
-                "a manual phase has no posture reminders (they keep clear of a phase's end, "
-                "which it does not have): remove reminders = true, or add an every cue for a "
-                "repeated prompt",
+                t.gettext(
+                    "a manual phase has no posture reminders (they keep clear of a phase's end, "
+                    "which it does not have): remove reminders = true, or add an every cue for a "
+                    "repeated prompt"
+                ),
             )
         elif reminders and not self.has_reminders_table:
             self.problem(
                 (*at, "reminders"),
                 where,
-                "reminders = true needs a [reminders] table with every and texts: add one, "
-                "or remove this line",
+                t.gettext(
+                    "reminders = true needs a [reminders] table with every and texts: add one, "
+                    "or remove this line"
+                ),
             )
 
         cues = self.cues(table, at, where, ctx)
@@ -773,33 +921,41 @@ class Checker:
     def cues(self, table: Mapping[str, Any], at: KeyPath, where: str, ctx: Ctx) -> tuple[Cue, ...]:
         if "cue" not in table:
             return ()
+        t = self.t
         raw = table["cue"]
         items: list[tuple[KeyPath, object]]
         if isinstance(raw, dict):
             self.problem(
                 (*at, "cue"),
                 where,
-                "cue is a single table: write each cue as [[phase.cue]], with double brackets",
+                t.gettext(
+                    "cue is a single table: write each cue as [[phase.cue]], with double brackets"
+                ),
             )
             items = [((*at, "cue"), raw)]
         elif not isinstance(raw, list):
             self.problem(
                 (*at, "cue"),
                 where,
-                f"cue: expected [[phase.cue]] tables, not {show(raw)}",
+                t.gettext("cue: expected [[phase.cue]] tables, not {value}").format(
+                    value=self.show(raw)
+                ),
             )
             return ()
         else:
             items = [((*at, "cue", i), item) for i, item in enumerate(raw)]
         out: list[Cue] = []
         for number, (cue_at, item) in enumerate(items, start=1):
-            cue_where = f"{where}, cue {number}"
+            # Translators: a cue's place after its phase's: "phase 2, cue 1".
+            cue_where = t.gettext("{where}, cue {number}").format(where=where, number=number)
             if not isinstance(item, dict):
                 self.problem(
                     cue_at,
                     cue_where,
-                    "expected a [[phase.cue]] table with at or every, and say or sound, "
-                    f"not {show(item)}",
+                    t.gettext(
+                        "expected a [[phase.cue]] table with at or every, and say or sound, "
+                        "not {value}"
+                    ).format(value=self.show(item)),
                 )
                 continue
             cue = self.cue(item, cue_at, cue_where, ctx)
@@ -808,20 +964,23 @@ class Checker:
         return tuple(out)
 
     def cue(self, table: Mapping[str, Any], at: KeyPath, where: str, ctx: Ctx) -> Cue | None:
-        self.unknown_keys(table, KEYS["cue"], at, where, "a cue")
+        t = self.t
+        self.unknown_keys(table, KEYS["cue"], at, where, t.gettext("a cue"))
         offset: Offset | None = None
         every: int | None = None
         if "at" in table and "every" in table:
             self.problem(
                 (*at, "every"),
                 where,
-                "a cue has either at (once) or every (repeating), never both: remove one",
+                t.gettext(
+                    "a cue has either at (once) or every (repeating), never both: remove one"
+                ),
             )
         elif "at" not in table and "every" not in table:
             self.problem(
                 at,
                 where,
-                'a cue needs a time: add at = "1m" (once) or every = "1m" (repeating)',
+                t.gettext('a cue needs a time: add at = "1m" (once) or every = "1m" (repeating)'),
             )
         elif "at" in table:
             offset = self.offset(table["at"], (*at, "at"), where, ctx)
@@ -841,26 +1000,30 @@ class Checker:
             self.problem(
                 at,
                 where,
-                'a cue needs something to play: add say = "..." or sound = "bell" (or both)',
+                t.gettext(
+                    'a cue needs something to play: add say = "..." or sound = "bell" (or both)'
+                ),
             )
         elif "say" not in table and sound_ok and sound is None:
             self.problem(
                 (*at, "sound"),
                 where,
-                'this cue plays nothing: with sound = "none" it needs say = "..."',
+                t.gettext('this cue plays nothing: with sound = "none" it needs say = "..."'),
             )
         return Cue(at=offset, every=every, say=say, sound=sound)
 
     def offset(self, value: object, at: KeyPath, where: str, ctx: Ctx) -> Offset | None:
+        t = self.t
+        shown = self.show(value)
         try:
-            anchor, amount = parse_offset(value)
+            anchor, amount = parse_offset(value, phrases=t)
         except DurationError as error:
             message = str(error)
-            if message.startswith("expected "):
-                message = (
+            if error.expected:
+                message = t.gettext(
                     'expected a time from the phase start like "2m", from its end like "-30s", '
-                    f'or a share like "50%", not {show(value)}'
-                )
+                    'or a share like "50%", not {value}'
+                ).format(value=shown)
             self.problem(at, where, f"at: {message}")
             return None
         if not ctx.duration_ok:
@@ -871,16 +1034,20 @@ class Checker:
                 self.problem(
                     at,
                     where,
-                    f"at: {show(value)} counts back from the end, but a manual phase has no "
-                    'set end: use a time from its start, like "30s"',
+                    t.gettext(
+                        "at: {value} counts back from the end, but a manual phase has no set "
+                        'end: use a time from its start, like "30s"'
+                    ).format(value=shown),
                 )
                 return None
             if anchor == "percent":
                 self.problem(
                     at,
                     where,
-                    f"at: {show(value)} is a share of the phase, but a manual phase has no set "
-                    'length: use a time from its start, like "30s"',
+                    t.gettext(
+                        "at: {value} is a share of the phase, but a manual phase has no set "
+                        'length: use a time from its start, like "30s"'
+                    ).format(value=shown),
                 )
                 return None
             return Offset(anchor=anchor, value=amount)
@@ -889,8 +1056,10 @@ class Checker:
             self.problem(
                 at,
                 where,
-                f"at: {show(value)} falls at or after the end of this {length} phase: use a "
-                f'time before {length}, or count back from the end like "-30s"',
+                t.gettext(
+                    "at: {value} falls at or after the end of this {length} phase: use a time "
+                    'before {length}, or count back from the end like "-30s"'
+                ).format(value=shown, length=length),
             )
             return None
         if anchor == "end" and amount > duration:
@@ -898,15 +1067,19 @@ class Checker:
             self.problem(
                 at,
                 where,
-                f"at: {show(value)} falls before the start of this {length} phase: count "
-                f"back at most {length}",
+                t.gettext(
+                    "at: {value} falls before the start of this {length} phase: count back at "
+                    "most {length}"
+                ).format(value=shown, length=length),
             )
             return None
         if anchor == "percent" and amount >= 100:
             self.problem(
                 at,
                 where,
-                f"at: {show(value)} is the end of the phase: use a share below 100%",
+                t.gettext("at: {value} is the end of the phase: use a share below 100%").format(
+                    value=shown
+                ),
             )
             return None
         return Offset(anchor=anchor, value=amount)
@@ -920,8 +1093,10 @@ class Checker:
             self.problem(
                 at,
                 where,
-                f"every: {show(value)} never comes round inside this {length} phase: make it "
-                f"shorter than {length}, or use at for a single cue",
+                self.t.gettext(
+                    "every: {value} never comes round inside this {length} phase: make it "
+                    "shorter than {length}, or use at for a single cue"
+                ).format(value=self.show(value), length=length),
             )
             return None
         return seconds
@@ -931,25 +1106,28 @@ class Checker:
 
 # How each kind of event is named in a warning.
 _EVENT_NAMES = {
-    EventKind.PHASE_START: "the phase's sound",
-    EventKind.SAY: "the phase's text",
-    EventKind.TARGETS: "the spoken target",
-    EventKind.CUE: "the cue",
-    EventKind.REMINDER: "the posture reminder",
-    EventKind.HALFWAY: '"Halfway"',
-    EventKind.REMAINING: "the time left",
-    EventKind.NEXT: '"Next"',
-    EventKind.COUNTDOWN: "the countdown",
-    EventKind.FINISH: "the finish",
+    EventKind.PHASE_START: N_("the phase's sound"),
+    EventKind.SAY: N_("the phase's text"),
+    EventKind.TARGETS: N_("the spoken target"),
+    EventKind.CUE: N_("the cue"),
+    EventKind.REMINDER: N_("the posture reminder"),
+    EventKind.HALFWAY: N_('"Halfway"'),
+    EventKind.REMAINING: N_("the time left"),
+    EventKind.NEXT: N_('"Next"'),
+    EventKind.COUNTDOWN: N_("the countdown"),
+    EventKind.FINISH: N_("the finish"),
 }
 
 
-def overlap_findings(session: Session, rate: int | None = None) -> list[tuple[KeyPath, str, str]]:
+def overlap_findings(
+    session: Session, rate: int | None = None, phrases: Phrases = ENGLISH
+) -> list[tuple[KeyPath, str, str]]:
     """(key path, where, what) for each place where words the script wrote are still being
     said when the next sound is due, at `rate` words per minute (the script's when None)."""
+    t = phrases
     plan = build_plan(session)
     speed = rate if rate is not None else session.voice.rate
-    whose = "the script's rate" if rate is None else "your chosen rate"
+    whose = t.gettext("the script's rate") if rate is None else t.gettext("your chosen rate")
     out: list[tuple[KeyPath, str, str]] = []
     for overlap in overlaps(plan, rate):
         earlier, later = overlap.earlier, overlap.later
@@ -959,22 +1137,32 @@ def overlap_findings(session: Session, rate: int | None = None) -> list[tuple[Ke
             if later.kind is EventKind.CUE or earlier.kind not in WRITTEN
             else (earlier, overlap.earlier_position)
         )
-        at, where = _place(session, plan.phases[blamed.phase].source, blamed, plan, position)
-        first = f"{_EVENT_NAMES[earlier.kind]} at {format_clock(overlap.earlier_position)}"
-        second = f"{_EVENT_NAMES[later.kind]} at {format_clock(overlap.later_position)}"
-        if later.kind is earlier.kind:
-            first = f"the one at {format_clock(overlap.earlier_position)}"
-        if later.phase != earlier.phase:
-            second = f"the next phase, {show(plan.phases[later.phase].name)},"
-        late = max(1, round(overlap.late))
-        out.append(
-            (
-                at,
-                where,
-                f"{second} starts while {first} is still speaking, about {late} s late "
-                f"at {speed} words per minute ({whose}): move the cue later or say less",
-            )
+        at, where = _place(session, plan.phases[blamed.phase].source, blamed, plan, position, t)
+        # Translators: {event} is one of the things said ("the cue", "the countdown").
+        event_at = t.gettext("{event} at {time}")
+        earlier_at = format_clock(overlap.earlier_position)
+        first = event_at.format(event=t.gettext(_EVENT_NAMES[earlier.kind]), time=earlier_at)
+        second = event_at.format(
+            event=t.gettext(_EVENT_NAMES[later.kind]), time=format_clock(overlap.later_position)
         )
+        if later.kind is earlier.kind:
+            first = t.gettext("the one at {time}").format(time=earlier_at)
+        late = max(1, round(overlap.late))
+        if later.phase != earlier.phase:
+            message = t.gettext(
+                "the next phase, {name}, starts while {first} is still speaking, about {late} s "
+                "late at {speed} words per minute ({whose}): move the cue later or say less"
+            )
+        else:
+            message = t.gettext(
+                "{second} starts while {first} is still speaking, about {late} s late at {speed} "
+                "words per minute ({whose}): move the cue later or say less"
+            )
+        name = show(plan.phases[later.phase].name, t)
+        what = message.format(
+            name=name, second=second, first=first, late=late, speed=speed, whose=whose
+        )
+        out.append((at, where, what))
     return out
 
 
@@ -984,24 +1172,29 @@ def _place(
     event: Event,
     plan: Plan,
     position: float,
+    t: Phrases,
 ) -> tuple[KeyPath, str]:
     """The key path and the words naming the script's place an event comes from."""
     item = session.phases[source[0]]
     at: KeyPath = ("phase", source[0])
-    where = f"phase {source[0] + 1} {show(item.name)}"
+    place = t.gettext("phase {number}").format(number=source[0] + 1)
+    where = f"{place} {show(item.name)}"
     phase = item
     if isinstance(item, Block):
         step = source[1] or 0
         phase = item.steps[step]
         at = (*at, "step", step)
-        where += f", step {step + 1} {show(phase.name)}"
+        place = t.gettext("{where}, step {number}").format(where=where, number=step + 1)
+        where = f"{place} {show(phase.name)}"
     assert isinstance(phase, Phase)
     if event.kind is EventKind.SAY:
         return ((*at, "say") if phase.say is not None else at), where
     if event.kind is EventKind.CUE:
         number = _cue_number(phase, event, plan.phases[event.phase].duration, position)
         if number is not None:
-            return (*at, "cue", number), f"{where}, cue {number + 1}"
+            return (*at, "cue", number), t.gettext("{where}, cue {number}").format(
+                where=where, number=number + 1
+            )
     return at, where
 
 

@@ -90,7 +90,7 @@ def duration_hint(value: Any, t: Phrases | None = None) -> str:
     if is_manual(value):
         return (t or user_phrases()).gettext("until you press Next")
     try:
-        return f"= {format_clock(parse_duration(value))}"
+        return f"= {format_clock(parse_duration(value, phrases=t or user_phrases()))}"
     except ValueProblem as error:
         return str(error)
 
@@ -200,7 +200,7 @@ class _Form(QWidget):
     def emit_set(self, key: str, value: Any, *, loc: Loc | None = None, merge: bool = True) -> None:
         if self.loading or self.doc is None:
             return
-        self.command.emit(SetFields(loc or self.loc, {key: value}), merge)
+        self.command.emit(SetFields(loc or self.loc, {key: value}, phrases=self.t), merge)
 
     def emit_command(self, command: Command) -> None:
         if not self.loading:
@@ -592,7 +592,12 @@ class PhaseForm(_Form):
         count = self.doc.count(owner, "cue")
         self.emit_command(
             add_item(
-                self.doc, owner, "cue", count, {"at": "30s", "say": self.t.gettext("New cue.")}
+                self.doc,
+                owner,
+                "cue",
+                count,
+                {"at": "30s", "say": self.t.gettext("New cue.")},
+                phrases=self.t,
             )
         )
         self.cues.selectRow(count)
@@ -602,7 +607,7 @@ class PhaseForm(_Form):
         if self.doc is None or row < 0:
             return
         owner = Loc(phase=self.loc.phase, step=self.loc.step)
-        self.emit_command(delete_item(self.doc, owner, "cue", row))
+        self.emit_command(delete_item(self.doc, owner, "cue", row, phrases=self.t))
 
     def _speak_cue(self) -> None:
         row = max(self.cues.currentRow(), 0)

@@ -182,7 +182,11 @@ class EditorWindow(QMainWindow):
         super().__init__(parent)
         self.t = user_phrases()
         self._said_not_saved = ""  # the last "Not saved: ..." message shown
-        self.file = ScriptFile.open(path) if path is not None else ScriptFile.new(template)
+        self.file = (
+            ScriptFile.open(path, phrases=self.t)
+            if path is not None
+            else ScriptFile.new(template, phrases=self.t)
+        )
         self.doc = self.file.doc
         self.prompts: EditorPrompts = prompts if prompts is not None else QtPrompts()
         self._previewer = previewer
@@ -537,14 +541,14 @@ class EditorWindow(QMainWindow):
         self.setWindowModified(not self.stack.isClean())
 
     def problems_have_syntax(self) -> bool:
-        return any(p.where == "TOML syntax" for p in self.problems)
+        return any(p.where == self.t.gettext("TOML syntax") for p in self.problems)
 
     # -- validation -------------------------------------------------------------------------------
 
     def validate(self) -> None:
         """Recompute the problem lines now (normally debounced after each change)."""
         self._validate_timer.stop()
-        self.problems = self.doc.problems()
+        self.problems = self.doc.problems(self.t)
         self.problem_list.clear()
         for problem in self.problems:
             item = QListWidgetItem(self.problem_text(problem))
@@ -565,7 +569,7 @@ class EditorWindow(QMainWindow):
             )
         self.draft_action.setVisible(count > 0)
         self.problem_list.setVisible(count > 0)
-        syntax = next((p for p in self.problems if p.where == "TOML syntax"), None)
+        syntax = next((p for p in self.problems if p.where == self.t.gettext("TOML syntax")), None)
         if syntax is not None:
             self.source.mark_error(syntax.line, syntax.col, syntax.what)
         elif self.doc.parsed:
@@ -598,7 +602,9 @@ class EditorWindow(QMainWindow):
             session = self.doc.to_session()
         except SessionError:
             return
-        self.warnings = overlap_warnings(session, self.doc.text(), self._user_rate() or None)
+        self.warnings = overlap_warnings(
+            session, self.doc.text(), self._user_rate() or None, phrases=self.t
+        )
         for warning in self.warnings:
             item = QListWidgetItem(self.problem_text(warning))
             item.setData(Qt.ItemDataRole.UserRole, warning)
@@ -720,7 +726,7 @@ class EditorWindow(QMainWindow):
 
     def _source_edited(self, text: str) -> None:
         if text != self.doc.text():
-            self.execute(C.SetSource(text))  # one undo step per burst of typing
+            self.execute(C.SetSource(text, phrases=self.t))  # one undo step per burst of typing
 
     def _tab_changed(self, _index: int) -> None:
         self.source.flush_pending()
@@ -755,14 +761,17 @@ class EditorWindow(QMainWindow):
         count = self.doc.count(Loc(), "phase")
         index = (loc.phase or 0) + 1 if loc is not None else count
         self._run_structural(
-            C.add_item(self.doc, Loc(), "phase", index, _named(NEW_PHASE, self.t)), Loc(phase=index)
+            C.add_item(self.doc, Loc(), "phase", index, _named(NEW_PHASE, self.t), phrases=self.t),
+            Loc(phase=index),
         )
 
     def add_block(self) -> None:
         loc = self.current
         count = self.doc.count(Loc(), "phase")
         index = (loc.phase or 0) + 1 if loc is not None else count
-        command = C.add_item(self.doc, Loc(), "phase", index, _named(NEW_BLOCK, self.t))
+        command = C.add_item(
+            self.doc, Loc(), "phase", index, _named(NEW_BLOCK, self.t), phrases=self.t
+        )
         command.label = self.t.gettext("Add a repeated block")
         self._run_structural(command, Loc(phase=index))
 
@@ -773,7 +782,7 @@ class EditorWindow(QMainWindow):
         owner = Loc(phase=loc.phase)
         index = loc.step + 1 if loc.step is not None else self.doc.count(owner, "step")
         self._run_structural(
-            C.add_item(self.doc, owner, "step", index, _named(NEW_STEP, self.t)),
+            C.add_item(self.doc, owner, "step", index, _named(NEW_STEP, self.t), phrases=self.t),
             Loc(phase=loc.phase, step=index),
         )
 
@@ -785,14 +794,14 @@ class EditorWindow(QMainWindow):
         then = (
             Loc(phase=loc.phase + 1) if loc.step is None else Loc(phase=loc.phase, step=index + 1)
         )
-        self._run_structural(C.duplicate_item(self.doc, owner, key, index), then)
+        self._run_structural(C.duplicate_item(self.doc, owner, key, index, phrases=self.t), then)
 
     def delete(self) -> None:
         loc = self.current
         if loc is None or loc.phase is None:
             return
         owner, key, index = loc.parent_list()
-        self._run_structural(C.delete_item(self.doc, owner, key, index), loc)
+        self._run_structural(C.delete_item(self.doc, owner, key, index, phrases=self.t), loc)
 
     def move_selected(self, delta: int) -> None:
         loc = self.current
@@ -809,7 +818,7 @@ class EditorWindow(QMainWindow):
         if target == index:
             return
         then = Loc(phase=target) if loc.step is None else Loc(phase=loc.phase, step=target)
-        self._run_structural(C.move_item(self.doc, owner, key, index, target), then)
+        self._run_structural(C.move_item(self.doc, owner, key, index, target, phrases=self.t), then)
 
     def _drop_move(self, loc: object, target: int) -> None:
         if isinstance(loc, Loc):
@@ -820,9 +829,13 @@ class EditorWindow(QMainWindow):
         if loc is None or loc.phase is None or loc.step is not None:
             return
         if self.doc.is_block(loc.phase):
-            self._run_structural(C.block_to_phases(self.doc, loc.phase), Loc(phase=loc.phase))
+            self._run_structural(
+                C.block_to_phases(self.doc, loc.phase, phrases=self.t), Loc(phase=loc.phase)
+            )
         else:
-            self._run_structural(C.phase_to_block(self.doc, loc.phase), Loc(phase=loc.phase))
+            self._run_structural(
+                C.phase_to_block(self.doc, loc.phase, phrases=self.t), Loc(phase=loc.phase)
+            )
 
     # -- undo -------------------------------------------------------------------------------------
 
