@@ -55,6 +55,20 @@ def test_the_window_and_an_english_plan_load_nothing_the_first_frame_does_not_ne
     assert early == []
 
 
+def test_the_run_tracker_made_after_the_first_frame_leaves_out_openssl() -> None:
+    # hashlib maps OpenSSL's libcrypto (some 4 MiB); the script's digest waits for a walk.
+    code = (
+        "import sys\n"
+        "import walktimer.ui.app, walktimer.ui.mainwindow, walktimer.ui.resume_prompt\n"
+        "print(sorted(m for m in sys.modules if m in ('hashlib', '_hashlib')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_media_keys_register_once_the_window_is_up_and_say_then_why_they_are_off(
     qtbot: Any, make_window: Callable[..., MainWindow], short_file: Path
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import logging
 import math
 import os
@@ -235,6 +236,13 @@ def _voice_list() -> list[VoiceEntry]:
         service.close()
 
 
+def forget_module_sources() -> None:
+    """Drop the source lines PySide's import hook read. It reads every module imported after
+    PySide6 (to look for `from __feature__ import`) into linecache, some 5 MiB for the
+    window's modules, which stay for nothing; a traceback reads its lines again."""
+    linecache.clearcache()
+
+
 def restore_music() -> None:
     """Put back the music a walktimer that was killed left lowered or paused."""
     from walktimer.desktop.ducking import restore_leftovers  # the session bus: after paint
@@ -281,6 +289,7 @@ def track_runs(window: MainWindow) -> RunTracker:
     when it ends) and, once the window is up, the offer to resume a walk a crash left."""
     from walktimer.ui.resume_prompt import RunTracker  # the history code: after first paint
 
+    forget_module_sources()
     tracker = RunTracker(window)
     window.history_tracker = tracker
     QTimer.singleShot(0, tracker.offer)
@@ -315,6 +324,7 @@ def run_gui(args: list[str]) -> int:
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.media_keys import MediaKeys
 
+    forget_module_sources()
     settings = Settings()
     # A sped-up clock makes every run a demo: the history marks it so (RunTracker reads the
     # clock's factor), as it does for `walktimer run --no-gui --speed`.
