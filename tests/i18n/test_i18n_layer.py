@@ -8,6 +8,7 @@ from num2words import num2words
 from walktimer.i18n import (
     ENGLISH,
     LANGUAGES,
+    MAX_WORDS,
     choose_language,
     host_language,
     language_of,
@@ -72,6 +73,14 @@ def test_a_host_offers_the_users_setting_before_the_locale() -> None:
 @pytest.mark.parametrize("n", [0, 1, 7, 21, 42, 99, 100, 115, 999])
 def test_number_words_are_num2words_own(language: str, n: int) -> None:
     assert phrases(language).number(n) == num2words(n, lang=language)
+
+
+def test_english_number_words_are_num2words_own_for_every_worded_number() -> None:
+    # English words are walktimer's own, so the window starts without num2words.
+    assert [ENGLISH.number(n) for n in range(MAX_WORDS + 1)] == [
+        num2words(n, lang="en") for n in range(MAX_WORDS + 1)
+    ]
+    assert ENGLISH.number(MAX_WORDS + 1) == str(MAX_WORDS + 1)
 
 
 def test_number_words_in_each_language() -> None:

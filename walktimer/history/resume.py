@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import logging
 import math
@@ -117,6 +116,8 @@ def resume_path() -> Path:
 
 
 def sha256_bytes(data: bytes) -> str:
+    import hashlib  # OpenSSL's libcrypto, some 4 MiB: not for a window that only starts
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -46,6 +46,15 @@ _LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 _TAG = re.compile(r"[A-Za-z]{2,3}(?=$|[-_.@])")
 # Numbers at most this large are said as words; larger ones are left as digits for the voice.
 MAX_WORDS = 999
+# English number words, as num2words says them (a test compares every number up to
+# MAX_WORDS): importing num2words loads all its languages, which the window's first frame,
+# whose plan says its durations in words, should not wait for.
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)  # fmt: skip
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 
 def language_of(tag: str | None) -> str | None:
@@ -94,6 +103,20 @@ def speech_voice(voice: str | None, language: str) -> str | None:
     return voice or (language if language != "en" else None)
 
 
+def _english_number(n: int) -> str:
+    """0 <= n <= 999 in English words: "forty-two", "one hundred and five"."""
+    hundreds, rest = divmod(n, 100)
+    if rest < 20:
+        tail = _ONES[rest]
+    else:
+        tens, ones = divmod(rest, 10)
+        tail = _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
+    if not hundreds:
+        return tail
+    head = f"{_ONES[hundreds]} hundred"
+    return f"{head} and {tail}" if rest else head
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Phrases:
     """walktimer's words in one language: translated messages, numbers and durations."""
@@ -115,7 +138,9 @@ class Phrases:
         """A whole number as it is said ("forty-two", "zweiundvierzig"); digits past 999."""
         if n < 0 or n > MAX_WORDS:
             return str(n)
-        # Imported when first needed: the command-line verbs start without it.
+        if self.language == "en":
+            return _english_number(n)
+        # Imported when first needed: the command-line verbs and English start without it.
         from num2words import num2words
 
         return str(num2words(n, lang=self.language))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import logging
 import math
 import os
@@ -29,12 +30,24 @@ from walktimer.ui.settings import Ducking, Settings, Verbosity
 
 if TYPE_CHECKING:
     from walktimer.audio.sink import Verbosity as AudioVerbosity
+    from walktimer.core.engine import View
+    from walktimer.desktop.mpris import Controls
     from walktimer.ui.controller import SinkFactory
     from walktimer.ui.mainwindow import MainWindow
+    from walktimer.ui.media_keys import MediaKeysPort
     from walktimer.ui.resume_prompt import RunTracker
     from walktimer.ui.settings_dialog import VoiceEntry
 
-__all__ = ["LOG_FILE", "ErrorReporter", "RotatingLog", "run_gui", "setup_logging", "track_runs"]
+__all__ = [
+    "LOG_FILE",
+    "ErrorReporter",
+    "MediaKeysAfterPaint",
+    "RotatingLog",
+    "restore_music",
+    "run_gui",
+    "setup_logging",
+    "track_runs",
+]
 
 log = logging.getLogger(__name__)
 
@@ -223,11 +236,60 @@ def _voice_list() -> list[VoiceEntry]:
         service.close()
 
 
+def forget_module_sources() -> None:
+    """Drop the source lines PySide's import hook read. It reads every module imported after
+    PySide6 (to look for `from __feature__ import`) into linecache, some 5 MiB for the
+    window's modules, which stay for nothing; a traceback reads its lines again."""
+    linecache.clearcache()
+
+
+def restore_music() -> None:
+    """Put back the music a walktimer that was killed left lowered or paused."""
+    from walktimer.desktop.ducking import restore_leftovers  # the session bus: after paint
+
+    restored = restore_leftovers()
+    if restored is not None:
+        log.info("%s", restored)
+
+
+class MediaKeysAfterPaint:
+    """The window's media keys, registered on the session bus once the window is up: a run
+    opened before that (`walktimer FILE`) gets its MPRIS player when `start` is called, and
+    a sentence saying why media keys are off goes to `notice` then."""
+
+    def __init__(self, keys: MediaKeysPort) -> None:
+        self._keys = keys
+        self._started = False
+        self._waiting: Controls | None = None
+
+    def start(self, notice: Callable[[str], None]) -> None:
+        self._started = True
+        controls, self._waiting = self._waiting, None
+        if controls is not None:
+            problem = self._keys.open(controls)
+            if problem is not None:
+                notice(problem)
+
+    def open(self, controls: Controls) -> str | None:
+        if not self._started:
+            self._waiting = controls
+            return None
+        return self._keys.open(controls)
+
+    def publish(self, session: str, view: View) -> None:
+        self._keys.publish(session, view)
+
+    def close(self) -> None:
+        self._waiting = None
+        self._keys.close()
+
+
 def track_runs(window: MainWindow) -> RunTracker:
     """Give the window its run tracker (the resume file while a walk goes, the history row
     when it ends) and, once the window is up, the offer to resume a walk a crash left."""
     from walktimer.ui.resume_prompt import RunTracker  # the history code: after first paint
 
+    forget_module_sources()
     tracker = RunTracker(window)
     window.history_tracker = tracker
     QTimer.singleShot(0, tracker.offer)
@@ -259,17 +321,15 @@ def run_gui(args: list[str]) -> int:
     reporter = ErrorReporter(log_file)
     reporter.install()
 
-    from walktimer.desktop.ducking import restore_leftovers
     from walktimer.ui.mainwindow import MainWindow
     from walktimer.ui.media_keys import MediaKeys
 
-    restored = restore_leftovers()  # music a walktimer that was killed left lowered or paused
-    if restored is not None:
-        log.info("%s", restored)
+    forget_module_sources()
     settings = Settings()
     # A sped-up clock makes every run a demo: the history marks it so (RunTracker reads the
     # clock's factor), as it does for `walktimer run --no-gui --speed`.
     clock: Clock = SystemClock() if speed == 1.0 else ScaledClock(SystemClock(), speed)
+    media_keys = MediaKeysAfterPaint(MediaKeys())
     window = MainWindow(
         settings,
         dialogs=QtDialogs(),
@@ -277,11 +337,15 @@ def run_gui(args: list[str]) -> int:
         sink_factory=sounding_sinks(settings),
         inhibitor=ScreenSaverInhibitor(),
         list_voices=_voice_list,
-        media_keys=MediaKeys(),
+        media_keys=media_keys,
         app=app,
         open_library=file is None,
         mute=mute,
     )
+    # The first frame waits for none of these. Music is put back first, before any cue of
+    # this run can lower it again (cues sound only once a run is prepared, after this).
+    window.after_first_paint(restore_music)
+    window.after_first_paint(lambda: media_keys.start(window.run_view.add_notice))
     window.after_first_paint(lambda: track_runs(window))
     if file is not None and not window.open_session(file.expanduser()):
         window.show_library()

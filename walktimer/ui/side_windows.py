@@ -10,6 +10,7 @@ or asks to run one.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,6 +151,7 @@ class SideWindows:
         if self._previewer is not None:
             self._previewer.close()
             self._previewer = None
-        from walktimer.ui.settings_dialog import finish_voice_loaders
+        if "walktimer.ui.settings_dialog" in sys.modules:  # else no voice list is coming
+            from walktimer.ui.settings_dialog import finish_voice_loaders
 
-        finish_voice_loaders()
+            finish_voice_loaders()
